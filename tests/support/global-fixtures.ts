@@ -1,0 +1,31 @@
+/**
+ * Mocha global fixtures: one real Temporal dev server (temp SQLite file, random ports) for the
+ * whole suite, unless TEMPORAL_ADDRESS points at an existing one. Tests reach it through
+ * tests/support/temporal.ts.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadConfig } from '../../temporal.config';
+import { ensureTemporalBinary } from '../../worker/temporal-binary';
+import { freePort, startDevServer, type DevServer } from '../../worker/dev-server';
+
+let server: DevServer | undefined;
+
+export async function mochaGlobalSetup(): Promise<void> {
+  if (process.env.TEMPORAL_ADDRESS) {
+    process.env.RESYN_TEST_TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS;
+    return;
+  }
+  const cfg = loadConfig({ ...process.env, RESYN_DATA_DIR: os.tmpdir() });
+  const bin = await ensureTemporalBinary(cfg, (m) => console.error(`[tests] ${m}`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resyn-tests-'));
+  process.env.RESYN_TEST_TMP = dir;
+  if (bin) process.env.RESYN_TEST_TEMPORAL_BIN = bin;
+  server = await startDevServer({ bin, dbFile: path.join(dir, 'temporal.sqlite'), port: await freePort(), headless: true });
+  process.env.RESYN_TEST_TEMPORAL_ADDRESS = server.address;
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  await server?.stop();
+}

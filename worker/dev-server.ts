@@ -1,0 +1,160 @@
+/**
+ * The embedded Temporal dev server (`temporal server start-dev`), persisted to SQLite with
+ * --db-filename, with the Web UI and resyn's search attributes. Falls back to the SDK's
+ * downloaded dev server when no binary can be found or built.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { ResynConfig } from '../temporal.config';
+import { RESYN_SEARCH_ATTRIBUTES } from '../lib/search-attributes';
+import { ensureTemporalBinary, noTemporalMessage, type Log } from './temporal-binary';
+
+export interface DevServerOptions {
+  /** `temporal` binary; when undefined the SDK's download is used. */
+  bin?: string;
+  dbFile: string;
+  ip?: string;
+  port: number;
+  uiPort?: number;
+  headless?: boolean;
+  namespace?: string;
+  /** Extra `--dynamic-config-value KEY=JSON` pairs (e.g. a low limit.historyCount.suggestContinueAsNew). */
+  dynamicConfig?: Record<string, unknown>;
+  /** Where the server's own output goes (default: <dbFile>.log). */
+  logFile?: string;
+  readyTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  /** Stops the server (SIGTERM, then SIGKILL after a grace period). */
+  stop(): Promise<void>;
+  /** Kills the server at once, as a crash would. */
+  kill(): void;
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function serverArgs(o: DevServerOptions): string[] {
+  const args = [
+    '--db-filename', o.dbFile,
+    '--ip', o.ip ?? '127.0.0.1',
+    '--port', String(o.port),
+    '--log-level', 'warn',
+    '--sqlite-pragma', 'journal_mode=WAL',
+    '--sqlite-pragma', 'synchronous=NORMAL',
+  ];
+  if (o.namespace && o.namespace !== 'default') args.push('--namespace', o.namespace);
+  if (o.headless || !o.uiPort) args.push('--headless');
+  else args.push('--ui-port', String(o.uiPort));
+  for (const [k, t] of Object.entries(RESYN_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${k}=${t}`);
+  for (const [k, v] of Object.entries(o.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
+  return args;
+}
+
+/** Polls the frontend until it answers, or the process dies, or the deadline passes. */
+async function waitReady(address: string, proc: ChildProcess | undefined, timeoutMs: number, logFile: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  while (Date.now() < deadline) {
+    if (proc && proc.exitCode !== null) {
+      const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+      throw new Error(`the Temporal dev server exited with code ${proc.exitCode} while starting:\n${tail}`);
+    }
+    try {
+      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await conn.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await conn.close();
+      }
+    } catch (err) {
+      lastErr = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`the Temporal dev server at ${address} did not become ready in ${timeoutMs} ms: ${String(lastErr)}`);
+}
+
+export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
+  fs.mkdirSync(path.dirname(o.dbFile), { recursive: true });
+  const ip = o.ip ?? '127.0.0.1';
+  const address = `${ip}:${o.port}`;
+  const uiUrl = o.headless || !o.uiPort ? undefined : `http://${ip}:${o.uiPort}`;
+  if (!o.bin) return startSdkDownloadedServer(o, address, uiUrl);
+
+  const logFile = o.logFile ?? `${o.dbFile}.log`;
+  const out = fs.openSync(logFile, 'a');
+  const proc = spawn(o.bin, ['server', 'start-dev', ...serverArgs(o)], { stdio: ['ignore', out, out], detached: false });
+  fs.closeSync(out);
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  try {
+    await waitReady(address, proc, o.readyTimeoutMs ?? 60_000, logFile);
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    address,
+    uiUrl,
+    kill: () => { proc.kill('SIGKILL'); },
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function startSdkDownloadedServer(o: DevServerOptions, address: string, uiUrl?: string): Promise<DevServer> {
+  const extraArgs = serverArgs(o).filter((a, i, all) => !['--db-filename', '--ip', '--port', '--ui-port'].includes(all[i - 1] ?? '') && !['--db-filename', '--ip', '--port', '--ui-port', '--headless'].includes(a));
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'cached-download' },
+      dbFilename: o.dbFile,
+      ip: o.ip ?? '127.0.0.1',
+      port: o.port,
+      ui: !!uiUrl,
+      uiPort: uiUrl ? o.uiPort : undefined,
+      extraArgs,
+    },
+  });
+  return { address, uiUrl, stop: () => env.teardown(), kill: () => void env.teardown() };
+}
+
+/** Starts the dev server described by the config (data folder, ports), obtaining the binary first. */
+export async function startConfiguredDevServer(cfg: ResynConfig, log: Log, extra: Partial<DevServerOptions> = {}): Promise<DevServer> {
+  const bin = await ensureTemporalBinary(cfg, log);
+  const opts: DevServerOptions = {
+    bin,
+    dbFile: path.join(cfg.dataDir, 'temporal.sqlite'),
+    ip: cfg.temporal.devServerIp,
+    port: cfg.temporal.devServerPort,
+    uiPort: cfg.temporal.devServerUiPort,
+    namespace: cfg.temporal.namespace,
+    ...extra,
+  };
+  try {
+    return await startDevServer(opts);
+  } catch (err) {
+    if (bin) throw err;
+    throw new Error(noTemporalMessage(cfg, `the SDK download failed: ${(err as Error).message}`));
+  }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * resyn's ready worker process: connects to TEMPORAL_ADDRESS (default 127.0.0.1:7233) and runs
+ * resyn's workflows and activities on the configured task queue until SIGINT/SIGTERM.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../temporal.config';
+import { createResynWorker, installRuntime } from './worker';
+
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  installRuntime(cfg);
+  const address = cfg.temporal.address ?? `${cfg.temporal.devServerIp}:${cfg.temporal.devServerPort}`;
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createResynWorker({ connection, config: cfg });
+  console.error(`resyn worker: task queue "${cfg.temporal.taskQueue}" on ${address} (namespace ${cfg.temporal.namespace})`);
+  await worker.run();
+  await connection.close();
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`resyn worker: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * ReSynPlugin: registers resyn's workflows and activities on any Temporal worker, so a team adds
+ * resyn to its own worker fleet:
+ *
+ *   Worker.create({ connection, taskQueue: 'resyn', plugins: [new ReSynPlugin()] })
+ *
+ * SimplePlugin appends activities but replaces workflowsPath, so resyn's workflows run on their
+ * own task queue next to a team's other workers.
+ */
+import { SimplePlugin } from '@temporalio/plugin';
+import type { WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { loadConfig, type ResynConfig } from '../temporal.config';
+
+export const RESYN_WORKFLOWS_PATH = require.resolve('../workflows');
+
+export interface ReSynPluginOptions {
+  config?: ResynConfig;
+  /** A prebuilt bundle of RESYN_WORKFLOWS_PATH (tests reuse one to skip re-bundling). */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export class ReSynPlugin extends SimplePlugin {
+  constructor(opts: ReSynPluginOptions = {}) {
+    const cfg = opts.config ?? loadConfig();
+    super({
+      name: 'resyn',
+      activities: createActivities(cfg),
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: RESYN_WORKFLOWS_PATH }),
+    });
+  }
+}

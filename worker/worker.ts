@@ -1,0 +1,36 @@
+/** Creates resyn's worker on a connection: the plugin, the task queue, bounded concurrency. */
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { ResynConfig } from '../temporal.config';
+import { ReSynPlugin } from './plugin';
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  config: ResynConfig;
+  taskQueue?: string;
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export async function createResynWorker(o: CreateWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.config.temporal.namespace,
+    taskQueue: o.taskQueue ?? o.config.temporal.taskQueue,
+    plugins: [new ReSynPlugin({ config: o.config, workflowBundle: o.workflowBundle })],
+    shutdownGraceTime: '5 seconds',
+  });
+}
+
+/** Installs the SDK runtime once per process, with Prometheus metrics when a port is set. */
+let runtimeInstalled = false;
+export function installRuntime(cfg: ResynConfig): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  // Imported lazily: the Runtime must be installed before the first connection is made.
+  const { Runtime, DefaultLogger } = require('@temporalio/worker') as typeof import('@temporalio/worker');
+  Runtime.install({
+    logger: new DefaultLogger((process.env.RESYN_LOG_LEVEL as any) || 'WARN'),
+    telemetryOptions: cfg.metricsPort
+      ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${cfg.metricsPort}` } } }
+      : undefined,
+  });
+}
