@@ -8,11 +8,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../temporal.config';
 import { ensureTemporalBinary } from '../../worker/temporal-binary';
+import { installRuntime } from '../../worker/worker';
 import { freePort, startDevServer, type DevServer } from '../../worker/dev-server';
 
 let server: DevServer | undefined;
 
 export async function mochaGlobalSetup(): Promise<void> {
+  // Quiet SDK logs (WARN and up) and no metrics port in tests.
+  installRuntime(loadConfig({ ...process.env, RESYN_METRICS_PORT: '0' }));
   if (process.env.TEMPORAL_ADDRESS) {
     process.env.RESYN_TEST_TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS;
     return;
