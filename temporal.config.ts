@@ -51,6 +51,12 @@ export const configSchema = z.object({
     callTimeoutMs: z.number().int().positive(),
     /** Worker threads in the sandbox pool. */
     workers: z.number().int().min(1).max(64),
+    /** Longest prompt an environment may render (characters). */
+    maxPromptChars: z.number().int().min(100),
+    /** Largest result of one call (a state + prompt, or a solution) as JSON characters. */
+    maxOutputBytes: z.number().int().min(1000),
+    /** Longest answer handed to verify (characters); longer ones fail with output-too-large. */
+    maxAnswerChars: z.number().int().min(100),
   }),
   synthesis: z.object({
     /** Revision rounds after the first draft (the paper used 1). */
@@ -92,7 +98,10 @@ export function defaultConfig(): ResynConfig {
       inputCostPerMTok: 0,
       outputCostPerMTok: 0,
     },
-    sandbox: { memoryMb: 64, stackKb: 256, callTimeoutMs: 2_000, workers: Math.max(1, Math.min(2, os.cpus().length)) },
+    sandbox: {
+      memoryMb: 64, stackKb: 256, callTimeoutMs: 2_000, workers: Math.max(1, Math.min(2, os.cpus().length)),
+      maxPromptChars: 16_000, maxOutputBytes: 1_000_000, maxAnswerChars: 100_000,
+    },
     synthesis: { maxRevisions: 1, proposalsPerKeyword: 8, gates: ['automaticChecks', 'codeJudge', 'questionJudge'] },
     grow: { concurrency: 16 },
     metricsPort: 9464,
@@ -123,6 +132,9 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_SANDBOX_STACK_KB', path: ['sandbox', 'stackKb'], parse: 'int' },
   { env: 'RESYN_SANDBOX_CALL_TIMEOUT_MS', path: ['sandbox', 'callTimeoutMs'], parse: 'int' },
   { env: 'RESYN_SANDBOX_WORKERS', path: ['sandbox', 'workers'], parse: 'int' },
+  { env: 'RESYN_SANDBOX_MAX_PROMPT_CHARS', path: ['sandbox', 'maxPromptChars'], parse: 'int' },
+  { env: 'RESYN_SANDBOX_MAX_OUTPUT_BYTES', path: ['sandbox', 'maxOutputBytes'], parse: 'int' },
+  { env: 'RESYN_SANDBOX_MAX_ANSWER_CHARS', path: ['sandbox', 'maxAnswerChars'], parse: 'int' },
   { env: 'RESYN_MAX_REVISIONS', path: ['synthesis', 'maxRevisions'], parse: 'int' },
   { env: 'RESYN_PROPOSALS_PER_KEYWORD', path: ['synthesis', 'proposalsPerKeyword'], parse: 'int' },
   { env: 'RESYN_GATES', path: ['synthesis', 'gates'], parse: 'list' },

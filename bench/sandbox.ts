@@ -1,0 +1,117 @@
+/**
+ * Sandbox benchmark: per environment (the seed library, else tests/fixtures/good-envs) and
+ * overall: instances sampled per second, answers scored per second with a warm pool (batched;
+ * 1 worker = one core, and the 2-worker pool), the cost of a cold check, and the same verify in
+ * plain V8 (node:vm) for the ratio. Prints a table and one summary line `BENCH sandbox ...`.
+ *
+ *   node dist/bench/sandbox.js [--n 1000] [--only name]
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { projectRoot } from '../lib/paths';
+import { checkEnvironment, SandboxPool } from '../sandbox';
+import { loadConfig } from '../temporal.config';
+
+interface EnvFile { name: string; source: string }
+
+function environments(): EnvFile[] {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const seeds = require('../lib/seeds') as { listSeedEnvironments(): { family: string; name: string; source: string }[] };
+    const list = seeds.listSeedEnvironments();
+    if (list.length > 0) return list.map((s) => ({ name: `${s.family}/${s.name}`, source: s.source }));
+  } catch { /* no seed library yet */ }
+  const dir = path.join(projectRoot, 'tests', 'fixtures', 'good-envs');
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort().map((f) => ({ name: f.slice(0, -3), source: fs.readFileSync(path.join(dir, f), 'utf8') }));
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+/** verify in plain V8: the same module text run in a node:vm context. */
+function v8Verifier(source: string): (state: unknown, answer: string) => unknown {
+  const ctx = vm.createContext({});
+  vm.runInContext(source.replace(/export\s+default/, 'globalThis.__env ='), ctx);
+  const env = (ctx as { __env: { verify(s: unknown, a: string): unknown } }).__env;
+  return (s, a) => env.verify(s, a);
+}
+
+async function main(): Promise<void> {
+  const n = Number(arg('n') ?? 1000);
+  const only = arg('only');
+  const base = loadConfig().sandbox;
+  const one = new SandboxPool({ ...base, workers: 1 });
+  const two = new SandboxPool({ ...base, workers: 2 });
+  await Promise.all([one.describe('export default {}'), two.describe('export default {}'), two.describe('export default {x:1}')]);
+  const rows: Record<string, number | string>[] = [];
+  for (const env of environments().filter((e) => !only || e.name.includes(only))) {
+    const items = Array.from({ length: n }, (_, i) => ({ seed: 1 + i, difficulty: 1 + (i % 10) }));
+    // cold check: a fresh environment in a running worker (not cached).
+    const checkPool = new SandboxPool({ ...base, workers: 1 });
+    await checkPool.describe('export default {}');
+    let t = process.hrtime.bigint();
+    const report = await checkEnvironment(env.source, { pool: checkPool });
+    const checkMs = ms(t);
+    await checkPool.close();
+
+    t = process.hrtime.bigint();
+    const sampled = await one.sample(env.source, items);
+    const sampleMs = ms(t);
+    const states = sampled.map((r) => (r.ok ? r.value.state : null));
+    const solved = await one.solve(env.source, states);
+    const pairs = states.map((state, i) => ({ state, answer: solved[i]!.ok ? (solved[i] as { value: string }).value : '' }));
+    await one.score(env.source, pairs); // warm
+    t = process.hrtime.bigint();
+    const scored = await one.score(env.source, pairs);
+    const score1Ms = ms(t);
+    await two.score(env.source, pairs); // warm both workers
+    t = process.hrtime.bigint();
+    await two.score(env.source, pairs);
+    const score2Ms = ms(t);
+    t = process.hrtime.bigint();
+    await one.scoreInstances(env.source, items.map((it, i) => ({ ...it, answer: pairs[i]!.answer })));
+    const scoreInstMs = ms(t);
+
+    let v8Ms = NaN;
+    try {
+      const verify = v8Verifier(env.source);
+      const copies = pairs.map((p) => ({ state: JSON.parse(JSON.stringify(p.state)), answer: p.answer }));
+      for (const p of copies.slice(0, 100)) verify(JSON.parse(JSON.stringify(p.state)), p.answer);
+      t = process.hrtime.bigint();
+      for (const p of copies) verify(p.state, p.answer);
+      v8Ms = ms(t);
+    } catch { /* the source is not plain enough for the vm shim */ }
+
+    const row = {
+      env: env.name,
+      checkOk: report.ok ? 'yes' : 'NO',
+      checkMs: Math.round(checkMs),
+      samplePerS: Math.round(n / (sampleMs / 1000)),
+      score1wPerS: Math.round(n / (score1Ms / 1000)),
+      score2wPerS: Math.round(n / (score2Ms / 1000)),
+      scoreInstPerS: Math.round(n / (scoreInstMs / 1000)),
+      v8PerS: Number.isFinite(v8Ms) ? Math.round(n / (v8Ms / 1000)) : 'n/a',
+      ratio: Number.isFinite(v8Ms) ? +(score1Ms / v8Ms).toFixed(1) : 'n/a',
+      correct: scored.filter((r) => r.ok && r.value === 1).length,
+    };
+    rows.push(row);
+    console.log(Object.entries(row).map(([k, v]) => `${k}=${v}`).join(' '));
+  }
+  await Promise.all([one.close(), two.close()]);
+  const mean = (k: string) => rows.length ? rows.reduce((s, r) => s + (typeof r[k] === 'number' ? (r[k] as number) : 0), 0) / rows.filter((r) => typeof r[k] === 'number').length : 0;
+  const ratios = rows.map((r) => r.ratio).filter((x): x is number => typeof x === 'number');
+  const geo = ratios.length ? Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length) : NaN;
+  console.log(`BENCH sandbox envs=${rows.length} n=${n} sample_per_s=${Math.round(mean('samplePerS'))} score_1w_per_s=${Math.round(mean('score1wPerS'))} ` +
+    `score_2w_per_s=${Math.round(mean('score2wPerS'))} score_instances_1w_per_s=${Math.round(mean('scoreInstPerS'))} v8_per_s=${Math.round(mean('v8PerS'))} ` +
+    `ratio_geomean=${geo.toFixed(1)} cold_check_ms=${Math.round(mean('checkMs'))} checks_passed=${rows.filter((r) => r.checkOk === 'yes').length}/${rows.length}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

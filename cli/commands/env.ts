@@ -1,0 +1,101 @@
+/**
+ * `resyn env check|sample|score FILE`: run one environment file in the sandbox, with no LLM and
+ * no Temporal server. Exit 0 ok / accepted, 1 rejected (or the environment failed the call),
+ * 2 usage or unreadable input.
+ */
+import * as fs from 'node:fs';
+import type { Command } from 'commander';
+import { extractAnswer } from '../../lib/answer';
+import { checkEnvironment, sharedPool, type SandboxPool } from '../../sandbox';
+import { action, CliError, cliConfig, printJson } from '../output';
+
+function readSource(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
+  }
+}
+
+function intOption(name: string, raw: string | undefined, lo: number, hi: number): number {
+  if (raw === undefined) throw new CliError(`--${name} is required`, 2);
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isSafeInteger(n) || n < lo || n > hi) throw new CliError(`--${name} ${JSON.stringify(raw)}: expected an integer ${lo}..${hi}`, 2);
+  return n;
+}
+
+async function withPool<T>(fn: (pool: SandboxPool) => Promise<T>): Promise<T> {
+  const pool = sharedPool(cliConfig().sandbox);
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+export function registerEnv(program: Command): Command {
+  const env = program.command('env').description('work with environment files and the environment registry');
+
+  env
+    .command('check')
+    .description('run the automatic checks on an environment file (exit 0 accepted, 1 rejected, 2 unreadable)')
+    .argument('<file>', 'environment module (.js, export default {...})')
+    .option('--json', 'print the report as one JSON object')
+    .action(action(async (file: string, opts: { json?: boolean }) => {
+      const source = readSource(file);
+      const report = await withPool((pool) => checkEnvironment(source, { pool }));
+      if (opts.json) {
+        printJson(report);
+      } else {
+        process.stdout.write(`${file}: ${report.env ? `${report.env.name} ` : ''}${report.ok ? 'ACCEPTED' : 'REJECTED'} (${report.durationMs} ms)\n`);
+        for (const c of report.checks) process.stdout.write(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}\n`);
+      }
+      if (!report.ok) process.exitCode = 1;
+    }));
+
+  env
+    .command('sample')
+    .description('generate one instance: prints {"state", "prompt"}')
+    .argument('<file>', 'environment module')
+    .requiredOption('--seed <n>', 'seed (non-negative integer)')
+    .requiredOption('--difficulty <d>', 'difficulty 1..10')
+    .option('--json', 'print JSON')
+    .action(action(async (file: string, opts: { seed: string; difficulty: string; json?: boolean }) => {
+      const seed = intOption('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
+      const difficulty = intOption('difficulty', opts.difficulty, 1, 10);
+      const source = readSource(file);
+      const [r] = await withPool((pool) => pool.sample(source, [{ seed, difficulty }]));
+      if (!r!.ok) {
+        if (opts.json) printJson({ error: r!.error });
+        throw new CliError(`${r!.error.kind}: ${r!.error.message}`, 1);
+      }
+      if (opts.json) printJson({ state: r!.value.state, prompt: r!.value.prompt });
+      else process.stdout.write(`${r!.value.prompt}\n\nstate: ${JSON.stringify(r!.value.state)}\n`);
+    }));
+
+  env
+    .command('score')
+    .description('score one answer for an instance: prints {"reward"} (an answer with <answer> tags is extracted first)')
+    .argument('<file>', 'environment module')
+    .requiredOption('--seed <n>', 'seed (non-negative integer)')
+    .requiredOption('--difficulty <d>', 'difficulty 1..10')
+    .requiredOption('--answer <text>', 'the final answer, or a full response with <answer>...</answer>')
+    .option('--json', 'print JSON')
+    .action(action(async (file: string, opts: { seed: string; difficulty: string; answer: string; json?: boolean }) => {
+      const seed = intOption('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
+      const difficulty = intOption('difficulty', opts.difficulty, 1, 10);
+      const source = readSource(file);
+      const answer = extractAnswer(opts.answer) ?? opts.answer;
+      const [r] = await withPool((pool) => pool.scoreInstances(source, [{ seed, difficulty, answer }]));
+      if (!r!.ok) {
+        if (opts.json) printJson({ error: r!.error });
+        throw new CliError(`${r!.error.kind}: ${r!.error.message}`, 1);
+      }
+      if (opts.json) printJson({ reward: r!.value });
+      else process.stdout.write(`reward: ${r!.value}\n`);
+    }));
+
+  // Commander's own usage errors (missing option, unknown flag) exit 1 by default; the contract says 2.
+  for (const c of [env, ...env.commands]) c.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+  return env;
+}

@@ -1,0 +1,51 @@
+/** The sandbox's public types: limits (cfg.sandbox), environment info and typed per-item results. */
+
+/** = cfg.sandbox. The optional fields have defaults (DEFAULT_SANDBOX_EXTRAS). */
+export interface SandboxLimits {
+  memoryMb: number;
+  stackKb: number;
+  callTimeoutMs: number;
+  workers: number;
+  /** A prompt longer than this fails with output-too-large (and the prompt-bounded check). */
+  maxPromptChars?: number;
+  /** One item's result (state + prompt, or a solution) as JSON text; longer fails with output-too-large. */
+  maxOutputBytes?: number;
+  /** Answers longer than this are not handed to verify (output-too-large). */
+  maxAnswerChars?: number;
+}
+
+export const DEFAULT_SANDBOX_EXTRAS = { maxPromptChars: 16_000, maxOutputBytes: 1_000_000, maxAnswerChars: 100_000 };
+
+export type ResolvedLimits = Required<SandboxLimits>;
+
+export function resolveLimits(l: SandboxLimits): ResolvedLimits {
+  return {
+    memoryMb: l.memoryMb,
+    stackKb: l.stackKb,
+    callTimeoutMs: l.callTimeoutMs,
+    workers: l.workers,
+    maxPromptChars: l.maxPromptChars ?? DEFAULT_SANDBOX_EXTRAS.maxPromptChars,
+    maxOutputBytes: l.maxOutputBytes ?? DEFAULT_SANDBOX_EXTRAS.maxOutputBytes,
+    maxAnswerChars: l.maxAnswerChars ?? DEFAULT_SANDBOX_EXTRAS.maxAnswerChars,
+  };
+}
+
+export interface EnvInfo { id: string; name: string; description: string; tags: string[] }
+
+export type SandboxErrorKind =
+  | 'timeout' | 'out-of-memory' | 'stack-overflow' | 'guest-error' | 'invalid-module'
+  | 'non-json' | 'output-too-large' | 'host-crash';
+
+export interface SandboxError { kind: SandboxErrorKind; message: string }
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: SandboxError };
+
+/** The operations a worker runs; one batch of items per operation. */
+export type SandboxOp = 'describe' | 'sample' | 'solve' | 'score' | 'scoreInstances';
+
+/** One item's result as it crosses from the guest: a value or an error. */
+export type WireResult = { v: unknown } | { e: SandboxErrorKind; m: string };
+
+export function toResult<T>(w: WireResult): Result<T> {
+  return 'e' in w ? { ok: false, error: { kind: w.e, message: w.m } } : { ok: true, value: w.v as T };
+}
