@@ -1,0 +1,71 @@
+// N-queens completion: some queens are already placed; place the rest so no two attack each other.
+// Givens are taken from a random full solution, so the puzzle is always solvable.
+export default {
+  name: "n-queens-completion",
+  description: "Complete an n-queens placement on an n×n board given some fixed queens.",
+  tags: ["constraint-satisfaction", "chess", "grid"],
+
+  generate(rng, difficulty) {
+    const n = 4 + difficulty;                               // 5..14
+    const cols = [];
+    const place = (r) => {                                  // randomized backtracking for a random solution
+      if (r === n) return true;
+      for (const c of rng.shuffle([...Array(n).keys()])) {
+        if (cols.every((cc, rr) => cc !== c && Math.abs(cc - c) !== r - rr)) {
+          cols.push(c);
+          if (place(r + 1)) return true;
+          cols.pop();
+        }
+      }
+      return false;
+    };
+    place(0);
+    const k = 2 + Math.floor(difficulty / 3);              // a few fixed queens on a growing board
+    const rows = rng.shuffle([...Array(n).keys()]).slice(0, k).sort((a, b) => a - b);
+    return { n, given: rows.map((r) => [r + 1, cols[r] + 1]) };     // 1-based [row, column]
+  },
+
+  prompt(state) {
+    const given = state.given.map(([r, c]) => `row ${r} column ${c}`).join("; ");
+    return `Place ${state.n} queens on a ${state.n}×${state.n} chessboard so that no two queens share a row, a column or a diagonal. ` +
+      `Rows and columns are numbered 1 to ${state.n}. These queens are already placed and must stay: ${given}.\n\n` +
+      `Answer with ${state.n} numbers separated by spaces: the column of the queen in row 1, row 2, ..., row ${state.n}.`;
+  },
+
+  verify(state, answer) {
+    if (typeof answer !== "string" || answer.length > 10000) return 0;
+    const n = state.n;
+    const cols = (answer.match(/\d+/g) || []).map(Number);
+    if (cols.length !== n) return 0;
+    for (let r = 0; r < n; r++) {
+      if (cols[r] < 1 || cols[r] > n) return 0;
+      for (let q = 0; q < r; q++) if (cols[q] === cols[r] || Math.abs(cols[q] - cols[r]) === r - q) return 0;
+    }
+    for (const [r, c] of state.given) if (cols[r - 1] !== c) return 0;
+    return 1;
+  },
+
+  solve(state) {
+    const n = state.n, cols = Array(n).fill(0);
+    // The fixed queens occupy their column and diagonals from the start, so free rows never fight them.
+    let colMask = 0, d1 = 0, d2 = 0;
+    for (const [r, c] of state.given) {
+      cols[r - 1] = c;
+      colMask |= 1 << (c - 1); d1 |= 2 ** (r + c - 2); d2 |= 2 ** (r - c + n);
+    }
+    const bit = (mask, i) => Math.floor(mask / 2 ** i) % 2;   // masks reach 2^28: avoid 32-bit shifts
+    const go = (r, cm, a, b) => {
+      if (r === n) return true;
+      if (cols[r] && state.given.some((g) => g[0] === r + 1)) return go(r + 1, cm, a, b);
+      for (let c = 0; c < n; c++) {
+        if ((cm >> c) & 1 || bit(a, r + c) || bit(b, r - c + n)) continue;
+        cols[r] = c + 1;
+        if (go(r + 1, cm | (1 << c), a + 2 ** (r + c), b + 2 ** (r - c + n))) return true;
+      }
+      cols[r] = 0;
+      return false;
+    };
+    go(0, colMask, d1, d2);
+    return cols.join(" ");
+  },
+};

@@ -1,0 +1,68 @@
+// Bracket repair: insert the fewest brackets to make a string of (), [] and {} balanced. Interval DP gives
+// the minimum; verify accepts any balanced string of that length that keeps the original as a subsequence.
+const OPEN = "([{", CLOSE = ")]}";
+
+function table(s) {
+  // f[i][j] = fewest insertions that balance s[i..j-1].
+  const n = s.length, f = Array.from({ length: n + 1 }, () => Array(n + 1).fill(0));
+  for (let len = 1; len <= n; len++) for (let i = 0; i + len <= n; i++) {
+    const j = i + len;
+    let best = 1 + f[i + 1][j];                               // give s[i] a new partner
+    const o = OPEN.indexOf(s[i]);
+    if (o >= 0) for (let k = i + 1; k < j; k++) if (s[k] === CLOSE[o]) best = Math.min(best, f[i + 1][k] + f[k + 1][j]);
+    f[i][j] = best;
+  }
+  return f;
+}
+function build(s, f, i, j) {
+  if (i >= j) return "";
+  const o = OPEN.indexOf(s[i]);
+  if (o >= 0) for (let k = i + 1; k < j; k++) if (s[k] === CLOSE[o] && f[i][j] === f[i + 1][k] + f[k + 1][j]) return s[i] + build(s, f, i + 1, k) + s[k] + build(s, f, k + 1, j);
+  const rest = build(s, f, i + 1, j);
+  return o >= 0 ? s[i] + CLOSE[o] + rest : OPEN[CLOSE.indexOf(s[i])] + s[i] + rest;
+}
+function balanced(s) {
+  const st = [];
+  for (const ch of s) {
+    if (OPEN.includes(ch)) st.push(ch);
+    else if (st.pop() !== OPEN[CLOSE.indexOf(ch)]) return false;
+  }
+  return st.length === 0;
+}
+
+export default {
+  name: "bracket-repair",
+  description: "Insert the minimum number of brackets to make a bracket string balanced.",
+  tags: ["strings", "brackets", "dynamic-programming"],
+
+  generate(rng, difficulty) {
+    const n = 4 + 3 * difficulty;                            // 7..34 characters
+    const kinds = difficulty <= 2 ? 2 : 3;
+    for (;;) {
+      const s = Array.from({ length: n }, () => { const k = rng.int(0, kinds - 1); return rng.int(0, 1) ? OPEN[k] : CLOSE[k]; }).join("");
+      if (table(s)[0][n] >= 2) return { s };
+    }
+  },
+
+  prompt(state) {
+    return `Bracket string: ${state.s}\n\n` +
+      `Insert as few brackets as possible (any of ( ) [ ] { }, anywhere) so that the string becomes balanced: every opening bracket is closed by the matching bracket type in the right nesting order. ` +
+      `You may not delete or reorder the existing brackets.\nAnswer with the complete repaired string.`;
+  },
+
+  verify(state, answer) {
+    if (typeof answer !== "string" || answer.length > 10000) return 0;
+    const t = answer.replace(/\s+/g, "");
+    if (!/^[()\[\]{}]+$/.test(t)) return 0;
+    const s = state.s;
+    if (t.length !== s.length + table(s)[0][s.length] || !balanced(t)) return 0;
+    let k = 0;
+    for (const ch of t) if (k < s.length && s[k] === ch) k++;  // the original must survive as a subsequence
+    return k === s.length ? 1 : 0;
+  },
+
+  solve(state) {
+    const s = state.s;
+    return build(s, table(s), 0, s.length);
+  },
+};
