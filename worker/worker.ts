@@ -28,7 +28,8 @@ export function installRuntime(cfg: ResynConfig): void {
   // Imported lazily: the Runtime must be installed before the first connection is made.
   const { Runtime, DefaultLogger } = require('@temporalio/worker') as typeof import('@temporalio/worker');
   Runtime.install({
-    logger: new DefaultLogger((process.env.RESYN_LOG_LEVEL as any) || 'WARN'),
+    // The SDK's own log level follows RESYN_LOG_LEVEL (debug|info|warn|error), WARN by default.
+    logger: new DefaultLogger(((process.env.RESYN_LOG_LEVEL || 'warn').toUpperCase() as 'WARN')),
     telemetryOptions: cfg.metricsPort
       ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${cfg.metricsPort}` } } }
       : undefined,

@@ -1,0 +1,54 @@
+/** Activities of the sampleTrainingData workflow: thin adapters over dataset/ (plan, shard, manifest). */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { buildManifest, writeManifest, type Manifest } from '../dataset/manifest';
+import { buildPlan } from '../dataset/planner';
+import type { SamplePlan } from '../dataset/plan';
+import type { NormalizedSampleRequest } from '../dataset/request';
+import { writeShard, type ShardInput, type ShardResult } from '../dataset/shard';
+import { sharedPool } from '../sandbox';
+import { Registry } from '../registry/store';
+import { dataPaths, type ResynConfig } from '../temporal.config';
+
+/** One registry handle and one source cache per process (environment ids are content hashes: immutable). */
+export function registryAccess(cfg: ResynConfig) {
+  let registry: Registry | undefined;
+  const sources = new Map<string, string>();
+  const open = (): Registry => (registry ??= Registry.open(dataPaths(cfg).registry));
+  return {
+    registry: open,
+    source(envId: string): string {
+      let s = sources.get(envId);
+      if (s === undefined) {
+        const rec = open().getEnvironment(envId);
+        if (!rec || rec.id !== envId) throw ApplicationFailure.nonRetryable(`environment ${envId} is not in the registry ${dataPaths(cfg).registry}`, 'UnknownEnvironment');
+        s = rec.source;
+        sources.set(envId, s);
+      }
+      return s;
+    },
+  };
+}
+
+export function createDatasetActivities(cfg: ResynConfig) {
+  const access = registryAccess(cfg);
+  return {
+    async planSample(req: NormalizedSampleRequest): Promise<SamplePlan> {
+      return buildPlan(req, { registry: access.registry(), datasetsDir: dataPaths(cfg).datasets, policyModel: cfg.llm.policy.model });
+    },
+
+    async writeShard(input: ShardInput): Promise<ShardResult> {
+      const r = await writeShard(input, {
+        pool: sharedPool(cfg.sandbox),
+        source: access.source,
+        heartbeat: (d) => Context.current().heartbeat(d),
+      });
+      return r;
+    },
+
+    async writeSampleManifest(args: { plan: SamplePlan; request: NormalizedSampleRequest; results: ShardResult[] }): Promise<{ path: string; totals: Manifest['totals']; shards: number }> {
+      const m = buildManifest(args.plan, args.request, args.results);
+      return { path: writeManifest(args.plan.outDir, m), totals: m.totals, shards: m.shards.length };
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { createHash } from 'node:crypto';
+import type { CalibrateOutcome, CalibrateProgress, CalibrateRequest } from '../../workflows/calibrate-difficulty';
+import { action, CliError, cliConfig, note, printJson } from '../output';
+import { connectClient } from '../stack';
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+export function registerCalibrate(program: Command): void {
+  program
+    .command('calibrate')
+    .description('difficulty calibration: the policy model attempts instances per level; keep environments whose solve rate falls with difficulty (one-sided Wald test)')
+    .option('--levels <list>', 'difficulty levels attempted (lowest vs highest is tested)', '1,4,7,10')
+    .option('--instances <n>', 'instances per level', '16')
+    .option('--alpha <a>', 'significance level of the one-sided Wald test', '0.05')
+    .option('--model <name>', 'policy model (default: the configured policy role, RESYN_POLICY_MODEL)')
+    .option('--tags <list>', 'only environments with all these tags')
+    .option('--ids <list>', 'only these environment ids')
+    .option('--concurrency <n>', 'environments at once', '2')
+    .option('--wait', 'wait for the result')
+    .option('--json', 'print JSON')
+    .action(action(async (o: Record<string, string | boolean | undefined>) => {
+      const cfg = cliConfig();
+      const levels = list(o.levels as string).map(Number);
+      const n = Number(o.instances);
+      const alpha = Number(o.alpha);
+      const concurrency = Number(o.concurrency);
+      if (levels.some((l) => !Number.isInteger(l) || l < 1 || l > 10) || new Set(levels).size < 2) throw new CliError(`--levels: expected two or more distinct integers 1..10, got "${o.levels}"`);
+      if (!Number.isInteger(n) || n < 1) throw new CliError(`--instances: expected a positive integer, got "${o.instances}"`);
+      if (!(alpha > 0 && alpha < 0.5)) throw new CliError(`--alpha: expected a number in (0, 0.5), got "${o.alpha}"`);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError(`--concurrency: expected a positive integer, got "${o.concurrency}"`);
+      const req: CalibrateRequest = {
+        filter: { status: 'accepted', ...(o.tags ? { tags: list(o.tags as string) } : {}), ...(o.ids ? { ids: list(o.ids as string) } : {}) },
+        levels, instancesPerLevel: n, alpha, concurrency, model: (o.model as string | undefined) ?? cfg.llm.policy.model,
+      };
+      const workflowId = `resyn-calibrate-${createHash('sha256').update(JSON.stringify(req)).digest('hex').slice(0, 10)}`;
+      const client = await connectClient(cfg);
+      try {
+        let handle;
+        try {
+          handle = await client.workflow.start('calibrateDifficulty', { taskQueue: cfg.temporal.taskQueue, workflowId, args: [req] });
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          handle = client.workflow.getHandle(workflowId);
+        }
+        if (!o.wait) {
+          if (o.json) printJson({ workflowId });
+          else note(`started ${workflowId} (add --wait to follow it)`);
+          return;
+        }
+        const result = handle.result() as Promise<CalibrateOutcome>;
+        let done = false;
+        void (async () => {
+          while (!done) {
+            await new Promise((r) => setTimeout(r, 2000));
+            if (done) break;
+            try {
+              const p = await handle.query<CalibrateProgress>('progress');
+              note(`calibrated ${p.envsDone}/${p.envsTotal} environments (kept ${p.kept}, dropped ${p.dropped}, ${p.llmCalls} LLM calls)`);
+            } catch { /* finished */ }
+          }
+        })();
+        const out = await result.finally(() => { done = true; });
+        if (o.json) printJson(out);
+        else for (const r of out.results) {
+          process.stdout.write(`${r.kept ? 'keep' : 'drop'}  ${r.name}  z=${r.z.toFixed(2)}  ${r.levels.map((l) => `d${l.difficulty}:${(l.solveRate * 100).toFixed(0)}%`).join(' ')}\n`);
+        }
+      } finally {
+        await client.connection.close();
+      }
+    }));
+}

@@ -1,0 +1,167 @@
+import type { Command } from 'commander';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { SingleBar } from 'cli-progress';
+import { describeZodError, sampleRequestSchema, type SampleRequest } from '../../dataset/request';
+import { importSeedEnvironments } from '../../registry/import-seeds';
+import { Registry } from '../../registry/store';
+import { sharedPool } from '../../sandbox';
+import { dataPaths, type ResynConfig } from '../../temporal.config';
+import type { SampleOutcome, SampleProgress } from '../../workflows/sample-training-data';
+import { action, CliError, cliConfig, note, printJson } from '../output';
+import { connectClient } from '../stack';
+
+/** A default dataset name from the request's content: the same request lands in the same folder. */
+export function defaultDatasetName(req: Omit<SampleRequest, 'name'>): string {
+  const parsed = sampleRequestSchema.parse({ ...req, name: 'x' });
+  const { name: _n, ...rest } = parsed;
+  return `ds-${createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 10)}`;
+}
+
+export const sampleWorkflowId = (name: string) => `resyn-sample-${name}`;
+
+/**
+ * Starts sampleTrainingData (or attaches to the running one with the same name), reports
+ * progress, and returns the outcome (manifest path and counts). For `resyn sample` and `resyn run`.
+ */
+export async function runSample(client: Client, cfg: ResynConfig, request: SampleRequest, onProgress?: (p: SampleProgress) => void): Promise<SampleOutcome> {
+  const workflowId = sampleWorkflowId(request.name);
+  let handle;
+  try {
+    handle = await client.workflow.start('sampleTrainingData', { taskQueue: cfg.temporal.taskQueue, workflowId, args: [request] });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    handle = client.workflow.getHandle(workflowId);
+  }
+  const result = handle.result() as Promise<SampleOutcome>;
+  if (!onProgress) return result;
+  let finished = false;
+  const poll = (async () => {
+    while (!finished) {
+      try { onProgress(await handle.query<SampleProgress>('progress')); } catch { /* not started yet, or done */ }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  try {
+    return await result;
+  } finally {
+    finished = true;
+    await poll;
+  }
+}
+
+/** An empty registry gets the seed library first, so `resyn sample` works on a fresh data folder. */
+export async function ensureLibrary(cfg: ResynConfig): Promise<void> {
+  const reg = Registry.open(dataPaths(cfg).registry);
+  try {
+    if (reg.listEnvironments({ status: 'accepted' }).length > 0) return;
+    note('the registry has no accepted environment: importing the seed library...');
+    const pool = sharedPool(cfg.sandbox);
+    const r = await importSeedEnvironments(reg, pool);
+    await pool.close();
+    note(`seed library: ${r.imported} imported, ${r.failed.length} failed the checks${r.failed.length ? ` (${r.failed.map((f) => f.name).join(', ')})` : ''}`);
+  } finally {
+    reg.close();
+  }
+}
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+function intList(s: string): number[] {
+  const out = list(s).map(Number);
+  if (out.some((n) => !Number.isInteger(n))) throw new CliError(`--difficulties: expected integers like 1,2,3 or a weighted mix like 1:2,5:1, got "${s}"`);
+  return out;
+}
+function difficulties(s: string): SampleRequest['difficulties'] {
+  if (!s.includes(':')) return intList(s);
+  const m: Record<string, number> = {};
+  for (const part of list(s)) {
+    const [k, w] = part.split(':');
+    if (!k || !w || !Number.isFinite(Number(w))) throw new CliError(`--difficulties: bad weighted level "${part}" (expected LEVEL:WEIGHT)`);
+    m[k.trim()] = Number(w);
+  }
+  return m;
+}
+function num(flag: string, s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (s.trim() === '' || !Number.isFinite(n)) throw new CliError(`${flag}: expected a number, got "${s}"`);
+  return n;
+}
+
+export function registerSample(program: Command): void {
+  program
+    .command('sample')
+    .description('sample RLVR training data (JSONL/Parquet shards + manifest) from the registry with the sampleTrainingData workflow')
+    .option('--name <name>', 'dataset name (folder under <dataDir>/datasets); default: derived from the request')
+    .option('--instances-per-env <n>', 'instances per environment', '100')
+    .option('--difficulties <list>', 'levels 1..10 ("1,2,3") or a weighted mix ("1:2,5:1")', '1,2,3,4,5')
+    .option('--validation-fraction <f>', 'share of each environment\'s instances in the validation split', '0.1')
+    .option('--shard-size <n>', 'rows per shard file', '10000')
+    .option('--format <list>', 'jsonl, parquet or both', 'jsonl,parquet')
+    .option('--tags <list>', 'only environments with all these tags')
+    .option('--ids <list>', 'only these environment ids')
+    .option('--cap-per-env <n>', 'at most this many instances per environment')
+    .option('--cap-per-tag <n>', 'at most this many instances per tag (shared fairly)')
+    .option('--pass-rate <min:max>', 'keep only difficulty levels whose calibrated solve rate is in [min, max]')
+    .option('--calibrated-only', 'only environments whose difficulty calibration passed')
+    .option('--out <dir>', 'output folder (default <dataDir>/datasets/<name>)')
+    .option('--concurrency <n>', 'shard activities at once', '4')
+    .option('--wait', 'wait for the dataset, with a progress bar on stderr')
+    .option('--json', 'print JSON')
+    .action(action(async (o: Record<string, string | boolean | undefined>) => {
+      const cfg = cliConfig();
+      let band: SampleRequest['passRateBand'];
+      if (typeof o.passRate === 'string') {
+        const [a, b] = o.passRate.split(':').map(Number);
+        band = { min: a!, max: b! };
+      }
+      const req: Omit<SampleRequest, 'name'> = {
+        filter: {
+          status: 'accepted',
+          ...(o.tags ? { tags: list(o.tags as string) } : {}),
+          ...(o.ids ? { ids: list(o.ids as string) } : {}),
+          calibratedOnly: !!o.calibratedOnly,
+        },
+        instancesPerEnv: num('--instances-per-env', o.instancesPerEnv as string),
+        difficulties: difficulties(o.difficulties as string),
+        split: { validationFraction: num('--validation-fraction', o.validationFraction as string)! },
+        shardSize: num('--shard-size', o.shardSize as string),
+        formats: list(o.format as string) as ('jsonl' | 'parquet')[],
+        caps: { perEnv: num('--cap-per-env', o.capPerEnv as string | undefined), perTag: num('--cap-per-tag', o.capPerTag as string | undefined) },
+        ...(band ? { passRateBand: band } : {}),
+        ...(o.out ? { outDir: path.resolve(o.out as string) } : {}),
+        concurrency: num('--concurrency', o.concurrency as string),
+      };
+      const checked = sampleRequestSchema.safeParse({ ...req, name: (o.name as string | undefined) ?? 'x' });
+      if (!checked.success) throw new CliError(`invalid sample request: ${describeZodError(checked.error)}`);
+      const request: SampleRequest = { ...req, name: (o.name as string | undefined) ?? defaultDatasetName(req) };
+      const client = await connectClient(cfg);
+      await ensureLibrary(cfg);
+      try {
+        if (!o.wait) {
+          const h = await client.workflow.start('sampleTrainingData', { taskQueue: cfg.temporal.taskQueue, workflowId: sampleWorkflowId(request.name), args: [request] })
+            .catch((err) => { if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle(sampleWorkflowId(request.name)); throw err; });
+          const outDir = request.outDir ?? path.join(dataPaths(cfg).datasets, request.name);
+          if (o.json) printJson({ workflowId: h.workflowId, name: request.name, outDir });
+          else note(`started ${h.workflowId}; the dataset goes to ${outDir} (add --wait to follow it)`);
+          return;
+        }
+        const bar = process.stderr.isTTY ? new SingleBar({ format: 'sampling [{bar}] {value}/{total} shards | {rows} rows', stream: process.stderr }) : undefined;
+        let started = false;
+        const outcome = await runSample(client, cfg, request, (p) => {
+          if (!bar || p.shardsTotal === 0) return;
+          if (!started) { bar.start(p.shardsTotal, p.shardsDone, { rows: p.rows }); started = true; }
+          bar.update(p.shardsDone, { rows: p.rows });
+        });
+        bar?.stop();
+        if (o.json) printJson(outcome);
+        else {
+          note(`${outcome.rows} rows (${outcome.train} train, ${outcome.validation} validation) from ${outcome.environments} environments in ${outcome.shards} shards`);
+          process.stdout.write(outcome.manifestPath + '\n');
+        }
+      } finally {
+        await client.connection.close();
+      }
+    }));
+}

@@ -1,0 +1,73 @@
+/**
+ * calibrateDifficulty: the policy model attempts instances of each selected environment at
+ * several difficulty levels (one activity per environment, bounded parallelism); the registry
+ * records the solve rate per level and whether the environment is kept (solve rate falls as
+ * difficulty rises, one-sided Wald test). Cached attempts make a re-run free.
+ */
+import { ApplicationFailure, defineQuery, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { ResynActivities } from '../activities';
+import type { CalibrationSummary } from '../activities/calibration';
+import { describeZodError } from '../dataset/request';
+import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
+
+const { listCalibrationTargets } = proxyActivities<ResynActivities>({ startToCloseTimeout: '2 minutes' });
+const { calibrateEnvironment } = proxyActivities<ResynActivities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
+export const calibrateInputSchema = z.object({
+  filter: z.object({
+    status: z.enum(['accepted', 'rejected']).default('accepted'),
+    tags: z.array(z.string().min(1)).optional(),
+    ids: z.array(z.string().min(1)).optional(),
+  }).strict().default({ status: 'accepted' }),
+  /** Levels attempted; the test compares the lowest with the highest. */
+  levels: z.array(z.number().int().min(1).max(10)).min(2, 'give at least two levels').default([1, 4, 7, 10])
+    .refine((l) => new Set(l).size >= 2, 'give at least two distinct levels'),
+  instancesPerLevel: z.number().int().min(1).max(10_000).default(16),
+  alpha: z.number().gt(0).lt(0.5).default(0.05),
+  /** Policy model name; default the configured policy role's model. */
+  model: z.string().min(1).optional(),
+  /** Environments calibrated at once, and LLM calls in flight per environment. */
+  concurrency: z.number().int().min(1).max(64).default(2),
+  parallelCalls: z.number().int().min(1).max(64).default(4),
+}).strict();
+export type CalibrateRequest = z.input<typeof calibrateInputSchema>;
+
+export interface CalibrateProgress { envsDone: number; envsTotal: number; kept: number; dropped: number; llmCalls: number }
+export interface CalibrateOutcome extends CalibrateProgress { results: CalibrationSummary[] }
+
+export const calibrateProgressQuery = defineQuery<CalibrateProgress>('progress');
+
+export async function calibrateDifficulty(input: CalibrateRequest): Promise<CalibrateOutcome> {
+  const parsed = calibrateInputSchema.safeParse(input);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid calibrateDifficulty input: ${describeZodError(parsed.error)}`, 'InvalidInput');
+  const req = parsed.data;
+  upsertSearchAttributes([{ key: RESYN_RUN_KIND, value: 'calibrate' }, { key: RESYN_STATUS, value: 'running' }]);
+  const progress: CalibrateProgress = { envsDone: 0, envsTotal: 0, kept: 0, dropped: 0, llmCalls: 0 };
+  setHandler(calibrateProgressQuery, () => progress);
+
+  const targets = await listCalibrationTargets(req.filter);
+  progress.envsTotal = targets.length;
+  const results: CalibrationSummary[] = new Array(targets.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < targets.length) {
+      const k = next++;
+      const r = await calibrateEnvironment({
+        envId: targets[k]!.id, levels: req.levels, instancesPerLevel: req.instancesPerLevel, alpha: req.alpha,
+        model: req.model, parallel: req.parallelCalls,
+      });
+      results[k] = r;
+      progress.envsDone++;
+      progress.llmCalls += r.llmCalls;
+      if (r.kept) progress.kept++; else progress.dropped++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(req.concurrency, targets.length) }, lane));
+  upsertSearchAttributes([{ key: RESYN_STATUS, value: 'done' }]);
+  return { ...progress, results };
+}

@@ -1,0 +1,83 @@
+/**
+ * sampleTrainingData: plan (which environments, how many instances: fixed once, in history),
+ * then one idempotent activity per shard with bounded parallelism, then the manifest. Large
+ * requests continue-as-new, carrying the plan and the finished shards.
+ */
+import {
+  ApplicationFailure, continueAsNew, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { ResynActivities } from '../activities';
+import { shardSpecs, type SamplePlan, type ShardSpec } from '../dataset/plan';
+import { describeZodError, sampleRequestSchema, type NormalizedSampleRequest, type SampleRequest } from '../dataset/request';
+import type { ShardResult } from '../dataset/shard';
+import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
+
+const { planSample, writeSampleManifest } = proxyActivities<ResynActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+const { writeShard } = proxyActivities<ResynActivities>({
+  startToCloseTimeout: '1 hour',
+  // A killed worker's shard is retried elsewhere after this (the activity heartbeats per batch).
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+export interface SampleProgress { phase: 'planning' | 'sampling' | 'manifest' | 'done'; shardsDone: number; shardsTotal: number; rows: number }
+export interface SampleOutcome { manifestPath: string; outDir: string; name: string; shards: number; rows: number; train: number; validation: number; dropped: number; environments: number }
+/** Carried across continue-as-new. */
+export interface SampleResume { plan: SamplePlan; results: ShardResult[] }
+
+export const sampleProgressQuery = defineQuery<SampleProgress>('progress');
+
+function validate(input: unknown): NormalizedSampleRequest {
+  const r = sampleRequestSchema.safeParse(input);
+  if (!r.success) throw ApplicationFailure.nonRetryable(`invalid sampleTrainingData input: ${describeZodError(r.error)}`, 'InvalidInput');
+  return r.data;
+}
+
+export async function sampleTrainingData(input: SampleRequest, resume?: SampleResume): Promise<SampleOutcome> {
+  const req = validate(input);
+  const progress: SampleProgress = { phase: 'planning', shardsDone: 0, shardsTotal: 0, rows: 0 };
+  setHandler(sampleProgressQuery, () => progress);
+  upsertSearchAttributes([{ key: RESYN_RUN_KIND, value: 'sample' }, { key: RESYN_STATUS, value: 'running' }]);
+
+  const plan = resume?.plan ?? await planSample(req);
+  const results = resume?.results.slice() ?? [];
+  const specs = shardSpecs(plan);
+  const done = new Set(results.map((r) => `${r.split}/${r.index}`));
+  const todo = specs.filter((s) => !done.has(`${s.split}/${s.index}`));
+  progress.phase = 'sampling';
+  progress.shardsTotal = specs.length;
+  progress.shardsDone = results.length;
+  progress.rows = results.reduce((a, r) => a + r.rows, 0);
+
+  const budget = Math.min(todo.length, req.shardsPerRun);
+  let next = 0;
+  const runOne = async (s: ShardSpec): Promise<void> => {
+    const r = await writeShard({
+      outDir: plan.outDir, formats: plan.formats, split: s.split, index: s.index, count: s.count, start: s.start,
+      segments: s.segments.map((g) => ({ env: plan.envs[g.env]!, from: g.from, to: g.to })),
+    });
+    results.push(r);
+    progress.shardsDone++;
+    progress.rows += r.rows;
+  };
+  const lane = async (): Promise<void> => {
+    while (next < budget && !workflowInfo().continueAsNewSuggested) await runOne(todo[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(req.concurrency, budget) }, lane));
+
+  if (results.length < specs.length) {
+    return continueAsNew<typeof sampleTrainingData>(input, { plan, results });
+  }
+
+  progress.phase = 'manifest';
+  const m = await writeSampleManifest({ plan, request: req, results });
+  progress.phase = 'done';
+  upsertSearchAttributes([{ key: RESYN_STATUS, value: 'done' }]);
+  return {
+    manifestPath: m.path, outDir: plan.outDir, name: plan.name, shards: m.shards, rows: m.totals.rows,
+    train: m.totals.train, validation: m.totals.validation, dropped: m.totals.dropped, environments: plan.envs.length,
+  };
+}
