@@ -1,29 +1,110 @@
-import type { Command } from 'commander';
-import * as path from 'node:path';
-import { action, cliConfig, note } from '../output';
-import { startStack } from '../stack';
-
 /**
- * The main job on the embedded defaults: the dev server, a worker, and the job itself. Each step
- * is one function below, in the order the README describes.
+ * `resyn run` (npm start): the main job on the embedded defaults. Starts the dev server and a
+ * worker, then: register the seed library, grow it when an LLM endpoint is configured, sample a
+ * dataset from it, and print where everything is.
  */
+import { createHash } from 'node:crypto';
+import type { Command } from 'commander';
+import { endpointProblem } from '../../llm/client';
+import { importSeedEnvironments } from '../../registry/import-seeds';
+import { Registry } from '../../registry/store';
+import { sharedPool } from '../../sandbox';
+import { dataPaths, type ResynConfig } from '../../temporal.config';
+import type { SampleOutcome } from '../../workflows/sample-training-data';
+import { action, CliError, cliConfig, note, printJson } from '../output';
+import { startStack, type Stack } from '../stack';
+import { followGrow, growInputFromOptions } from './grow';
+import { runSample } from './sample';
+
+interface RunOptions { grow: string; proposals: string; instancesPerEnv: string; json?: boolean }
+
+function positiveInt(flag: string, v: string, min = 0): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new CliError(`${flag} ${JSON.stringify(v)}: expected an integer >= ${min}`);
+  return n;
+}
+
+async function registerSeedLibrary(cfg: ResynConfig): Promise<number> {
+  const registry = Registry.open(dataPaths(cfg).registry);
+  try {
+    note('checking and registering the seed library (seeds/environments)...');
+    const r = await importSeedEnvironments(registry, sharedPool(cfg.sandbox));
+    note(`  seed library: ${r.imported} registered, ${r.skipped} already registered, ${r.failed.length} failed the checks`);
+    for (const f of r.failed) note(`  ! ${f.name}: ${f.detail.split('\n')[0]}`);
+    return registry.listEnvironments({ status: 'accepted' }).length;
+  } finally {
+    registry.close();
+  }
+}
+
+/** Grows the library by a few untried seed keywords, or says how to configure an LLM. */
+async function growWhenConfigured(stack: Stack, cfg: ResynConfig, keywords: number, proposals: number): Promise<void> {
+  if (keywords === 0) return;
+  const problem = endpointProblem({ ...cfg.llm.generator, name: 'generator' }) ?? endpointProblem({ ...cfg.llm.judge, name: 'judge' });
+  if (problem) {
+    note(`skipping library growth: ${problem}.`);
+    note('  then run `npm start` again (or `resyn grow --count 3 --wait` while `resyn up` runs).');
+    return;
+  }
+  const input = growInputFromOptions({ count: String(keywords), proposals: String(proposals) }, cfg);
+  const workflowId = `run-grow-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  note(`growing the library by ${keywords} untried keyword(s) with ${cfg.llm.generator.model} (growLibrary ${workflowId})...`);
+  await stack.client.workflow.start('growLibrary', { taskQueue: cfg.temporal.taskQueue, workflowId, args: [input] });
+  await followGrow(stack.client, workflowId, false);
+}
+
+/** The dataset is named after the accepted library: the same library gives the same dataset, byte for byte. */
+function libraryDatasetName(cfg: ResynConfig): string {
+  const registry = Registry.open(dataPaths(cfg).registry);
+  try {
+    const ids = registry.listEnvironments({ status: 'accepted' }).map((e) => e.id).sort();
+    return `library-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 12)}`;
+  } finally {
+    registry.close();
+  }
+}
+
+async function sampleDataset(stack: Stack, cfg: ResynConfig, instancesPerEnv: number): Promise<SampleOutcome> {
+  const name = libraryDatasetName(cfg);
+  note(`sampling dataset "${name}" (${instancesPerEnv} instances per environment, difficulties 1..10, JSONL + Parquet)...`);
+  let last = '';
+  const out = await runSample(stack.client, cfg, { name, instancesPerEnv, difficulties: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, (p) => {
+    const l = `  ${p.phase}: shards ${p.shardsDone}/${p.shardsTotal}, rows ${p.rows}`;
+    if (l !== last) note((last = l));
+  });
+  return out;
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('the main job: start the embedded Temporal server and a worker, run the pipeline, print where the results are')
-    .action(action(async () => {
+    .description('the main job: start the embedded Temporal server and a worker, register the seed library, grow it (with an LLM endpoint), sample a dataset, print where it is')
+    .option('--grow <n>', 'untried seed keywords to grow the library by when an LLM endpoint is configured (0: skip)', '3')
+    .option('--proposals <n>', 'task proposals per keyword while growing', '2')
+    .option('--instances-per-env <n>', 'dataset instances per environment', '100')
+    .option('--json', 'print a JSON summary on stdout')
+    .action(action(async (o: RunOptions) => {
       const cfg = cliConfig();
+      const grow = positiveInt('--grow', o.grow);
+      const proposals = positiveInt('--proposals', o.proposals, 1);
+      const instancesPerEnv = positiveInt('--instances-per-env', o.instancesPerEnv, 1);
+      const t0 = Date.now();
       const stack = await startStack(cfg, note);
       try {
-        if (stack.uiUrl) note(`Temporal Web UI: ${stack.uiUrl}`);
-        const file = path.join(cfg.dataDir, 'ping.txt');
-        const r = await stack.client.workflow.execute('pingWorkflow', {
-          taskQueue: cfg.temporal.taskQueue,
-          workflowId: `resyn-ping-${Date.now()}`,
-          args: [{ file, token: `run-${Date.now()}` }],
-        });
-        note(`pipeline ok: ${JSON.stringify(r)}`);
+        note(`Temporal: ${stack.address}${stack.uiUrl ? `   Web UI: ${stack.uiUrl}` : ''}`);
+        await registerSeedLibrary(cfg);
+        await growWhenConfigured(stack, cfg, grow, proposals);
+        const out = await sampleDataset(stack, cfg, instancesPerEnv);
+        const envs = (() => { const r = Registry.open(dataPaths(cfg).registry); try { return r.listEnvironments({ status: 'accepted' }).length; } finally { r.close(); } })();
+        note('');
+        note(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s. Library: ${envs} accepted environments (${dataPaths(cfg).registry}).`);
+        note(`dataset: ${out.rows} rows (${out.train} train, ${out.validation} validation) from ${out.environments} environments in ${out.shards} shard(s)`);
+        note(`  ${out.outDir}`);
+        note(`  manifest: ${out.manifestPath}`);
+        note('next: `resyn env list`, `resyn serve-rewards`, `resyn up` for the Web UI (docs/trainers.md for verl / TRL / OpenRLHF).');
+        if (o.json) printJson({ library: envs, registry: dataPaths(cfg).registry, dataset: out });
       } finally {
+        await sharedPool(cfg.sandbox).close();
         await stack.shutdown();
       }
     }));
