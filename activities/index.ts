@@ -4,11 +4,19 @@
  */
 import type { ResynConfig } from '../temporal.config';
 import { pingActivities } from './ping';
+import { synthesisActivities } from './synthesis';
+import { createDatasetActivities } from './dataset';
+import { createCalibrationActivities } from './calibration';
+import { opsActivities } from './ops';
 
 export function createActivities(cfg: ResynConfig) {
   void cfg;
   return {
     ...pingActivities,
+    ...synthesisActivities(cfg),
+    ...createDatasetActivities(cfg),
+    ...createCalibrationActivities(cfg),
+    ...opsActivities(cfg),
   };
 }
 

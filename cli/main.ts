@@ -3,6 +3,16 @@
 import { Command } from 'commander';
 import { registerRun } from './commands/run';
 import { registerUp } from './commands/up';
+import { registerEnv } from './commands/env';
+import { registerEnvRegistry } from './commands/env-registry';
+import { registerGrow } from './commands/grow';
+import { registerSample } from './commands/sample';
+import { registerScore } from './commands/score';
+import { registerServeRewards } from './commands/serve-rewards';
+import { registerCalibrate } from './commands/calibrate';
+import { registerSchedule } from './commands/schedule';
+import { registerResume } from './commands/resume';
+import { registerStatus } from './commands/status';
 
 export function buildProgram(): Command {
   const program = new Command('resyn')
@@ -11,6 +21,16 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerRun(program);
   registerUp(program);
+  const env = registerEnv(program);
+  registerEnvRegistry(env);
+  registerGrow(program);
+  registerSample(program);
+  registerScore(program);
+  registerServeRewards(program);
+  registerCalibrate(program);
+  registerSchedule(program);
+  registerResume(program);
+  registerStatus(program);
   return program;
 }
 

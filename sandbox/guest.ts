@@ -26,49 +26,53 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
   const noop = function () {};
   globalThis.console = freeze({ log: noop, info: noop, warn: noop, error: noop, debug: noop, trace: noop });
 
-  function splitmix32(a) {
-    return function () {
-      a = (a + 0x9e3779b9) | 0;
-      let t = a ^ (a >>> 16); t = imul(t, 0x21f0aaad);
-      t = t ^ (t >>> 15); t = imul(t, 0x735a2d97);
-      return (t ^ (t >>> 15)) >>> 0;
-    };
+  // One rng object for the whole context, re-seeded per instance: building fresh closures and a
+  // frozen object per instance cost ~10 µs in QuickJS, more than many generate() calls.
+  let a = 0, b = 0, c = 0, d = 0;
+  function next() {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return t >>> 0;
   }
+  const float = function () { return next() / 4294967296; };
+  const int = function (lo, hi) {
+    if (typeof lo !== 'number' || typeof hi !== 'number' || !isFinite_(lo) || !isFinite_(hi)) throw new TypeErrorC('rng.int(lo, hi) expects two finite numbers, got ' + lo + ', ' + hi);
+    lo = ceil(lo); hi = floor(hi);
+    if (hi < lo) throw new RangeErrorC('rng.int(lo, hi) needs lo <= hi, got ' + lo + ', ' + hi);
+    return lo + floor(float() * (hi - lo + 1));
+  };
+  const RNG = freeze({
+    float: float,
+    int: int,
+    bool: function (p) { return float() < (p === undefined ? 0.5 : p); },
+    pick: function (arr) {
+      if (arr == null || typeof arr.length !== 'number' || arr.length < 1) throw new RangeErrorC('rng.pick(array) needs a non-empty array');
+      return arr[int(0, arr.length - 1)];
+    },
+    shuffle: function (arr) {
+      const out = arrayFrom(arr);
+      for (let i = out.length - 1; i > 0; i--) { const j = int(0, i); const t = out[i]; out[i] = out[j]; out[j] = t; }
+      return out;
+    },
+  });
+  /** Seeds sfc32 from splitmix32 (see docs/sandbox.md) and returns the shared rng. */
   function makeRng(seed) {
     const lo = (seed % 4294967296) >>> 0, hi = floor(seed / 4294967296) >>> 0;
-    const sm = splitmix32((lo ^ imul(hi, 0x85ebca6b)) | 0);
-    let a = sm() | 0, b = sm() | 0, c = sm() | 0, d = sm() | 0;
-    function next() {
-      const t = (((a + b) | 0) + d) | 0;
-      d = (d + 1) | 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) | 0;
-      c = (c << 21) | (c >>> 11);
-      c = (c + t) | 0;
-      return t >>> 0;
+    let s = (lo ^ imul(hi, 0x85ebca6b)) | 0;
+    const w = [0, 0, 0, 0];
+    for (let k = 0; k < 4; k++) {
+      s = (s + 0x9e3779b9) | 0;
+      let t = s ^ (s >>> 16); t = imul(t, 0x21f0aaad);
+      t = t ^ (t >>> 15); t = imul(t, 0x735a2d97);
+      w[k] = ((t ^ (t >>> 15)) >>> 0) | 0;
     }
+    a = w[0]; b = w[1]; c = w[2]; d = w[3];
     for (let i = 0; i < 15; i++) next();
-    const float = function () { return next() / 4294967296; };
-    const int = function (lo, hi) {
-      if (typeof lo !== 'number' || typeof hi !== 'number' || !isFinite_(lo) || !isFinite_(hi)) throw new TypeErrorC('rng.int(lo, hi) expects two finite numbers, got ' + lo + ', ' + hi);
-      lo = ceil(lo); hi = floor(hi);
-      if (hi < lo) throw new RangeErrorC('rng.int(lo, hi) needs lo <= hi, got ' + lo + ', ' + hi);
-      return lo + floor(float() * (hi - lo + 1));
-    };
-    return freeze({
-      float: float,
-      int: int,
-      bool: function (p) { return float() < (p === undefined ? 0.5 : p); },
-      pick: function (arr) {
-        if (arr == null || typeof arr.length !== 'number' || arr.length < 1) throw new RangeErrorC('rng.pick(array) needs a non-empty array');
-        return arr[int(0, arr.length - 1)];
-      },
-      shuffle: function (arr) {
-        const out = arrayFrom(arr);
-        for (let i = out.length - 1; i > 0; i--) { const j = int(0, i); const t = out[i]; out[i] = out[j]; out[j] = t; }
-        return out;
-      },
-    });
+    return RNG;
   }
 
   function Fail(kind, message) { this.kind = kind; this.message = message; }

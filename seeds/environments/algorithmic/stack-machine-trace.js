@@ -22,6 +22,7 @@ function run(program) {
   return st;
 }
 // Stack depth each op needs.
+const DEPTH_CHANGE = { push: 1, dup: 1, over: 1, pop: -1, swap: 0, rot: 0, add: -1, sub: -1, mul: -1 };
 const NEEDS = { push: 0, dup: 1, pop: 1, swap: 2, over: 2, rot: 3, add: 2, sub: 2, mul: 2 };
 
 export default {
@@ -38,7 +39,7 @@ export default {
       if (NEEDS[op] > depth || (op === "pop" && depth === 1) || (depth > 6 && op === "push")) continue;
       if (program.length >= len && op !== "push") continue;
       program.push(op === "push" ? ["push", rng.int(1, 20 + 8 * difficulty)] : [op]);
-      depth = run(program).length;
+      depth += DEPTH_CHANGE[op];                             // = run(program).length, without re-running
     }
     return { program };
   },

@@ -49,18 +49,20 @@ export default {
 
   verify(state, answer) {
     if (typeof answer !== "string" || answer.length > 10000) return 0;
-    const moves = [];
+    // Moves are replayed as they are read: any illegal move, or more than the optimum, scores 0.
     const re = /\b([ABC])\s*(?:->|→|TO|-|>|:)?\s*([ABC])\b/g;
-    let m;
-    while ((m = re.exec(answer.toUpperCase())) !== null) moves.push(["ABC".indexOf(m[1]), "ABC".indexOf(m[2])]);
-    if (moves.length === 0 || moves.length > state.optimal) return 0;
     const pegs = state.pegs.map((s) => s.slice());
-    for (const [from, to] of moves) {
-      if (from === to || pegs[from].length === 0) return 0;
-      const disk = pegs[from][pegs[from].length - 1];
-      if (pegs[to].length && pegs[to][pegs[to].length - 1] < disk) return 0;
-      pegs[to].push(pegs[from].pop());
+    let m, count = 0;
+    const text = answer.toUpperCase();
+    while ((m = re.exec(text)) !== null) {
+      if (++count > state.optimal) return 0;
+      const from = m[1].charCodeAt(0) - 65, to = m[2].charCodeAt(0) - 65;
+      const src = pegs[from], dst = pegs[to];
+      if (from === to || src.length === 0) return 0;
+      if (dst.length && dst[dst.length - 1] < src[src.length - 1]) return 0;
+      dst.push(src.pop());
     }
+    if (count === 0) return 0;
     return pegs[state.target].length === n(state) ? 1 : 0;
   },
 

@@ -17,6 +17,37 @@ function bfs(caps) {
   }
   return { queue, depth, prev, op, encode };
 }
+// Fewest operations after which each amount first stands in some jug: the same BFS as bfs() but over
+// integer ids with no per-state arrays or strings (generate() runs it for every candidate), memoised
+// per capacity set (a pure function of caps).
+const BEST = new Map();
+function bestDepths(caps) {
+  const key = caps.join(",");
+  let best = BEST.get(key);
+  if (best) return best;
+  const k = caps.length, radix = [], size = caps.reduce((m, c) => { radix.push(m); return m * (c + 1); }, 1);
+  const depth = new Int32Array(size).fill(-1), queue = new Int32Array(size), s = [0, 0, 0];
+  const firstAt = new Int32Array(Math.max(...caps) + 1).fill(-1);
+  let head = 0, tail = 0;
+  depth[0] = 0; queue[tail++] = 0;
+  const visit = (id, d) => { if (depth[id] < 0) { depth[id] = d; queue[tail++] = id; } };
+  while (head < tail) {
+    const id = queue[head++], d = depth[id];
+    for (let i = 0; i < k; i++) { s[i] = Math.floor(id / radix[i]) % (caps[i] + 1); if (s[i] > 0 && firstAt[s[i]] < 0) firstAt[s[i]] = d; }
+    for (let i = 0; i < k; i++) {
+      if (s[i] < caps[i]) visit(id + (caps[i] - s[i]) * radix[i], d + 1);
+      if (s[i] > 0) visit(id - s[i] * radix[i], d + 1);
+      for (let j = 0; j < k; j++) if (j !== i && s[i] > 0 && s[j] < caps[j]) {
+        const amount = Math.min(s[i], caps[j] - s[j]);
+        visit(id - amount * radix[i] + amount * radix[j], d + 1);
+      }
+    }
+  }
+  best = [];
+  for (let v = 1; v < firstAt.length; v++) if (firstAt[v] >= 0) best.push([v, firstAt[v]]);
+  BEST.set(key, best);
+  return best;
+}
 function successors(caps, s) {
   const out = [], J = "ABC";
   for (let i = 0; i < caps.length; i++) {
@@ -41,11 +72,7 @@ export default {
       const caps = Array.from({ length: jugs }, () => rng.int(3, jugs === 2 ? 6 + 2 * difficulty : 4 + Math.ceil(difficulty / 2)));
       if (new Set(caps).size < jugs) continue;
       // Shortest plan length for each amount that can appear in some jug.
-      const best = new Map(), search = bfs(caps);
-      for (const s of search.queue) {                        // queue order = nondecreasing depth
-        const d = search.depth[search.encode(s)];
-        for (const v of s) if (v > 0 && !best.has(v)) best.set(v, d);
-      }
+      const best = new Map(bestDepths(caps));
       for (const c of caps) best.delete(c);                  // "fill X" alone is no puzzle
       if (best.size === 0) continue;
       // Harder = among the amounts that need the longest plans.

@@ -11,6 +11,16 @@ function best(state) {
   return { value: dp[W], chosen: chosen.reverse() };
 }
 
+// best(state).value with one DP row and no choice table (generate needs only the value).
+function bestValue(state) {
+  const W = state.capacity, dp = new Float64Array(W + 1);
+  for (const item of state.items) {
+    const w = item[0], v = item[1];
+    for (let c = W; c >= w; c--) if (dp[c - w] + v > dp[c]) dp[c] = dp[c - w] + v;
+  }
+  return dp[W];
+}
+
 export default {
   name: "knapsack-optimum",
   description: "Pick items of maximum total value whose total weight stays within the capacity.",
@@ -21,7 +31,7 @@ export default {
     const items = Array.from({ length: n }, () => [rng.int(1, 8 + 3 * difficulty), rng.int(1, 10 + 4 * difficulty)]);
     const total = items.reduce((s, [w]) => s + w, 0);
     const state = { items, capacity: Math.max(2, Math.floor(total * (0.25 + 0.2 * rng.float()))) };
-    return { ...state, optimum: best(state).value };         // stored: verify needs no DP per answer
+    return { ...state, optimum: bestValue(state) };         // stored: verify needs no DP per answer
   },
 
   prompt(state) {

@@ -11,16 +11,31 @@ export default {
     const planted = Array.from({ length: n }, () => rng.int(0, 1));
     const clauses = [];
     while (clauses.length < m) {
-      const vars = rng.shuffle([...Array(n).keys()]).slice(0, 3);
-      const lits = vars.map((v) => (rng.int(0, 1) ? v + 1 : -(v + 1)));
-      if (lits.some((l) => (l > 0) === (planted[Math.abs(l) - 1] === 1))) clauses.push(lits);
+      // Three distinct variables, uniformly (rejection: 3-4 draws instead of shuffling all n).
+      const v1 = rng.int(0, n - 1);
+      let v2 = rng.int(0, n - 1); while (v2 === v1) v2 = rng.int(0, n - 1);
+      let v3 = rng.int(0, n - 1); while (v3 === v1 || v3 === v2) v3 = rng.int(0, n - 1);
+      const vars = [v1, v2, v3];
+      const lits = [];
+      let agrees = false;                                   // keep clauses the planted assignment satisfies
+      for (let k = 0; k < 3; k++) {
+        const v = vars[k], positive = rng.int(0, 1) === 1;
+        lits.push(positive ? v + 1 : -(v + 1));
+        if (positive === (planted[v] === 1)) agrees = true;
+      }
+      if (agrees) clauses.push(lits);
     }
     return { n, clauses };
   },
 
   prompt(state) {
-    const lit = (l) => (l > 0 ? `x${l}` : `NOT x${-l}`);
-    const text = state.clauses.map((c) => `(${c.map(lit).join(" OR ")})`).join("\n");
+    const lit = (l) => (l > 0 ? "x" + l : "NOT x" + -l);
+    let text = "";
+    for (const c of state.clauses) {
+      let line = "(";
+      for (let k = 0; k < c.length; k++) line += (k ? " OR " : "") + lit(c[k]);
+      text += (text ? "\n" : "") + line + ")";
+    }
     return `Find true/false values for the variables x1..x${state.n} that make every one of these clauses true ` +
       `(a clause is true when at least one of its parts is true):\n\n${text}\n\n` +
       `Answer with every variable and its value, comma-separated, like: x1=T, x2=F, x3=T (T = true, F = false).`;
@@ -32,13 +47,18 @@ export default {
     const re = /x\s*(\d+)\s*[=:]\s*(true|false|t|f|1|0)/gi;
     let m;
     while ((m = re.exec(answer)) !== null) {
-      const i = Number(m[1]), v = /^(t|true|1)$/i.test(m[2]) ? 1 : 0;
+      const c = m[2][0], i = Number(m[1]), v = c === "t" || c === "T" || c === "1" ? 1 : 0;
       if (i < 1 || i > state.n) return 0;
       if (value[i] !== -1) return 0;                         // each variable exactly once
       value[i] = v;
     }
     for (let i = 1; i <= state.n; i++) if (value[i] === -1) return 0;
-    return state.clauses.every((c) => c.some((l) => (l > 0) === (value[Math.abs(l)] === 1))) ? 1 : 0;
+    for (const c of state.clauses) {
+      let sat = false;
+      for (let k = 0; k < c.length && !sat; k++) { const l = c[k]; sat = l > 0 ? value[l] === 1 : value[-l] === 0; }
+      if (!sat) return 0;
+    }
+    return 1;
   },
 
   solve(state) {

@@ -52,7 +52,13 @@ function closure(state) {
   const known = new Set(state.facts);
   for (let changed = true; changed;) {
     changed = false;
-    for (const [ps, c] of state.rules) if (!known.has(c) && ps.every((p) => known.has(p))) { known.add(c); changed = true; }
+    for (let r = 0; r < state.rules.length; r++) {
+      const ps = state.rules[r][0], c = state.rules[r][1];
+      if (known.has(c)) continue;
+      let all = true;
+      for (let i = 0; i < ps.length && all; i++) all = known.has(ps[i]);
+      if (all) { known.add(c); changed = true; }
+    }
   }
   return [...known];
 }

@@ -4,15 +4,15 @@ const NAMES = ["Alice", "Bob", "Carol", "Dave", "Eve", "Frank", "Grace", "Heidi"
 
 // A statement is data: [kind, ...people indices / numbers]. holds() evaluates it under an assignment (bitmask of knights).
 function holds(st, mask) {
-  const k = (i) => ((mask >> i) & 1) === 1;
+  const a = (mask >> st[1]) & 1, b = (mask >> st[2]) & 1;   // 1 = knight (b is unused by one-person kinds)
   switch (st[0]) {
-    case "knave": return !k(st[1]);
-    case "knight": return k(st[1]);
-    case "same": return k(st[1]) === k(st[2]);
-    case "different": return k(st[1]) !== k(st[2]);
-    case "or": return k(st[1]) || k(st[2]);
-    case "implies": return !k(st[1]) || !k(st[2]);          // "if X is a knight then Y is a knave"
-    case "count": { let c = 0; for (let i = 0; i < st[2]; i++) c += k(i) ? 1 : 0; return c === st[1]; }
+    case "knave": return a === 0;
+    case "knight": return a === 1;
+    case "same": return a === b;
+    case "different": return a !== b;
+    case "or": return a === 1 || b === 1;
+    case "implies": return a === 0 || b === 0;              // "if X is a knight then Y is a knave"
+    case "count": { let c = 0; for (let i = 0; i < st[2]; i++) c += (mask >> i) & 1; return c === st[1]; }
   }
   return false;
 }
@@ -35,6 +35,9 @@ function models(n, statements) {
   return out;
 }
 
+// Is assignment `mask` consistent with one statement [who, st]?
+function consistent(entry, mask) { return (((mask >> entry[0]) & 1) === 1) === holds(entry[1], mask); }
+
 export default {
   name: "knights-and-knaves",
   description: "Deduce who is a knight (always truthful) and who is a knave (always lying) from their statements.",
@@ -54,11 +57,18 @@ export default {
     for (;;) {
       const statements = [];
       for (let who = 0; who < n; who++) statements.push([who, statement(who)]);   // everyone speaks once
-      let sols = models(n, statements);
+      // Models of all statements; a new statement only removes models, so filter the current ones.
+      let sols = [];
+      for (let mask = 0; mask < 1 << n; mask++) {
+        let ok = true;
+        for (let s = 0; s < statements.length && ok; s++) ok = consistent(statements[s], mask);
+        if (ok) sols.push(mask);
+      }
       while (sols.length > 1 && statements.length < 3 * n) {
         const who = rng.int(0, n - 1);
         statements.push([who, statement(who)]);
-        const next = models(n, statements);
+        const last = statements[statements.length - 1];
+        const next = sols.filter((mask) => consistent(last, mask));
         if (next.length === 0) statements.pop(); else sols = next;
       }
       if (sols.length === 1) return { names, statements };

@@ -34,9 +34,39 @@ function permutations(n) {
   const out = [], p = [...Array(n).keys()];
   const go = (k) => {                                       // Heap's algorithm
     if (k === 1) { out.push(p.slice()); return; }
-    for (let i = 0; i < k; i++) { go(k - 1); const j = k % 2 ? 0 : i; [p[j], p[k - 1]] = [p[k - 1], p[j]]; }
+    for (let i = 0; i < k; i++) { go(k - 1); const j = k % 2 ? 0 : i; const t = p[j]; p[j] = p[k - 1]; p[k - 1] = t; }
   };
   go(n);
+  return out;
+}
+// All orders of n people, flat (perm i = FLAT[n][i*n .. i*n+n)), built once per n: generate() filters
+// candidate indices instead of arrays, so a 7-person puzzle costs a few ms less per instance.
+const FLAT = {};
+function flatPermutations(n) {
+  if (!FLAT[n]) {
+    const ps = permutations(n), f = new Int8Array(ps.length * n);
+    ps.forEach((p, i) => f.set(p, i * n));
+    FLAT[n] = f;
+  }
+  return FLAT[n];
+}
+// The candidates (perm indices into the flat table) for which clue c holds: holds() with the switch
+// hoisted out of the loop and no pos arrays.
+function filterPerms(c, f, n, cands) {
+  const a = c[1], b = c[2], x = c[3], out = [], m = cands.length;
+  switch (c[0]) {
+    case "left": for (let k = 0; k < m; k++) { const o = cands[k] * n; if (f[o + a] < f[o + b]) out.push(cands[k]); } break;
+    case "next": for (let k = 0; k < m; k++) { const o = cands[k] * n, d = f[o + a] - f[o + b]; if (d === 1 || d === -1) out.push(cands[k]); } break;
+    case "notnext": for (let k = 0; k < m; k++) { const o = cands[k] * n, d = f[o + a] - f[o + b]; if (d !== 1 && d !== -1) out.push(cands[k]); } break;
+    case "right-after": for (let k = 0; k < m; k++) { const o = cands[k] * n; if (f[o + a] === f[o + b] + 1) out.push(cands[k]); } break;
+    case "seat": for (let k = 0; k < m; k++) if (f[cands[k] * n + a] === b) out.push(cands[k]); break;
+    case "notseat": for (let k = 0; k < m; k++) if (f[cands[k] * n + a] !== b) out.push(cands[k]); break;
+    case "between": for (let k = 0; k < m; k++) {
+      const o = cands[k] * n, A = f[o + a], B = f[o + b], X = f[o + x];
+      if ((B < A && A < X) || (X < A && A < B)) out.push(cands[k]);
+    } break;
+    case "gap": for (let k = 0; k < m; k++) { const o = cands[k] * n, d = f[o + a] - f[o + b]; if (d === x || d === -x) out.push(cands[k]); } break;
+  }
   return out;
 }
 
@@ -61,11 +91,13 @@ export default {
         : kind === "between" ? [kind, a, b, x] : [kind, a, b];
       return holds(c, seatOf) ? c : null;                    // only true clues
     };
-    let cands = permutations(n), clues = [];
+    const f = flatPermutations(n);
+    let cands = [], clues = [];
+    for (let i = 0; i < f.length / n; i++) cands.push(i);
     while (cands.length > 1) {
       const c = clue();
       if (!c) continue;
-      const next = cands.filter((p) => holds(c, p));
+      const next = filterPerms(c, f, n, cands);
       if (next.length < cands.length) { clues.push(c); cands = next; }   // keep only informative clues
     }
     return { names, clues };

@@ -10,20 +10,31 @@ export default {
   generate(rng, difficulty) {
     const h = 3 + difficulty, w = 4 + difficulty;            // cells; the map is (2h+1)×(2w+1) characters
     const map = Array.from({ length: 2 * h + 1 }, () => Array(2 * w + 1).fill("#"));
-    const seen = Array.from({ length: h }, () => Array(w).fill(false));
-    const stack = [[rng.int(0, h - 1), rng.int(0, w - 1)]];
-    seen[stack[0][0]][stack[0][1]] = true;
-    map[2 * stack[0][0] + 1][2 * stack[0][1] + 1] = ".";
-    while (stack.length) {                                    // iterative DFS: no deep recursion
-      const [r, c] = stack[stack.length - 1];
-      const next = rng.shuffle(Object.values(DIRS)).map(([dr, dc]) => [r + dr, c + dc])
-        .find(([rr, cc]) => rr >= 0 && rr < h && cc >= 0 && cc < w && !seen[rr][cc]);
-      if (!next) { stack.pop(); continue; }
-      const [rr, cc] = next;
-      seen[rr][cc] = true;
+    // Randomized iterative DFS over cells (id = r * w + c), flat arrays, no per-step allocation.
+    const seen = new Uint8Array(h * w), stack = new Int32Array(h * w);
+    const r0 = rng.int(0, h - 1), c0 = rng.int(0, w - 1);
+    let sp = 0;
+    stack[sp++] = r0 * w + c0; seen[r0 * w + c0] = 1;
+    map[2 * r0 + 1][2 * c0 + 1] = ".";
+    const DR = [-1, 1, 0, 0], DC = [0, 0, -1, 1], order = [0, 1, 2, 3];  // U D L R, as in DIRS
+    const open = (r2, c2) => r2 >= 0 && r2 < h && c2 >= 0 && c2 < w && !seen[r2 * w + c2];
+    while (sp > 0) {
+      const id = stack[sp - 1], r = (id - (id % w)) / w, c = id % w;
+      let any = false;
+      for (let k = 0; k < 4 && !any; k++) any = open(r + DR[k], c + DC[k]);
+      if (!any) { sp--; continue; }                           // dead end: back up (no draws)
+      // Try directions in uniformly random order (Fisher-Yates drawn lazily) until one is open.
+      for (let i = 0; i < 4; i++) order[i] = i;
+      let rr = -1, cc = -1;
+      for (let i = 0; i < 4; i++) {
+        const j = rng.int(i, 3), t = order[i]; order[i] = order[j]; order[j] = t;
+        const r2 = r + DR[order[i]], c2 = c + DC[order[i]];
+        if (open(r2, c2)) { rr = r2; cc = c2; break; }
+      }
+      seen[rr * w + cc] = 1;
       map[r + rr + 1][c + cc + 1] = ".";                       // knock down the wall between the cells
       map[2 * rr + 1][2 * cc + 1] = ".";
-      stack.push(next);
+      stack[sp++] = rr * w + cc;
     }
     let s, e;
     do { s = [rng.int(0, h - 1), rng.int(0, w - 1)]; e = [rng.int(0, h - 1), rng.int(0, w - 1)]; }

@@ -1,4 +1,18 @@
 // Union area: overlapping rectangles on a grid; count the area covered by at least one of them.
+// unionArea() by painting the compressed grid once per rectangle (no per-cell scan of every rectangle).
+function unionAreaFast(rects) {
+  const xs = [...new Set(rects.flatMap((r) => [r[0], r[2]]))].sort((a, b) => a - b);
+  const ys = [...new Set(rects.flatMap((r) => [r[1], r[3]]))].sort((a, b) => a - b);
+  const X = xs.length, covered = new Uint8Array(X * ys.length);
+  for (const r of rects) {
+    const i1 = xs.indexOf(r[0]), i2 = xs.indexOf(r[2]), j1 = ys.indexOf(r[1]), j2 = ys.indexOf(r[3]);
+    for (let j = j1; j < j2; j++) for (let i = i1; i < i2; i++) covered[j * X + i] = 1;
+  }
+  let area = 0;
+  for (let j = 0; j + 1 < ys.length; j++) for (let i = 0; i + 1 < X; i++) if (covered[j * X + i]) area += (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]);
+  return area;
+}
+
 export default {
   name: "rectangle-union-area",
   description: "Compute the total area covered by a set of overlapping axis-aligned rectangles.",
@@ -13,7 +27,7 @@ export default {
       const y2 = rng.int(y1 + 1, Math.min(size, y1 + 2 + Math.floor(size / 2)));
       rects.push([x1, y1, x2, y2]);
     }
-    return { rects, area: unionArea({ rects }) };            // stored: scoring is then one comparison
+    return { rects, area: unionAreaFast(rects) };            // stored: scoring is then one comparison
   },
 
   prompt(state) {

@@ -40,7 +40,9 @@ export default {
     const kinds = difficulty <= 2 ? 2 : 3;
     for (;;) {
       const s = Array.from({ length: n }, () => { const k = rng.int(0, kinds - 1); return rng.int(0, 1) ? OPEN[k] : CLOSE[k]; }).join("");
-      if (table(s)[0][n] >= 2) return { s };
+      const insertions = table(s)[0][n];
+      // The minimum is stored with the state: verify then needs no O(n^3) table per answer.
+      if (insertions >= 2) return { s, insertions };
     }
   },
 
@@ -55,7 +57,8 @@ export default {
     const t = answer.replace(/\s+/g, "");
     if (!/^[()\[\]{}]+$/.test(t)) return 0;
     const s = state.s;
-    if (t.length !== s.length + table(s)[0][s.length] || !balanced(t)) return 0;
+    const insertions = typeof state.insertions === "number" ? state.insertions : table(s)[0][s.length];
+    if (t.length !== s.length + insertions || !balanced(t)) return 0;
     let k = 0;
     for (const ch of t) if (k < s.length && s[k] === ch) k++;  // the original must survive as a subsequence
     return k === s.length ? 1 : 0;

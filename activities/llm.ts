@@ -1,0 +1,89 @@
+/**
+ * LLM activities: proposing tasks for a keyword and writing/revising an environment. The Temporal
+ * side of llm/: usage recorded per attempt, LlmError -> ApplicationFailure (retryable with the
+ * server's Retry-After as nextRetryDelay, or non-retryable naming role, endpoint and model), and
+ * contract-breaking replies returned as feedback instead of failing.
+ */
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { chat, costUsd, LlmError, type ChatMessage, type RoleName } from '../llm/client';
+import { extractCode, kebab, parseProposals, type Proposal } from '../llm/parse';
+import { fewShotExamples, formatExamples, keywordFamily, renderPrompt } from '../llm/prompts';
+import { recordCall } from '../llm/usage';
+import type { ResynConfig } from '../temporal.config';
+import { heartbeating } from './heartbeat';
+import { registryFor } from './registry';
+
+export interface UsageTotals { promptTokens: number; completionTokens: number; costUsd: number; calls: number }
+export const zeroUsage = (): UsageTotals => ({ promptTokens: 0, completionTokens: 0, costUsd: 0, calls: 0 });
+export function addUsage(a: UsageTotals, b: UsageTotals): UsageTotals {
+  return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, costUsd: a.costUsd + b.costUsd, calls: a.calls + b.calls };
+}
+
+/** One chat call from inside an activity: records usage, maps errors to Temporal failures. */
+export async function callRole(cfg: ResynConfig, role: RoleName, messages: ChatMessage[], keyword: string | null, seq = 0): Promise<{ content: string; usage: UsageTotals }> {
+  const info = Context.current().info;
+  const workflowId = info.workflowExecution?.workflowId ?? null;
+  try {
+    const res = await heartbeating(() => chat({ ...cfg.llm[role], name: role }, messages, { timeoutMs: cfg.llm.requestTimeoutMs, signal: Context.current().cancellationSignal }));
+    const cost = costUsd(res.usage, cfg.llm);
+    recordCall(registryFor(cfg), {
+      key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${seq}`,
+      role, model: res.model, workflowId, keyword,
+      promptTokens: res.usage.promptTokens, completionTokens: res.usage.completionTokens, costUsd: cost, ok: true,
+    });
+    return { content: res.content, usage: { ...res.usage, costUsd: cost, calls: 1 } };
+  } catch (err) {
+    if (!(err instanceof LlmError)) throw err;
+    if (!err.retryable) throw ApplicationFailure.create({ type: `LlmError.${err.kind}`, message: err.message, nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: `LlmError.${err.kind}`,
+      message: err.message,
+      ...(err.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(100, err.retryAfterMs) } : {}),
+    });
+  }
+}
+
+const familyOf = keywordFamily;
+
+/** Bounded re-asks when a reply breaks the JSON contract, before falling back. */
+export const CONTRACT_RETRIES = 2;
+
+export function llmActivities(cfg: ResynConfig) {
+  return {
+    /**
+     * The paper's proposal step: `count` distinct tasks for a keyword. A reply that is not a usable
+     * JSON list is re-asked a bounded number of times; then the keyword itself is the one task.
+     */
+    async proposeTasks(input: { keyword: string; count: number }): Promise<{ proposals: Proposal[]; usage: UsageTotals; note?: string }> {
+      const family = familyOf(input.keyword);
+      const messages = renderPrompt('propose', { keyword: input.keyword, family: family ?? 'any', count: input.count });
+      let usage = zeroUsage();
+      let error = '';
+      for (let i = 0; i <= CONTRACT_RETRIES; i++) {
+        const r = await callRole(cfg, 'generator', messages, input.keyword, i);
+        usage = addUsage(usage, r.usage);
+        const p = parseProposals(r.content, input.count);
+        if (p.ok) return { proposals: p.value, usage };
+        error = p.error;
+      }
+      return { proposals: [{ name: kebab(input.keyword) || 'task', description: input.keyword }], usage, note: `proposal reply unusable (${error}); using the keyword as the task` };
+    },
+
+    /**
+     * Round 0: the generator writes the environment (few-shot with seed environments). Later
+     * rounds: the reviser rewrites it from the combined feedback. No code block -> source null and
+     * the reason as feedback for the next round.
+     */
+    async writeEnvironment(input: { keyword: string; proposal: Proposal; round: number; previousSource?: string | null; feedback?: string }): Promise<{ source: string | null; error?: string; usage: UsageTotals }> {
+      const vars = { keyword: input.keyword, proposal_name: input.proposal.name, proposal_description: input.proposal.description };
+      const revising = input.round > 0 && !!input.previousSource;
+      const messages = revising
+        ? renderPrompt('revise', { ...vars, round: input.round, source: input.previousSource!.trim(), feedback: input.feedback || '(none)' })
+        : renderPrompt('generate', { ...vars, examples: formatExamples(fewShotExamples(input.keyword, familyOf(input.keyword))) });
+      if (!revising && input.feedback) messages.push({ role: 'user', content: `Your previous attempt failed: ${input.feedback}` });
+      const r = await callRole(cfg, revising ? 'reviser' : 'generator', messages, input.keyword);
+      const code = extractCode(r.content);
+      return code.ok ? { source: code.value, usage: r.usage } : { source: null, error: code.error, usage: r.usage };
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Observability: the worker process exposes the Temporal SDK's metrics to Prometheus on
+ * 127.0.0.1:<RESYN_METRICS_PORT>, and resyn's structured logger writes JSON lines with run ids.
+ */
+import * as assert from 'node:assert/strict';
+import { createLogger } from '../lib/logger';
+import { freePort } from '../worker/dev-server';
+import { killProcess, spawnWorkerProcess, testClient, testConfig, waitFor } from './support/temporal';
+
+describe('observability', function () {
+  this.timeout(120_000);
+
+  it('the worker process serves temporal_ metrics on /metrics at RESYN_METRICS_PORT', async () => {
+    const cfg = testConfig({}, 'metrics');
+    const port = await freePort();
+    const child = spawnWorkerProcess(cfg, { RESYN_METRICS_PORT: String(port) });
+    const client = await testClient();
+    try {
+      // Some work, so worker task metrics exist beside the poller gauges.
+      const h = await client.workflow.start('resumeRun', { taskQueue: cfg.temporal.taskQueue, workflowId: `metrics-${process.pid}-${Date.now()}`, args: [{ bogus: 1 }] });
+      await h.result().catch(() => undefined);
+      const body = await waitFor('temporal_ metrics on /metrics', async () => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+          const text = await res.text();
+          return res.ok && /^temporal_workflow_task_execution_latency/m.test(text) ? text : undefined;
+        } catch { return undefined; }
+      }, 60_000, 500);
+      assert.match(body, /^# (HELP|TYPE) temporal_/m);
+      assert.match(body, new RegExp(`task_queue="${cfg.temporal.taskQueue}"`));
+    } finally {
+      await killProcess(child, 'SIGTERM');
+      await client.connection.close();
+    }
+  });
+
+  it('the logger writes one JSON object per line with the bound run ids, and honours the level', () => {
+    const lines: string[] = [];
+    const log = createLogger({ component: 'ops' }, { level: 'info', write: (l) => lines.push(l) }).child({ workflowId: 'w1', runId: 'r1' });
+    log.debug('hidden');
+    log.info('resuming', { from: 'r0' });
+    log.error('boom', { err: new Error('bad thing') });
+    assert.equal(lines.length, 2);
+    const a = JSON.parse(lines[0]!), b = JSON.parse(lines[1]!);
+    assert.deepEqual({ level: a.level, msg: a.msg, component: a.component, workflowId: a.workflowId, runId: a.runId, from: a.from }, { level: 'info', msg: 'resuming', component: 'ops', workflowId: 'w1', runId: 'r1', from: 'r0' });
+    assert.ok(!Number.isNaN(Date.parse(a.time)));
+    assert.equal(b.err.message, 'bad thing');
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Nightly growth on Temporal Schedules (real server, scripted LLM): a schedule with a 2 s interval
+ * fires, each run grows the library from seed keywords never tried before, writes the run report
+ * and samples a dataset; a paused schedule does not fire.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { Client } from '@temporalio/client';
+import { createSchedule, nightlyInputFrom, scheduleSummary } from '../cli/commands/schedule';
+import { CliError } from '../cli/output';
+import { Registry } from '../registry/store';
+import { dataPaths, type ResynConfig } from '../temporal.config';
+import type { NightlyResult } from '../workflows/nightly-growth';
+import { startFakeLlm, type FakeLlm } from './support/fake-llm';
+import { saveHistory } from './support/histories';
+import { happyReply } from './support/fake-synthesis';
+import { startWorker, testClient, testConfig, waitFor, type RunningWorker } from './support/temporal';
+
+// resyn's JSON logs (lib/logger.ts) at warn and up: keeps the test output readable.
+process.env.RESYN_LOG_LEVEL ??= 'WARN';
+
+describe('nightly growth schedule (real Temporal Schedules)', function () {
+  this.timeout(180_000);
+  let client: Client;
+  let fake: FakeLlm;
+  let cfg: ResynConfig;
+  let worker: RunningWorker;
+  const name = `nightly-test-${process.pid}-${Date.now().toString(36)}`;
+
+  before(async () => {
+    client = await testClient();
+    fake = await startFakeLlm((req) => happyReply(req));
+    cfg = testConfig({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'test-key', RESYN_SANDBOX_WORKERS: '1' }, 'schedule');
+    worker = await startWorker(cfg);
+  });
+  after(async () => {
+    await client?.schedule.getHandle(name).delete().catch(() => undefined);
+    await worker?.stop();
+    await fake?.close();
+    await client?.connection.close();
+  });
+
+  it('checks the command line before creating anything', () => {
+    assert.throws(() => nightlyInputFrom({ catchupWindow: '1h', count: 0 } as any), (e: unknown) => e instanceof CliError && /count/.test(e.message));
+    assert.deepEqual(nightlyInputFrom({ catchupWindow: '1h', target: 5, budgetTokens: 1000, sample: true }), { target: 5, budget: { maxTokens: 1000 }, sample: true });
+  });
+
+  it('fires on its interval, each run growing from fresh keywords, reporting and sampling; paused, it does not fire', async () => {
+    const created = await createSchedule(client, cfg, name, {
+      interval: '2s', count: 1, keywords: 'nightly sums one,nightly sums two,nightly sums three', proposals: 1, maxRevisions: 0, gates: 'automaticChecks,codeJudge',
+      sampleInstances: 4, catchupWindow: '1h',
+    });
+    assert.equal(created.paused, false);
+    assert.equal(created.overlap, 'SKIP');
+    assert.equal(created.catchupWindowMs, 3_600_000);
+    const h = client.schedule.getHandle(name);
+
+    // Two runs finished (overlap SKIP: a run still going is not doubled).
+    const done = await waitFor('two finished nightly runs', async () => {
+      const d = await h.describe();
+      const ids = d.info.recentActions.map((a) => a.action.workflow.workflowId);
+      if (ids.length < 2) return undefined;
+      const results: NightlyResult[] = [];
+      for (const id of ids.slice(0, 2)) {
+        const wd = await client.workflow.getHandle(id).describe();
+        if (wd.status.name === 'RUNNING') return undefined;
+        assert.equal(wd.status.name, 'COMPLETED', `nightly run ${id} completed`);
+        assert.equal(wd.typedSearchAttributes.get({ name: 'ResynRunKind', type: 'KEYWORD' } as any), 'nightly');
+        results.push(await client.workflow.getHandle(id).result() as NightlyResult);
+      }
+      return results;
+    }, 150_000, 500);
+
+    await h.pause('test: paused');
+    for (const r of done) {
+      assert.equal(r.phase, 'done');
+      assert.equal(r.keywords.length, 1);
+      assert.equal(r.grow?.status, 'completed');
+      assert.equal(r.grow?.accepted, 1);
+      assert.ok(r.report && fs.readFileSync(r.report, 'utf8').includes(r.keywords[0]!), 'the report names the keyword');
+      assert.ok(r.sample && r.sample.rows > 0 && fs.existsSync(r.sample.manifestPath), 'a dataset was sampled');
+    }
+    assert.notEqual(done[0]!.keywords[0], done[1]!.keywords[0], 'each night draws keywords never tried');
+    const reg = Registry.open(dataPaths(cfg).registry);
+    try {
+      const kws = reg.listEnvironments({ status: 'accepted' }).map((e) => e.keyword);
+      for (const r of done) assert.ok(kws.includes(r.keywords[0]!), `the registry holds the environment of ${r.keywords[0]}`);
+    } finally {
+      reg.close();
+    }
+
+    // Paused: no action over several intervals.
+    const before = await h.describe();
+    assert.equal(before.state.paused, true);
+    const taken = before.info.numActionsTaken;
+    await new Promise((r) => setTimeout(r, 7_000));
+    const after = scheduleSummary(await h.describe());
+    assert.equal(after.paused, true);
+    assert.equal(after.actionCount, taken, 'a paused schedule does not fire');
+  });
+
+  it('records a nightlyGrowth history for the replay test (RESYN_RECORD_HISTORIES=1)', async function () {
+    if (process.env.RESYN_RECORD_HISTORIES !== '1') this.skip();
+    // The replay test takes the file name as the workflow id, and child ids derive from it: keep them equal.
+    const h = await client.workflow.start('nightlyGrowth', {
+      taskQueue: cfg.temporal.taskQueue, workflowId: 'nightlyGrowth-history',
+      args: [{ count: 1, keywordPool: ['history sums'], proposalsPerKeyword: 1, maxRevisions: 0, gates: ['automaticChecks', 'codeJudge'], sample: { instancesPerEnv: 2, formats: ['jsonl'] } }],
+    });
+    assert.equal(((await h.result()) as NightlyResult).phase, 'done');
+    await saveHistory(h, 'nightlyGrowth-history');
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * `resyn status` on the real server: running runs with their progress, the library by family,
+ * recent failures with their reasons, and one run's Markdown report (accept rate per family,
+ * rounds, tokens, rejection reasons). Also the CLI process itself: --json output, and the error
+ * that names the fix when the server is not reachable.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { overview, runStatus } from '../cli/commands/status';
+import { projectRoot } from '../lib/paths';
+import type { ResynConfig } from '../temporal.config';
+import { freePort } from '../worker/dev-server';
+import type { GrowProgress } from '../workflows/grow-library';
+import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
+import { happyReply, keywordOf, stepOf, verdict } from './support/fake-synthesis';
+import { startWorker, testAddress, testClient, testConfig, waitFor, type RunningWorker } from './support/temporal';
+
+// resyn's JSON logs (lib/logger.ts) at warn and up: keeps the test output readable.
+process.env.RESYN_LOG_LEVEL ??= 'WARN';
+
+const FAST = { gates: ['automaticChecks', 'codeJudge'], maxRevisions: 0, proposalsPerKeyword: 1 };
+
+describe('resyn status (real Temporal, registry)', function () {
+  this.timeout(120_000);
+  let client: Client;
+  let fake: FakeLlm;
+  let cfg: ResynConfig;
+  let worker: RunningWorker;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  const tag = `${process.pid}-${Date.now().toString(36)}`;
+  const script = async (req: FakeRequest): Promise<FakeReply> => {
+    const kw = keywordOf(req);
+    if (kw.startsWith('st hang') && stepOf(req) === 'generate') await gate;
+    if (kw.startsWith('st rejected') && stepOf(req) === 'code-judge') return verdict('reject', 'verify() accepts any answer: not a real verifier');
+    return happyReply(req);
+  };
+
+  before(async () => {
+    client = await testClient();
+    fake = await startFakeLlm((req) => script(req));
+    cfg = testConfig({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'test-key', RESYN_SANDBOX_WORKERS: '1' }, 'status');
+    worker = await startWorker(cfg);
+  });
+  after(async () => {
+    release();
+    await worker?.stop();
+    await fake?.close();
+    await client?.connection.close();
+  });
+
+  it('shows running runs with progress, the library by family, recent failures, and a run report', async () => {
+    const q = cfg.temporal.taskQueue;
+    const doneId = `status-done-${tag}`;
+    await client.workflow.execute('growLibrary', { taskQueue: q, workflowId: doneId, args: [{ keywords: ['st accepted one', 'st accepted two', 'st rejected three'], concurrency: 2, ...FAST }] });
+    const running = await client.workflow.start('growLibrary', { taskQueue: q, workflowId: `status-running-${tag}`, args: [{ keywords: ['st hang four'], ...FAST }] });
+    await waitFor('its child blocked in the LLM call', () => fake.calls.some((c) => stepOf(c) === 'generate' && keywordOf(c) === 'st hang four'));
+    const killed = await client.workflow.start('growLibrary', { taskQueue: q, workflowId: `status-killed-${tag}`, args: [{ keywords: ['st hang five'], ...FAST }] });
+    await killed.terminate('operator stopped it');
+
+    const s = await overview(client, cfg, 50);
+    const mine = s.running.find((r) => r.workflowId === running.workflowId);
+    assert.ok(mine, 'the running run is listed');
+    assert.equal(mine.type, 'growLibrary');
+    assert.equal((mine.progress as GrowProgress).inFlight, 1, 'with its progress (query)');
+    assert.ok(s.synthesesRunning >= 1, JSON.stringify(s.running.map((r) => r.type)) + ' syntheses: ' + s.synthesesRunning);
+    assert.equal(s.library.accepted, 2);
+    assert.equal(s.library.rejected, 1);
+    const failure = s.recentFailures.find((f) => f.workflowId === killed.workflowId);
+    assert.ok(failure, 'the terminated run is a recent failure');
+    assert.equal(failure.status, 'TERMINATED');
+    assert.match(failure.reason, /operator stopped it/);
+    assert.ok(s.topRejectionReasons.some((r) => /not a real verifier/.test(r.reason)), JSON.stringify(s.topRejectionReasons));
+
+    const one = await runStatus(client, cfg, doneId);
+    assert.equal(one.status, 'COMPLETED');
+    assert.ok(one.report);
+    assert.equal(one.report.attempted, 3);
+    assert.equal(one.report.accepted, 2);
+    assert.ok(one.report.usage.calls >= 6 && one.report.usage.promptTokens > 0, 'tokens of the run and its children');
+    const md = one.report.markdown;
+    for (const s of ['## Accept rate per family', '## Rounds per environment', '## Tokens and cost', '## Top rejection reasons', 'st accepted one', 'not a real verifier']) assert.ok(md.includes(s), `report has ${s}`);
+    assert.equal(one.report.file, path.join(cfg.dataDir, 'reports', `${doneId}.md`));
+    assert.ok(fs.existsSync(one.report.file));
+  });
+
+  it('the CLI prints JSON, and names the fix when the server is not reachable', async () => {
+    const env = { ...process.env, RESYN_DATA_DIR: cfg.dataDir, TEMPORAL_ADDRESS: testAddress(), RESYN_TASK_QUEUE: cfg.temporal.taskQueue };
+    const cli = path.join(projectRoot, 'dist/cli/main.js');
+    const ok = spawnSync(process.execPath, [cli, 'status', '--json'], { env, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(ok.status, 0, ok.stderr);
+    const out = JSON.parse(ok.stdout);
+    assert.equal(out.library.accepted, 2);
+    const port = await freePort();
+    const down = spawnSync(process.execPath, [cli, 'status'], { env: { ...env, TEMPORAL_ADDRESS: `127.0.0.1:${port}` }, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(down.status, 1);
+    assert.match(down.stderr, /not reachable at 127\.0\.0\.1:\d+.*TEMPORAL_ADDRESS/);
+    const missing = spawnSync(process.execPath, [cli, 'status', 'no-such-run'], { env, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /no run with workflow id "no-such-run"/);
+  });
+});
