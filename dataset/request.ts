@@ -65,7 +65,3 @@ export function difficultyWeights(d: NormalizedSampleRequest['difficulties']): L
   return [...m.entries()].sort((a, b) => a[0] - b[0]).map(([level, weight]) => ({ level, weight }));
 }
 
-/** A zod error as one line: "field.path: problem; ...". */
-export function describeZodError(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`).join('; ');
-}

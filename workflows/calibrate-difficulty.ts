@@ -4,11 +4,11 @@
  * records the solve rate per level and whether the environment is kept (solve rate falls as
  * difficulty rises, one-sided Wald test). Cached attempts make a re-run free.
  */
-import { ApplicationFailure, defineQuery, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { defineQuery, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { ResynActivities } from '../activities';
 import type { CalibrationSummary } from '../activities/calibration';
-import { describeZodError } from '../dataset/request';
+import { parseInput } from './parse-input';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 
 const { listCalibrationTargets } = proxyActivities<ResynActivities>({ startToCloseTimeout: '2 minutes' });
@@ -43,9 +43,7 @@ export interface CalibrateOutcome extends CalibrateProgress { results: Calibrati
 export const calibrateProgressQuery = defineQuery<CalibrateProgress>('progress');
 
 export async function calibrateDifficulty(input: CalibrateRequest): Promise<CalibrateOutcome> {
-  const parsed = calibrateInputSchema.safeParse(input);
-  if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid calibrateDifficulty input: ${describeZodError(parsed.error)}`, 'InvalidInput');
-  const req = parsed.data;
+  const req = parseInput(calibrateInputSchema, input, 'calibrateDifficulty');
   upsertSearchAttributes([{ key: RESYN_RUN_KIND, value: 'calibrate' }, { key: RESYN_STATUS, value: 'running' }]);
   const progress: CalibrateProgress = { envsDone: 0, envsTotal: 0, kept: 0, dropped: 0, llmCalls: 0 };
   setHandler(calibrateProgressQuery, () => progress);

@@ -13,7 +13,8 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ResynActivities } from '../activities';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
-import { growInputSchema, keywordSlug, retrySchema, parseInput, type GrowInput, type GrowState } from './synthesis-input';
+import { growInputSchema, keywordSlug, retrySchema, type GrowInput, type GrowState } from './synthesis-input';
+import { parseInput } from './parse-input';
 import { synthesizeEnvironment } from './synthesize-environment';
 
 

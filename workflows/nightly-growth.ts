@@ -14,7 +14,7 @@ import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 import type { growLibrary, GrowProgress } from './grow-library';
 import type { sampleTrainingData, SampleOutcome } from './sample-training-data';
 import { datasetNameFor, nightlyInputSchema, type NightlyInput } from './ops-input';
-import { parseInput } from './synthesis-input';
+import { parseInput } from './parse-input';
 
 const { freshKeywords, writeRunReport } = proxyActivities<ResynActivities>({
   startToCloseTimeout: '5 minutes',

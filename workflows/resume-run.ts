@@ -14,7 +14,7 @@ import { CancellationScope, defineQuery, ParentClosePolicy, proxyActivities, set
 import type { ResynActivities } from '../activities';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 import { resumeInputSchema, type ResumeInput } from './ops-input';
-import { parseInput } from './synthesis-input';
+import { parseInput } from './parse-input';
 
 const { inspectRunForResume, writeRunReport } = proxyActivities<ResynActivities>({
   startToCloseTimeout: '2 minutes',

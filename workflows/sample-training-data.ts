@@ -4,11 +4,12 @@
  * requests continue-as-new, carrying the plan and the finished shards.
  */
 import {
-  ApplicationFailure, continueAsNew, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  continueAsNew, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
 import { shardSpecs, type SamplePlan, type ShardSpec } from '../dataset/plan';
-import { describeZodError, sampleRequestSchema, type NormalizedSampleRequest, type SampleRequest } from '../dataset/request';
+import { parseInput } from './parse-input';
+import { sampleRequestSchema, type NormalizedSampleRequest, type SampleRequest } from '../dataset/request';
 import type { ShardResult } from '../dataset/shard';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 
@@ -30,14 +31,8 @@ export interface SampleResume { plan: SamplePlan; results: ShardResult[] }
 
 export const sampleProgressQuery = defineQuery<SampleProgress>('progress');
 
-function validate(input: unknown): NormalizedSampleRequest {
-  const r = sampleRequestSchema.safeParse(input);
-  if (!r.success) throw ApplicationFailure.nonRetryable(`invalid sampleTrainingData input: ${describeZodError(r.error)}`, 'InvalidInput');
-  return r.data;
-}
-
 export async function sampleTrainingData(input: SampleRequest, resume?: SampleResume): Promise<SampleOutcome> {
-  const req = validate(input);
+  const req: NormalizedSampleRequest = parseInput(sampleRequestSchema, input, 'sampleTrainingData');
   const progress: SampleProgress = { phase: 'planning', shardsDone: 0, shardsTotal: 0, rows: 0 };
   setHandler(sampleProgressQuery, () => progress);
   upsertSearchAttributes([{ key: RESYN_RUN_KIND, value: 'sample' }, { key: RESYN_STATUS, value: 'running' }]);

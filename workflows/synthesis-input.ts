@@ -1,7 +1,6 @@
 /**
  * Workflow input schemas (zod, strict: an unknown key from the UI is a typo and fails the run) and the helpers both workflows share. Pure: bundled into workflows.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
 import { z } from 'zod';
 
 /** Defaults the starter normally fills from cfg.synthesis (the workflow cannot read config). */
@@ -71,13 +70,6 @@ export const growInputSchema = z.strictObject({
 });
 export type GrowInput = z.input<typeof growInputSchema>;
 
-/** Parses a workflow input or fails fast, non-retryable, naming each bad field. */
-export function parseInput<S extends z.ZodTypeAny>(schema: S, raw: unknown, workflow: string): z.output<S> {
-  const r = schema.safeParse(raw ?? {});
-  if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
-  throw ApplicationFailure.nonRetryable(`invalid ${workflow} input: ${problems}`, 'InvalidInput');
-}
 
 /** Deterministic, id-safe slug of a keyword plus a short hash (two keywords never share a child id). */
 export function keywordSlug(keyword: string): string {

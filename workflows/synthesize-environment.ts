@@ -8,7 +8,8 @@ import type { ResynActivities } from '../activities';
 import type { GateResult } from '../activities/gates';
 import type { UsageTotals } from '../activities/llm';
 import { RESYN_ENV_NAME, RESYN_KEYWORD, RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
-import { parseInput, synthesizeInputSchema, type RetryInput, type SynthesizeInput } from './synthesis-input';
+import { synthesizeInputSchema, type RetryInput, type SynthesizeInput } from './synthesis-input';
+import { parseInput } from './parse-input';
 
 function activities(r: RetryInput) {
   const retry = { initialInterval: r.initialIntervalMs!, backoffCoefficient: r.backoffCoefficient!, maximumInterval: r.maximumIntervalMs!, maximumAttempts: r.maximumAttempts! };

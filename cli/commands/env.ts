@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { extractAnswer } from '../../lib/answer';
 import { checkEnvironment, sharedPool, type SandboxPool } from '../../sandbox';
+import { intFlag } from '../options';
 import { action, CliError, cliConfig, printJson } from '../output';
 
 function readSource(file: string): string {
@@ -15,13 +16,6 @@ function readSource(file: string): string {
   } catch (e) {
     throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
   }
-}
-
-function intOption(name: string, raw: string | undefined, lo: number, hi: number): number {
-  if (raw === undefined) throw new CliError(`--${name} is required`, 2);
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isSafeInteger(n) || n < lo || n > hi) throw new CliError(`--${name} ${JSON.stringify(raw)}: expected an integer ${lo}..${hi}`, 2);
-  return n;
 }
 
 async function withPool<T>(fn: (pool: SandboxPool) => Promise<T>): Promise<T> {
@@ -61,8 +55,8 @@ export function registerEnv(program: Command): Command {
     .requiredOption('--difficulty <d>', 'difficulty 1..10')
     .option('--json', 'print JSON')
     .action(action(async (file: string, opts: { seed: string; difficulty: string; json?: boolean }) => {
-      const seed = intOption('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
-      const difficulty = intOption('difficulty', opts.difficulty, 1, 10);
+      const seed = intFlag('--seed', opts.seed, 0);
+      const difficulty = intFlag('--difficulty', opts.difficulty, 1, 10);
       const source = readSource(file);
       const [r] = await withPool((pool) => pool.sample(source, [{ seed, difficulty }]));
       if (!r!.ok) {
@@ -82,8 +76,8 @@ export function registerEnv(program: Command): Command {
     .requiredOption('--answer <text>', 'the final answer, or a full response with <answer>...</answer>')
     .option('--json', 'print JSON')
     .action(action(async (file: string, opts: { seed: string; difficulty: string; answer: string; json?: boolean }) => {
-      const seed = intOption('seed', opts.seed, 0, Number.MAX_SAFE_INTEGER);
-      const difficulty = intOption('difficulty', opts.difficulty, 1, 10);
+      const seed = intFlag('--seed', opts.seed, 0);
+      const difficulty = intFlag('--difficulty', opts.difficulty, 1, 10);
       const source = readSource(file);
       const answer = extractAnswer(opts.answer) ?? opts.answer;
       const [r] = await withPool((pool) => pool.scoreInstances(source, [{ seed, difficulty, answer }]));

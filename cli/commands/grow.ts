@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { endpointProblem } from '../../llm/client';
 import { action, CliError, cliConfig, note, printJson } from '../output';
+import { intFlag, listFlag, optional, positiveNumberFlag } from '../options';
 import { connectClient } from '../stack';
 import type { ResynConfig } from '../../temporal.config';
 import type { GrowInput } from '../../workflows/synthesis-input';
@@ -13,20 +14,14 @@ interface GrowOptions {
   proposals?: string; maxRevisions?: string; id?: string; wait?: boolean; json?: boolean; llmCheck?: boolean;
 }
 
-function int(name: string, v: string | undefined, min = 1): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name} ${JSON.stringify(v)}: expected an integer >= ${min}`);
-  return n;
-}
+const int = (name: string, v: string | undefined, min = 1) => optional(intFlag)(`--${name}`, v, min);
 
 /** The growLibrary input from the flags, defaults from config (gates, revisions, proposals, concurrency). */
 export function growInputFromOptions(o: GrowOptions, cfg: ResynConfig): GrowInput {
-  const keywords = o.keywords?.split(',').map((k) => k.trim()).filter(Boolean);
+  const keywords = o.keywords === undefined ? undefined : listFlag(o.keywords);
   if ((keywords === undefined) === (o.count === undefined)) throw new CliError('give exactly one of --keywords a,b,c or --count N');
   if (keywords && !keywords.length) throw new CliError('--keywords: no keyword given');
-  const usd = o.budgetUsd === undefined ? undefined : Number(o.budgetUsd);
-  if (usd !== undefined && !(usd > 0)) throw new CliError(`--budget-usd ${JSON.stringify(o.budgetUsd)}: expected a positive number`);
+  const usd = o.budgetUsd === undefined ? undefined : positiveNumberFlag('--budget-usd', o.budgetUsd);
   return {
     ...(keywords ? { keywords } : { count: int('count', o.count) }),
     target: int('target', o.target),

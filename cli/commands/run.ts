@@ -11,18 +11,13 @@ import { Registry } from '../../registry/store';
 import { sharedPool } from '../../sandbox';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
 import type { SampleOutcome } from '../../workflows/sample-training-data';
-import { action, CliError, cliConfig, note, printJson } from '../output';
+import { action, cliConfig, note, printJson } from '../output';
+import { intFlag } from '../options';
 import { startStack, type Stack } from '../stack';
 import { followGrow, growInputFromOptions } from './grow';
 import { runSample } from './sample';
 
 interface RunOptions { grow: string; proposals: string; instancesPerEnv: string; json?: boolean }
-
-function positiveInt(flag: string, v: string, min = 0): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`${flag} ${JSON.stringify(v)}: expected an integer >= ${min}`);
-  return n;
-}
 
 async function registerSeedLibrary(cfg: ResynConfig): Promise<number> {
   const registry = Registry.open(dataPaths(cfg).registry);
@@ -85,9 +80,9 @@ export function registerRun(program: Command): void {
     .option('--json', 'print a JSON summary on stdout')
     .action(action(async (o: RunOptions) => {
       const cfg = cliConfig();
-      const grow = positiveInt('--grow', o.grow);
-      const proposals = positiveInt('--proposals', o.proposals, 1);
-      const instancesPerEnv = positiveInt('--instances-per-env', o.instancesPerEnv, 1);
+      const grow = intFlag('--grow', o.grow);
+      const proposals = intFlag('--proposals', o.proposals, 1);
+      const instancesPerEnv = intFlag('--instances-per-env', o.instancesPerEnv, 1);
       const t0 = Date.now();
       const stack = await startStack(cfg, note);
       try {

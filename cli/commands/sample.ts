@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
-import { describeZodError, sampleRequestSchema, type SampleRequest } from '../../dataset/request';
+import { sampleRequestSchema, type SampleRequest } from '../../dataset/request';
+import { describeZodError } from '../../lib/zod-errors';
+import { listFlag, numberFlag, optional } from '../options';
 import { importSeedEnvironments } from '../../registry/import-seeds';
 import { Registry } from '../../registry/store';
 import { sharedPool } from '../../sandbox';
@@ -66,7 +68,6 @@ export async function ensureLibrary(cfg: ResynConfig): Promise<void> {
   }
 }
 
-const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 function intList(s: string): number[] {
   const out = list(s).map(Number);
   if (out.some((n) => !Number.isInteger(n))) throw new CliError(`--difficulties: expected integers like 1,2,3 or a weighted mix like 1:2,5:1, got "${s}"`);
@@ -82,12 +83,8 @@ function difficulties(s: string): SampleRequest['difficulties'] {
   }
   return m;
 }
-function num(flag: string, s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n)) throw new CliError(`${flag}: expected a number, got "${s}"`);
-  return n;
-}
+const num = optional(numberFlag);
+const list = listFlag;
 
 export function registerSample(program: Command): void {
   program

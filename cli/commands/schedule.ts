@@ -6,6 +6,8 @@
  * within it).
  */
 import type { Command } from 'commander';
+import { describeZodError } from '../../lib/zod-errors';
+import { intFlag, positiveNumberFlag } from '../options';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
 import { RESYN_RUN_KIND } from '../../lib/search-attributes';
 import { nightlyInputSchema, type NightlyInput } from '../../workflows/ops-input';
@@ -15,20 +17,8 @@ import { connectClient } from '../stack';
 
 const DURATION = /^\d+(ms|s|m|h|d)$/;
 
-function int(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new CliError(`${name}: expected a positive integer, got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
-function num(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new CliError(`${name}: expected a positive number, got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
+const int = (flag: string) => (v: string): number => intFlag(flag, v, 1);
+const num = (flag: string) => (v: string): number => positiveNumberFlag(flag, v);
 
 export interface CreateOptions {
   cron?: string; interval?: string; target?: number; count?: number; concurrency?: number;
@@ -57,7 +47,7 @@ export function nightlyInputFrom(o: CreateOptions, cfg?: ResynConfig): NightlyIn
     sample: o.sampleInstances !== undefined ? { instancesPerEnv: o.sampleInstances } : !!o.sample,
   };
   const r = nightlyInputSchema.safeParse(input);
-  if (!r.success) throw new CliError(`invalid schedule input: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success) throw new CliError(`invalid schedule input: ${describeZodError(r.error)}`);
   return input;
 }
 
@@ -137,7 +127,7 @@ export function registerSchedule(program: Command): void {
     .option('--budget-tokens <n>', 'LLM token budget per night', int('--budget-tokens'))
     .option('--budget-usd <x>', 'LLM cost budget per night (USD)', num('--budget-usd'))
     .option('--proposals <n>', 'task proposals per keyword (default: config, 8 as in the paper)', int('--proposals'))
-    .option('--max-revisions <n>', 'revision rounds after the first draft', (v) => { const n = Number(v); if (!Number.isInteger(n) || n < 0) throw new CliError('--max-revisions: expected an integer >= 0'); return n; })
+    .option('--max-revisions <n>', 'revision rounds after the first draft', (v) => intFlag('--max-revisions', v, 0))
     .option('--gates <list>', 'comma-separated gate activities, in order (default: config synthesis.gates / RESYN_GATES)')
     .option('--sample', 'after growing, sample an updated dataset from the accepted library')
     .option('--sample-instances <n>', 'instances per environment for that dataset (implies --sample)', int('--sample-instances'))

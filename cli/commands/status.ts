@@ -9,7 +9,7 @@ import { Registry } from '../../registry/store';
 import { ensureSynthesisTables } from '../../registry/synthesis-log';
 import { shortReason, writeGrowReport, type GrowReport } from '../../reports/grow-report';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
-import { action, CliError, cliConfig, note, printJson } from '../output';
+import { action, CliError, cliConfig, printJson } from '../output';
 import { connectClient } from '../stack';
 
 /** Top-level run types (synthesizeEnvironment children are counted, not listed). */
