@@ -40,6 +40,9 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
   }
   const float = function () { return next() / 4294967296; };
   const int = function (lo, hi) {
+    // Fast path for 32-bit integer bounds (almost every call): pure bytecode, no builtin calls, and the
+    // same value as below (x >>> 0 = floor(x) for 0 <= x < 2^32, and hi - lo + 1 <= 2^32).
+    if ((lo | 0) === lo && (hi | 0) === hi && lo <= hi) return lo + ((next() / 4294967296 * (hi - lo + 1)) >>> 0);
     if (typeof lo !== 'number' || typeof hi !== 'number' || !isFinite_(lo) || !isFinite_(hi)) throw new TypeErrorC('rng.int(lo, hi) expects two finite numbers, got ' + lo + ', ' + hi);
     lo = ceil(lo); hi = floor(hi);
     if (hi < lo) throw new RangeErrorC('rng.int(lo, hi) needs lo <= hi, got ' + lo + ', ' + hi);
@@ -62,16 +65,21 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
   /** Seeds sfc32 from splitmix32 (see docs/sandbox.md) and returns the shared rng. */
   function makeRng(seed) {
     const lo = (seed % 4294967296) >>> 0, hi = floor(seed / 4294967296) >>> 0;
-    let s = (lo ^ imul(hi, 0x85ebca6b)) | 0;
-    const w = [0, 0, 0, 0];
-    for (let k = 0; k < 4; k++) {
-      s = (s + 0x9e3779b9) | 0;
-      let t = s ^ (s >>> 16); t = imul(t, 0x21f0aaad);
-      t = t ^ (t >>> 15); t = imul(t, 0x735a2d97);
-      w[k] = ((t ^ (t >>> 15)) >>> 0) | 0;
+    let s = (lo ^ imul(hi, 0x85ebca6b)) | 0, t = 0;
+    // splitmix32 four times (a, b, c, d), then 15 sfc32 outputs discarded; written out inline because
+    // a function call per step is most of the cost of seeding in QuickJS.
+    s = (s + 0x9e3779b9) | 0; t = s ^ (s >>> 16); t = imul(t, 0x21f0aaad); t = t ^ (t >>> 15); t = imul(t, 0x735a2d97); a = t ^ (t >>> 15);
+    s = (s + 0x9e3779b9) | 0; t = s ^ (s >>> 16); t = imul(t, 0x21f0aaad); t = t ^ (t >>> 15); t = imul(t, 0x735a2d97); b = t ^ (t >>> 15);
+    s = (s + 0x9e3779b9) | 0; t = s ^ (s >>> 16); t = imul(t, 0x21f0aaad); t = t ^ (t >>> 15); t = imul(t, 0x735a2d97); c = t ^ (t >>> 15);
+    s = (s + 0x9e3779b9) | 0; t = s ^ (s >>> 16); t = imul(t, 0x21f0aaad); t = t ^ (t >>> 15); t = imul(t, 0x735a2d97); d = t ^ (t >>> 15);
+    for (let i = 0; i < 15; i++) {
+      t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
     }
-    a = w[0]; b = w[1]; c = w[2]; d = w[3];
-    for (let i = 0; i < 15; i++) next();
     return RNG;
   }
 

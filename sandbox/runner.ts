@@ -74,7 +74,7 @@ function fastHostCall(ctx: QuickJSContext, fn: unknown, direct: (arg0: number) =
   const generic = cb.callFunction;
   cb.callFunction = (ctxPtr: number, thisPtr: number, argc: number, argv: number, fnId: number) => {
     if (argc >= 1 && c.getFunction(fnId) === fn) {
-      // Any host exception here propagates like one from the generic path (runJob drops the module).
+      // tick() does not throw (Date.now, Atomics); if it did, quickjs-emscripten's callback wrapper logs it and returns undefined.
       direct(ffi.QTS_GetFloat64(ctxPtr, ffi.QTS_ArgvGetJSValueConstPointer(argv, 0)));
       return 0; // undefined
     }

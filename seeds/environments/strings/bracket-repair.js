@@ -3,16 +3,20 @@
 const OPEN = "([{", CLOSE = ")]}";
 
 function table(s) {
-  // f[i][j] = fewest insertions that balance s[i..j-1].
-  const n = s.length, f = Array.from({ length: n + 1 }, () => Array(n + 1).fill(0));
+  // f[i][j] = fewest insertions that balance s[i..j-1]. Filled in one flat array (row i at i * (n + 1)),
+  // with the brackets as codes (0..2 open, 3..5 close), then cut into rows.
+  const n = s.length, N = n + 1, F = new Int32Array(N * N), code = [];
+  for (let i = 0; i < n; i++) { const o = OPEN.indexOf(s[i]); code.push(o >= 0 ? o : 3 + CLOSE.indexOf(s[i])); }
   for (let len = 1; len <= n; len++) for (let i = 0; i + len <= n; i++) {
-    const j = i + len;
-    let best = 1 + f[i + 1][j];                               // give s[i] a new partner
-    const o = OPEN.indexOf(s[i]);
-    if (o >= 0) for (let k = i + 1; k < j; k++) if (s[k] === CLOSE[o]) best = Math.min(best, f[i + 1][k] + f[k + 1][j]);
-    f[i][j] = best;
+    const j = i + len, o = code[i];
+    let best = 1 + F[(i + 1) * N + j];                        // give s[i] a new partner
+    if (o < 3) for (let k = i + 1; k < j; k++) if (code[k] === o + 3) {
+      const v = F[(i + 1) * N + k] + F[(k + 1) * N + j];
+      if (v < best) best = v;
+    }
+    F[i * N + j] = best;
   }
-  return f;
+  return Array.from({ length: N }, (_, i) => Array.from(F.subarray(i * N, i * N + N)));
 }
 function build(s, f, i, j) {
   if (i >= j) return "";

@@ -3,7 +3,8 @@
 function rewrite(state) {
   let s = state.start, steps = 0;
   for (;;) {
-    const rule = state.rules.find(([lhs]) => s.includes(lhs));
+    let rule = null;
+    for (let r = 0; r < state.rules.length && !rule; r++) if (s.includes(state.rules[r][0])) rule = state.rules[r];
     if (!rule) return { s, steps };
     const i = s.indexOf(rule[0]);
     s = s.slice(0, i) + rule[1] + s.slice(i + rule[0].length);
@@ -24,7 +25,7 @@ export default {
       while (rules.length < nRules) {
         const lhs = rng.pick(alphabet) + rng.pick(alphabet) + (rng.float() < 0.3 ? rng.pick(alphabet) : "");
         const rhs = Array.from({ length: rng.int(0, lhs.length - 1) }, () => rng.pick(alphabet)).join("");
-        if (!rules.some(([l]) => l === lhs)) rules.push([lhs, rhs]);
+        if (!rules.some((r) => r[0] === lhs)) rules.push([lhs, rhs]);
       }
       const start = Array.from({ length: 6 + 3 * difficulty }, () => rng.pick(alphabet)).join("");
       const state = { rules, start };
