@@ -10,7 +10,6 @@ import { createCalibrationActivities } from './calibration';
 import { opsActivities } from './ops';
 
 export function createActivities(cfg: ResynConfig) {
-  void cfg;
   return {
     ...pingActivities,
     ...synthesisActivities(cfg),

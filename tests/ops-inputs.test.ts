@@ -25,9 +25,8 @@ const WRONG_TYPE: Record<string, { input: Record<string, unknown>; field: string
   calibrateDifficulty: { input: { instancesPerLevel: 'lots' }, field: 'instancesPerLevel' },
   nightlyGrowth: { input: { target: 'ten' }, field: 'target' },
   resumeRun: { input: { workflowId: 42 }, field: 'workflowId' },
+  pingWorkflow: { input: { file: '/tmp/x', token: 7 }, field: 'token' },
 };
-/** The wiring check of the skeleton: internal, not a user-facing workflow (takes a file path). */
-const EXEMPT = new Set(['pingWorkflow']);
 
 describe('workflow inputs from the UI (every registered workflow)', function () {
   this.timeout(120_000);
@@ -35,7 +34,7 @@ describe('workflow inputs from the UI (every registered workflow)', function () 
   before(async () => { client = await testClient(); });
   after(async () => { await client.connection.close(); });
 
-  const workflows = registeredWorkflows().filter((w) => !EXEMPT.has(w));
+  const workflows = registeredWorkflows();
 
   it('lists the workflows to check', () => {
     for (const w of ['growLibrary', 'synthesizeEnvironment', 'sampleTrainingData', 'nightlyGrowth', 'resumeRun']) assert.ok(workflows.includes(w), `${w} registered`);

@@ -1,5 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
+import { z } from 'zod';
 import type { ResynActivities } from '../activities';
+import { parseInput } from './parse-input';
 
 const { appendOnce } = proxyActivities<ResynActivities>({
   startToCloseTimeout: '2 minutes',
@@ -7,14 +9,16 @@ const { appendOnce } = proxyActivities<ResynActivities>({
   retry: { initialInterval: '200 ms', maximumInterval: '2 seconds' },
 });
 
-export interface PingInput {
-  file: string;
-  token: string;
-  delayMs?: number;
-}
+const pingInputSchema = z.strictObject({
+  file: z.string().min(1, 'must be a file path'),
+  token: z.string().min(1, 'must be a non-empty token'),
+  delayMs: z.number().int().min(0).max(600_000).optional(),
+});
+export type PingInput = z.input<typeof pingInputSchema>;
 
 /** The trivial workflow that proves the wiring: one activity with an idempotent effect. */
-export async function pingWorkflow(input: PingInput): Promise<{ token: string; lines: number }> {
+export async function pingWorkflow(raw: PingInput): Promise<{ token: string; lines: number }> {
+  const input = parseInput(pingInputSchema, raw, 'pingWorkflow');
   const lines = await appendOnce(input);
   return { token: input.token, lines };
 }
