@@ -7,6 +7,7 @@ import type { SamplePlan } from '../dataset/plan';
 import type { NormalizedSampleRequest } from '../dataset/request';
 import { writeShard, type ShardInput, type ShardResult } from '../dataset/shard';
 import { sharedPool } from '../sandbox';
+import { importSeedEnvironments } from '../registry/import-seeds';
 import { Registry } from '../registry/store';
 import { dataPaths, type ResynConfig } from '../temporal.config';
 
@@ -34,7 +35,17 @@ export function createDatasetActivities(cfg: ResynConfig) {
   const access = registryAccess(cfg);
   return {
     async planSample(req: NormalizedSampleRequest): Promise<SamplePlan> {
-      return buildPlan(req, { registry: access.registry(), datasetsDir: dataPaths(cfg).datasets, policyModel: cfg.llm.policy.model });
+      const registry = access.registry();
+      // A fresh data folder (say, a run started from the UI before any `resyn run`) gets the seed library first.
+      if (registry.listEnvironments({ status: 'accepted' }).length === 0) await importSeedEnvironments(registry, sharedPool(cfg.sandbox));
+      const plan = buildPlan(req, { registry, datasetsDir: dataPaths(cfg).datasets, policyModel: cfg.llm.policy.model });
+      if (plan.envs.length === 0) {
+        const why = plan.skipped.slice(0, 5).map((s) => `${s.name}: ${s.reason}`).join('; ');
+        throw ApplicationFailure.nonRetryable(
+          `no environment in ${dataPaths(cfg).registry} matches filter ${JSON.stringify(req.filter)}${why ? ` (${why})` : ''}; see \`resyn env list\``,
+          'NothingToSample');
+      }
+      return plan;
     },
 
     async writeShard(input: ShardInput): Promise<ShardResult> {

@@ -1,74 +1,205 @@
 /**
  * Benchmark: answers scored per second by the reward service over HTTP, in batches of 256
- * (target >= 10,000/s), GRPO-like: 32 instances x 8 responses per batch. Correct answers from
- * solve() across the seed environments (64 instances each, so states are cached after first
- * sight), a few concurrent clients.
+ * (issue 5 target: >= 10,000/s on this machine). The service runs as its own process (the real
+ * `resyn serve-rewards`, so it can be profiled with --cpu-prof); this process is the trainer.
  *
- *   node dist/bench/rewards.js           BENCH_REWARDS_ANSWERS=50000 node dist/bench/rewards.js
+ * Realistic batches: instances are drawn shuffled across all seed environments (a trainer's
+ * dataloader shuffles), responses carry ~1.5 KB of reasoning before the <answer> block, and the
+ * answers to one instance are distinct (its solve() answer, then other instances' answers: well-
+ * formed, mostly wrong), so no scenario gains from the service verifying a repeated answer once.
+ * Scenarios, each with 1 and with several concurrent clients (a trainer keeps batches in flight):
+ *   grpo-cached  32 instances x 8 responses per batch, instances seen before (later epochs,
+ *                validation sets): the service has their states cached; only verify runs.
+ *   grpo-fresh   32 NEW instances x 8 responses per batch (a first epoch): one generate per
+ *                instance, amortised over its 8 answers.
+ *   cold         256 new instances x 1 response: generate + verify for every answer.
+ * The summary line's answers_per_s is grpo-cached with the most clients (the issue's GRPO-like
+ * target, as measured before); every scenario's number is on the same line. Server CPU per
+ * answer (all its threads, from /proc) is printed too: wall-clock rates swing with other load
+ * on the 2 cores, CPU time per answer much less.
+ *
+ *   node dist/bench/rewards.js
+ *   BENCH_REWARDS_ANSWERS=50000 BENCH_REWARDS_CLIENTS=4 BENCH_REWARDS_RESPONSE_CHARS=1500 node dist/bench/rewards.js
+ *   BENCH_REWARDS_PROF=/tmp/prof node dist/bench/rewards.js   (server runs with --cpu-prof into that folder)
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { groundTruth } from '../dataset/rows';
+import { projectRoot } from '../lib/paths';
 import { importSeedEnvironments } from '../registry/import-seeds';
 import { Registry } from '../registry/store';
-import { scorerDeps } from '../rewards/deps';
-import { startRewardServer } from '../rewards/server';
-import { sharedPool } from '../sandbox';
+import { SandboxPool } from '../sandbox';
 import { dataPaths, loadConfig } from '../temporal.config';
 
+const BATCH = 256;
+const GROUP = 8;
+const PER_ENV = 64;
+
+interface Pooled { envId: string; seed: number; difficulty: number; solution: string }
+interface Item { ground_truth: string; response: string }
+
+/** A seeded shuffle (mulberry32), so every run sends the same batches. */
+function shuffled<T>(xs: T[], seed: number): T[] {
+  let s = seed >>> 0;
+  const rnd = () => { s = (s + 0x6d2b79f5) | 0; let t = Math.imul(s ^ (s >>> 15), 1 | s); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const out = xs.slice();
+  for (let i = out.length - 1; i > 0; i--) { const j = Math.floor(rnd() * (i + 1)); [out[i], out[j]] = [out[j]!, out[i]!]; }
+  return out;
+}
+
+const FILLER = 'Let me work through this step by step. First I restate the constraints, then I check each candidate against them and keep the ones that survive. ';
+function response(n: number, chars: number, answer: string): string {
+  const head = `Attempt ${n}. `;
+  return head + FILLER.repeat(Math.ceil(chars / FILLER.length)).slice(0, Math.max(0, chars - head.length)) + `\n<answer>${answer}</answer>`;
+}
+
+/** Requests of one scenario, as ready-to-send bodies. */
+function bodies(batches: Item[][]): Buffer[] {
+  return batches.map((items) => Buffer.from(JSON.stringify({ items })));
+}
+
+function post(agent: http.Agent, url: URL, body: Buffer): Promise<{ reward: number }[]> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
+        resolve((JSON.parse(text) as { rewards: { reward: number }[] }).rewards);
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** utime + stime of a process (all its threads), or of its main thread alone, in seconds; undefined off Linux. */
+function cpuSeconds(pid: number, mainThread = false): number | undefined {
+  try {
+    const f = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100 on Linux)
+  } catch { return undefined; }
+}
+
+async function startServer(dataDir: string, profDir: string | undefined): Promise<{ child: ChildProcess; url: string }> {
+  const args = [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), path.join(projectRoot, 'dist/cli/main.js'), 'serve-rewards', '--port', '0'];
+  const child = spawn(process.execPath, args, { env: { ...process.env, RESYN_DATA_DIR: dataDir, RESYN_METRICS_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(out.slice(0, nl).trim());
+    });
+    child.once('exit', (code) => reject(new Error(`serve-rewards exited with ${code} before printing its URL`)));
+  });
+  return { child, url };
+}
+
 async function main(): Promise<void> {
-  const total = Number(process.env.BENCH_REWARDS_ANSWERS ?? 100_000);
-  const batch = 256;
-  const clients = Number(process.env.BENCH_REWARDS_CLIENTS ?? 4);
+  const total = Number(process.env.BENCH_REWARDS_ANSWERS ?? 50_000);
+  const maxClients = Number(process.env.BENCH_REWARDS_CLIENTS ?? 4);
+  const chars = Number(process.env.BENCH_REWARDS_RESPONSE_CHARS ?? 1500);
+  const profDir = process.env.BENCH_REWARDS_PROF;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resyn-bench-rewards-'));
   const cfg = loadConfig({ ...process.env, RESYN_DATA_DIR: dir, RESYN_METRICS_PORT: '0' });
-  const pool = sharedPool(cfg.sandbox);
+
+  // Setup (untimed): the seed library, and PER_ENV solved instances per environment.
+  const pool = new SandboxPool(cfg.sandbox);
   const registry = Registry.open(dataPaths(cfg).registry);
   await importSeedEnvironments(registry, pool);
   const envs = registry.listEnvironments({ status: 'accepted' });
-  // A pool of distinct items with their reference answers (64 per environment), cycled.
-  const items: { ground_truth: string; response: string }[] = [];
-  for (const env of envs) {
-    const inst = Array.from({ length: 64 }, (_, i) => ({ seed: 10_000 + i, difficulty: 1 + (i % 5) }));
-    const sampled = await pool.sample(env.source, inst);
-    const solved = await pool.solve(env.source, sampled.map((s) => (s.ok ? s.value.state : null)));
-    inst.forEach((it, i) => {
-      const s = solved[i]!;
-      if (sampled[i]!.ok && s.ok) items.push({ ground_truth: groundTruth(env.id, it.seed, it.difficulty), response: `<answer>${s.value}</answer>` });
-    });
-  }
   registry.close();
-  const deps = scorerDeps(cfg);
-  const server = await startRewardServer(deps, { port: 0, host: '127.0.0.1' });
-  const url = `${server.url}/v1/rewards`;
-  const batches = Math.ceil(total / batch);
-  // GRPO-like batches: 32 instances x 8 responses each.
-  const group = 8;
-  const bodies = Array.from({ length: Math.min(batches, 64) }, (_, b) =>
-    JSON.stringify({ items: Array.from({ length: batch }, (_, k) => items[(b * (batch / group) + Math.floor(k / group)) % items.length]) }));
-  // Warm-up: every environment loaded in the sandbox workers.
-  for (const body of bodies.slice(0, 4)) await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  let sent = 0;
-  let correct = 0;
-  let scored = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (sent < batches) {
-      const b = sent++;
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[b % bodies.length] });
-      const { rewards } = (await res.json()) as { rewards: { reward: number }[] };
-      scored += rewards.length;
-      correct += rewards.filter((r) => r.reward === 1).length;
-    }
-  }));
-  const s = (performance.now() - t0) / 1000;
-  await server.close();
-  deps.close();
+  const solved = new Map<string, Pooled[]>();
+  for (const env of envs) {
+    const inst = Array.from({ length: PER_ENV }, (_, i) => ({ seed: 10_000 + i, difficulty: 1 + (i % 5) }));
+    const sampled = await pool.sample(env.source, inst);
+    const sols = await pool.solve(env.source, sampled.map((s) => (s.ok ? s.value.state : null)));
+    solved.set(env.id, inst.flatMap((it, i) => { const s = sols[i]!; return sampled[i]!.ok && s.ok ? [{ envId: env.id, ...it, solution: s.value }] : []; }));
+  }
   await pool.close();
-  console.error(`${scored} answers in ${s.toFixed(2)} s over ${envs.length} environments, ${clients} clients, ${cfg.sandbox.workers} sandbox workers; ${correct} scored 1`);
-  console.log(`BENCH rewards answers=${scored} batch=${batch} responses_per_instance=${group} distinct_instances=${items.length} answers_per_s=${(scored / s).toFixed(0)} correct_rate=${(correct / scored).toFixed(3)} target_per_s=10000`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  const known = shuffled([...solved.values()].flat(), 1);
+  /** k-th answer to an instance: its own solution first, then other instances' solutions of the same environment. */
+  const answerFor = (p: { envId: string; seed: number }, k: number, own?: string): string => {
+    const list = solved.get(p.envId)!;
+    return k === 0 && own !== undefined ? own : list[(p.seed + k * 7) % list.length]!.solution;
+  };
+  let n = 0;
+  const grpo = (insts: { envId: string; seed: number; difficulty: number; solution?: string }[]): Item[][] => {
+    const out: Item[][] = [];
+    for (let b = 0; b + BATCH / GROUP <= insts.length; b += BATCH / GROUP) {
+      out.push(insts.slice(b, b + BATCH / GROUP).flatMap((p) => Array.from({ length: GROUP }, (_, k) =>
+        ({ ground_truth: groundTruth(p.envId, p.seed, p.difficulty), response: response(n++, chars, answerFor(p, k, p.solution)) }))));
+    }
+    return out;
+  };
+  let freshSeed = 1_000_000;
+  const fresh = (count: number) => Array.from({ length: count }, (_, i) => { const p = known[i % known.length]!; return { envId: p.envId, seed: freshSeed++, difficulty: p.difficulty }; });
+
+  const { child, url: base } = await startServer(dir, profDir);
+  const url = new URL(`${base}/v1/rewards`);
+  const results: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
+  let correct = 0;
+  let scoredAll = 0;
+  async function run(name: string, reqs: Buffer[], clients: number): Promise<void> {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+    let next = 0;
+    let scored = 0;
+    const c0 = cpuSeconds(child.pid!);
+    const m0 = cpuSeconds(child.pid!, true);
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: clients }, async () => {
+      while (next < reqs.length) {
+        const rewards = await post(agent, url, reqs[next++]!);
+        scored += rewards.length;
+        for (const r of rewards) if (r.reward === 1) correct++;
+      }
+    }));
+    const s = (performance.now() - t0) / 1000;
+    const c1 = cpuSeconds(child.pid!);
+    const m1 = cpuSeconds(child.pid!, true);
+    agent.destroy();
+    scoredAll += scored;
+    const key = `${name.replace('-', '_')}_c${clients}`;
+    results[key] = scored / s;
+    if (c0 !== undefined && c1 !== undefined) cpu[key] = ((c1 - c0) / scored) * 1e6;
+    const main = m0 !== undefined && m1 !== undefined ? `${(((m1 - m0) / scored) * 1e6).toFixed(0)}` : '?';
+    console.error(`${name.padEnd(12)} clients=${clients}  ${scored} answers in ${s.toFixed(2)} s = ${(scored / s).toFixed(0)}/s; server CPU ${cpu[key]?.toFixed(0) ?? '?'} us/answer (main thread: HTTP, JSON, grouping: ${main})`);
+  }
+
+  const clientCounts = [...new Set([1, maxClients])];
+  try {
+    // Warm-up (untimed): every environment loaded in the service's sandbox workers, every known instance seen twice (cached).
+    const epoch = bodies(grpo(known));
+    for (let pass = 0; pass < 2; pass++) for (let i = 0; i < epoch.length; i += maxClients) await Promise.all(epoch.slice(i, i + maxClients).map((b) => post(new http.Agent(), url, b)));
+    for (const c of clientCounts) {
+      const reqs = Array.from({ length: Math.ceil(total / BATCH) }, (_, i) => epoch[i % epoch.length]!);
+      await run('grpo-cached', reqs, c);
+    }
+    for (const c of clientCounts) await run('grpo-fresh', bodies(grpo(fresh(Math.ceil(total / BATCH) * (BATCH / GROUP)))), c);
+    for (const c of clientCounts) {
+      const count = Math.ceil(total / 4 / BATCH) * BATCH;
+      const insts = fresh(count);
+      const reqs: Item[][] = [];
+      for (let i = 0; i < count; i += BATCH) reqs.push(insts.slice(i, i + BATCH).map((p, k) => ({ ground_truth: groundTruth(p.envId, p.seed, p.difficulty), response: response(n++, chars, answerFor(p, k + 1)) })));
+      await run('cold', bodies(reqs), c);
+    }
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const head = `grpo_cached_c${maxClients}`;
+  const fmt = (o: Record<string, number>, suffix: string) => Object.entries(o).map(([k, v]) => `${k}${suffix}=${v.toFixed(0)}`).join(' ');
+  console.error(`${scoredAll} answers over ${envs.length} environments (${known.length} solved instances), ${cfg.sandbox.workers} sandbox workers, ${os.cpus().length} cores; ${correct} scored 1${profDir ? `; server profiles in ${profDir}` : ''}`);
+  console.log(`BENCH rewards scenario=grpo-cached clients=${maxClients} answers_per_s=${results[head]!.toFixed(0)} target_per_s=10000 batch=${BATCH} responses_per_instance=${GROUP} response_chars=${chars} ${fmt(results, '')} ${fmt(cpu, '_cpu_us')}`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -158,6 +158,22 @@ describe('sampleTrainingData workflow', function () {
     assert.equal(again.size, ref.size);
   });
 
+  it('started on a fresh data folder (as from the UI) registers the seed library first; a filter matching nothing fails naming it', async () => {
+    const cfg = testConfig({}, 'sample-fresh');
+    await withWorker(cfg, async () => {
+      const out = await runSample(client, cfg, { name: 'fresh', instancesPerEnv: 1, difficulties: [1], formats: ['jsonl'] });
+      assert.equal(out.environments, listSeedEnvironments().length);
+      assert.equal(out.rows + out.dropped, listSeedEnvironments().length);
+      await assert.rejects(
+        runSample(client, cfg, { name: 'no-match', instancesPerEnv: 1, filter: { tags: ['no-such-tag'] } }),
+        (err: unknown) => {
+          const root = (err as WorkflowFailedError).cause?.cause as { nonRetryable?: boolean; message?: string } | undefined; // WorkflowFailed <- ActivityFailure <- ApplicationFailure
+          return err instanceof WorkflowFailedError && root?.nonRetryable === true && /no environment .* matches filter .*no-such-tag/.test(String(root.message));
+        },
+      );
+    });
+  });
+
   it('bad input fails fast with a non-retryable error naming the field', async () => {
     const cfg = testConfig({}, 'sample-bad');
     await withWorker(cfg, async () => {

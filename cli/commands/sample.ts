@@ -6,9 +6,6 @@ import { SingleBar } from 'cli-progress';
 import { sampleRequestSchema, type SampleRequest } from '../../dataset/request';
 import { describeZodError } from '../../lib/zod-errors';
 import { listFlag, numberFlag, optional } from '../options';
-import { importSeedEnvironments } from '../../registry/import-seeds';
-import { Registry } from '../../registry/store';
-import { sharedPool } from '../../sandbox';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
 import type { SampleOutcome, SampleProgress } from '../../workflows/sample-training-data';
 import { action, CliError, cliConfig, note, printJson } from '../output';
@@ -50,21 +47,6 @@ export async function runSample(client: Client, cfg: ResynConfig, request: Sampl
   } finally {
     finished = true;
     await poll;
-  }
-}
-
-/** An empty registry gets the seed library first, so `resyn sample` works on a fresh data folder. */
-export async function ensureLibrary(cfg: ResynConfig): Promise<void> {
-  const reg = Registry.open(dataPaths(cfg).registry);
-  try {
-    if (reg.listEnvironments({ status: 'accepted' }).length > 0) return;
-    note('the registry has no accepted environment: importing the seed library...');
-    const pool = sharedPool(cfg.sandbox);
-    const r = await importSeedEnvironments(reg, pool);
-    await pool.close();
-    note(`seed library: ${r.imported} imported, ${r.failed.length} failed the checks${r.failed.length ? ` (${r.failed.map((f) => f.name).join(', ')})` : ''}`);
-  } finally {
-    reg.close();
   }
 }
 
@@ -134,7 +116,6 @@ export function registerSample(program: Command): void {
       if (!checked.success) throw new CliError(`invalid sample request: ${describeZodError(checked.error)}`);
       const request: SampleRequest = { ...req, name: (o.name as string | undefined) ?? defaultDatasetName(req) };
       const client = await connectClient(cfg);
-      await ensureLibrary(cfg);
       try {
         if (!o.wait) {
           const h = await client.workflow.start('sampleTrainingData', { taskQueue: cfg.temporal.taskQueue, workflowId: sampleWorkflowId(request.name), args: [request] })

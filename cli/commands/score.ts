@@ -8,6 +8,7 @@ import { scoreResponses, type ScoreItem } from '../../rewards/scorer';
 import { action, CliError, cliConfig } from '../output';
 
 const BATCH = 4096;
+const NOT_JSON = Symbol('not JSON');
 
 /** Row id -> ground_truth from a dataset's JSONL shards (for input lines that give only an id). */
 function loadIds(dir: string): Map<string, string> {
@@ -28,10 +29,9 @@ function loadIds(dir: string): Map<string, string> {
   return ids;
 }
 
-/** One input line -> the scorer's item, or the reason it cannot be one. */
-function toItem(line: string, n: number, ids: Map<string, string> | undefined): ScoreItem | { error: string } {
-  let v: any;
-  try { v = JSON.parse(line); } catch { return { error: `line ${n}: not JSON` }; }
+/** One parsed input line -> the scorer's item, or the reason it cannot be one. */
+function toItem(v: any, n: number, ids: Map<string, string> | undefined): ScoreItem | { error: string } {
+  if (v === NOT_JSON) return { error: `line ${n}: not JSON` };
   if (!v || typeof v !== 'object' || Array.isArray(v)) return { error: `line ${n}: expected an object {ground_truth | instance | id, response}` };
   if (v.ground_truth !== undefined) return { ground_truth: v.ground_truth, response: v.response };
   if (v.instance !== undefined) return { ground_truth: v.instance, response: v.response };
@@ -70,10 +70,9 @@ export function registerScore(program: Command): void {
         for await (const line of rl) {
           n++;
           if (!line.trim()) continue;
-          const item = toItem(line, n, ids);
-          let id: unknown;
-          try { id = JSON.parse(line)?.id; } catch { /* reported by toItem */ }
-          pending.push({ item, id });
+          let v: any;
+          try { v = JSON.parse(line); } catch { v = NOT_JSON; }
+          pending.push({ item: toItem(v, n, ids), id: v !== NOT_JSON ? v?.id : undefined });
           if (pending.length >= BATCH) await flush();
         }
         await flush();
