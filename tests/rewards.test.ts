@@ -12,6 +12,7 @@ import { projectRoot } from '../lib/paths';
 import { importSeedEnvironments } from '../registry/import-seeds';
 import { Registry } from '../registry/store';
 import { scorerDeps } from '../rewards/deps';
+import { scorerCacheStats } from '../rewards/scorer';
 import { startRewardServer, type RewardServer } from '../rewards/server';
 import { sharedPool } from '../sandbox';
 import { dataPaths, type ResynConfig } from '../temporal.config';
@@ -80,6 +81,28 @@ describe('rewards: scoring service and resyn score', function () {
     assert.match(rewards[7]!.reason, /response/);
     assert.match(rewards[8]!.reason, /malformed item/);
     assert.ok(rewards.slice(3).every((r) => r.reward === 0));
+  });
+
+  it('gives the same rewards for a new instance, a second sighting and a cached state (and repeated answers)', async () => {
+    const gt = (c: (typeof cases)[number]) => groundTruth(envId, c.seed + 500, c.difficulty); // instances no other test scored
+    const src = Registry.open(dataPaths(cfg).registry);
+    const source = src.getEnvironment(envId)!.source;
+    src.close();
+    const pool = sharedPool(cfg.sandbox);
+    const fresh = cases.map((c) => ({ seed: c.seed + 500, difficulty: c.difficulty }));
+    const solved = await pool.solve(source, (await pool.sample(source, fresh)).map((r) => (r.ok ? r.value.state : null)));
+    const answers = fresh.flatMap((_, i) => [solved[i]!.ok ? solved[i]!.value : '', 'zz garbage', '', solved[i]!.ok ? solved[i]!.value : '']);
+    const items = cases.flatMap((c, i) => answers.slice(i * 4, i * 4 + 4).map((a) => ({ ground_truth: gt(c), response: `<answer>${a}</answer>` })));
+    const expected = (await pool.scoreInstances(source, fresh.flatMap((f, i) => answers.slice(i * 4, i * 4 + 4).map((answer) => ({ ...f, answer })))))
+      .map((r) => (r.ok ? r.value : -1));
+    assert.deepEqual(expected.filter((_, i) => i % 4 === 0), [1, 1, 1], 'the reference scores solve() 1');
+    for (const pass of ['new instances', 'second sighting', 'cached states']) {
+      const res = await post('/v1/rewards', { items });
+      const { rewards } = (await res.json()) as { rewards: { reward: number }[] };
+      assert.deepEqual(rewards.map((r) => r.reward), expected, pass);
+      await new Promise((r) => setTimeout(r, 200)); // lets the background state fetch of a second sighting land
+    }
+    assert.ok(scorerCacheStats().states >= fresh.length, 'the third pass ran on cached states');
   });
 
   it('answers malformed requests with a 4xx and a message; /healthz is up', async () => {
