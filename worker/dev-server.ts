@@ -103,6 +103,10 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   const proc = spawn(o.bin, ['server', 'start-dev', ...serverArgs(o)], { stdio: ['ignore', out, out], detached: false });
   fs.closeSync(out);
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  // Never outlive this process (a test run stopped half-way, an uncaught error): no orphan servers holding ports.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  exited.then(() => process.removeListener('exit', killOnExit));
   try {
     await waitReady(address, proc, o.readyTimeoutMs ?? 60_000, logFile);
   } catch (err) {

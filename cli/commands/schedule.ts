@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { describeZodError } from '../../lib/zod-errors';
+import { endpointProblem } from '../../llm/client';
 import { intFlag, positiveNumberFlag } from '../options';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
 import { RESYN_RUN_KIND } from '../../lib/search-attributes';
@@ -143,6 +144,9 @@ export function registerSchedule(program: Command): void {
           throw err;
         });
         if (o.json) printJson(s); else show(s);
+        // Not an error: the worker may have its own endpoint variables. But a night without an LLM fails, so say it now.
+        const problem = endpointProblem({ ...cfg.llm.generator, name: 'generator' });
+        if (problem) note(`warning: ${problem} — the worker that runs the schedule needs them`);
       } finally {
         await client.connection.close();
       }

@@ -154,7 +154,11 @@ export function registerStatus(program: Command): void {
         for (const f of s.library.byFamily) w(`  ${f.family.padEnd(24)} ${String(f.accepted).padStart(5)} accepted ${String(f.rejected).padStart(5)} rejected`);
         w(`Recent failures (${s.recentFailures.length}):`);
         for (const f of s.recentFailures) {
-          const next = f.laterRun ? `  (a later run is ${f.laterRun.status})` : ['growLibrary', 'sampleTrainingData'].includes(f.type) ? `  -> resyn resume ${f.workflowId}` : '';
+          // A run rejected for its input would fail the same way again: it needs a new start, not a resume.
+          const badInput = /^invalid \w+ input:/.test(f.reason ?? '');
+          const next = f.laterRun ? `  (a later run is ${f.laterRun.status})`
+            : badInput ? '  -> fix the input and start it again'
+            : ['growLibrary', 'sampleTrainingData'].includes(f.type) ? `  -> resyn resume ${f.workflowId}` : '';
           w(`  ${f.type} ${f.workflowId} ${f.status} ${f.closeTime ?? ''} ${f.reason}${next}`);
         }
         if (s.topRejectionReasons.length) {
