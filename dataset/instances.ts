@@ -5,6 +5,7 @@
  * (mod 2^31) from an offset hashed from its id, so they never repeat and differ across envs.
  */
 import { createHash } from 'node:crypto';
+import { sha256 } from '../lib/hash';
 import type { Split } from './plan';
 import type { LevelWeight } from './request';
 
@@ -52,5 +53,5 @@ export function difficultyFor(levels: LevelWeight[], position: number): number {
 
 /** An instance's deterministic row id: (environment id, seed, difficulty). */
 export function instanceId(envId: string, seed: number, difficulty: number): string {
-  return createHash('sha256').update(`${envId}:${seed}:${difficulty}`).digest('hex').slice(0, 32);
+  return sha256(`${envId}:${seed}:${difficulty}`).slice(0, 32);
 }

@@ -8,7 +8,7 @@ import { CalibrationStore } from '../registry/calibration';
 import type { Registry } from '../registry/store';
 import { allocate, type PlanEnv, type SamplePlan } from './plan';
 import { difficultyWeights, type NormalizedSampleRequest } from './request';
-import { sha256 } from './writers';
+import { sha256 } from '../lib/hash';
 
 export interface PlanContext {
   registry: Registry;

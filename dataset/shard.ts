@@ -10,7 +10,8 @@ import type { SandboxPool } from '../sandbox';
 import { difficultyFor, seedRange } from './instances';
 import { shardBaseName, type PlanEnv, type Split } from './plan';
 import { buildRow, type DatasetRow } from './rows';
-import { atomicWrite, encode, sha256, sha256File, type Format } from './writers';
+import { sha256 } from '../lib/hash';
+import { atomicWrite, encode, sha256File, type Format } from './writers';
 
 /** Bumped when the row layout or encoders change, so old markers no longer match. */
 export const SHARD_FORMAT_VERSION = 1;

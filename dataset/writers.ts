@@ -2,7 +2,7 @@
  * Encoders for dataset shards (JSONL and Parquet) and the atomic file write every shard goes
  * through. Both encoders are pure functions of the rows, so the same rows give the same bytes.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../lib/hash';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importEsm } from './esm';
@@ -64,7 +64,7 @@ export async function encode(format: Format, rows: DatasetRow[]): Promise<Buffer
   return format === 'jsonl' ? encodeJsonl(rows) : encodeParquet(rows);
 }
 
-export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+
 
 export function sha256File(file: string): string | undefined {
   try { return sha256(fs.readFileSync(file)); } catch { return undefined; }

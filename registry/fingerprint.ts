@@ -6,13 +6,12 @@
  * - their behaviour is the same: the prompts of a few fixed (seed, difficulty) pairs, with the
  *   environment's name removed and whitespace/case folded.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../lib/hash';
 
 const KEYWORDS = new Set(('break case catch class const continue debugger default delete do else export extends false finally for ' +
   'function if import in instanceof let new null of return static super switch this throw true try typeof undefined var void while ' +
   'with yield async await get set').split(' '));
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Canonical token stream of JavaScript source (a lexer good enough for fingerprints, not a parser). */
 export function canonicalTokens(src: string): string[] {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../lib/hash';
 import type { CalibrateOutcome, CalibrateProgress, CalibrateRequest } from '../../workflows/calibrate-difficulty';
 import { action, CliError, cliConfig, note, printJson } from '../output';
 import { connectClient } from '../stack';
@@ -34,7 +34,7 @@ export function registerCalibrate(program: Command): void {
         filter: { status: 'accepted', ...(o.tags ? { tags: list(o.tags as string) } : {}), ...(o.ids ? { ids: list(o.ids as string) } : {}) },
         levels, instancesPerLevel: n, alpha, concurrency, model: (o.model as string | undefined) ?? cfg.llm.policy.model,
       };
-      const workflowId = `resyn-calibrate-${createHash('sha256').update(JSON.stringify(req)).digest('hex').slice(0, 10)}`;
+      const workflowId = `resyn-calibrate-${sha256(JSON.stringify(req)).slice(0, 10)}`;
       const client = await connectClient(cfg);
       try {
         let handle;

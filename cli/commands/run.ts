@@ -3,8 +3,8 @@
  * worker, then: register the seed library, grow it when an LLM endpoint is configured, sample a
  * dataset from it, and print where everything is.
  */
-import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
+import { sha256 } from '../../lib/hash';
 import { endpointProblem } from '../../llm/client';
 import { importSeedEnvironments } from '../../registry/import-seeds';
 import { Registry } from '../../registry/store';
@@ -53,7 +53,7 @@ function libraryDatasetName(cfg: ResynConfig): string {
   const registry = Registry.open(dataPaths(cfg).registry);
   try {
     const ids = registry.listEnvironments({ status: 'accepted' }).map((e) => e.id).sort();
-    return `library-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 12)}`;
+    return `library-${sha256(ids.join('\n')).slice(0, 12)}`;
   } finally {
     registry.close();
   }

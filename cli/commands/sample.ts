@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../lib/hash';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
 import { sampleRequestSchema, type SampleRequest } from '../../dataset/request';
@@ -15,7 +15,7 @@ import { connectClient } from '../stack';
 export function defaultDatasetName(req: Omit<SampleRequest, 'name'>): string {
   const parsed = sampleRequestSchema.parse({ ...req, name: 'x' });
   const { name: _n, ...rest } = parsed;
-  return `ds-${createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 10)}`;
+  return `ds-${sha256(JSON.stringify(rest)).slice(0, 10)}`;
 }
 
 export const sampleWorkflowId = (name: string) => `resyn-sample-${name}`;
