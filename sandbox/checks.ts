@@ -5,7 +5,7 @@
  * Plan (a handful of batches, so a cold check of a small environment stays well under a second):
  * sample SEEDS seeds at every difficulty 1..10 twice (determinism), solve each state, then score
  * one batch of answers: the solution, the padded solution, garbage, perturbed solutions, another
- * instance's solution, and adversarial answers on a few instances.
+ * instance's solution, and adversarial answers on a few instances (the long ones on the hardest).
  */
 import { adversarialAnswers, GARBAGE_ANSWERS, perturbations } from './probes';
 import type { SandboxPool } from './pool';
@@ -25,6 +25,8 @@ const SEEDS = 8;
 const seedFor = (k: number, d: number): number => 1009 * (k + 1) + 17 * d;
 /** Wrong answers may be right now and then (several correct answers); more than this share fails. */
 const MAX_WRONG_ACCEPTED = 0.5;
+/** Adversarial answers longer than this are fed once (on the hardest instance), not per difficulty. */
+const LONG_ANSWER = 5000;
 const LIMIT_KINDS = new Set(['timeout', 'out-of-memory', 'stack-overflow', 'output-too-large', 'host-crash']);
 
 interface Instance { seed: number; difficulty: number; state: unknown; stateJson: string; prompt: string; solution?: string }
@@ -154,10 +156,15 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
     const other = withSol.find((y, j) => j !== i && y.difficulty === x.difficulty && y.stateJson !== x.stateJson && y.solution!.trim() !== sol.trim());
     if (other) probes.push({ x, answer: other.solution!, kind: 'wrong', label: `the solution of seed ${other.seed} (${show(other.solution!)})` });
   });
+  // Near-miss and odd-unicode answers (built from the solution) at difficulties 1, 5 and 10; the long ones
+  // (tens of thousands of characters, which cost most to cross into the sandbox) once, on the hardest
+  // instance, where verify does the most work per character.
+  const hardest = withSol.reduce<Instance | undefined>((m, y) => (!m || y.difficulty > m.difficulty ? y : m), undefined);
   for (const d of [1, 5, 10]) {
     const x = withSol.find((y) => y.difficulty === d);
-    if (x) for (const a of adversarialAnswers(x.solution!)) probes.push({ x, answer: a.answer, kind: 'adversarial', label: a.label });
+    if (x) for (const a of adversarialAnswers(x.solution!)) if (a.answer.length <= LONG_ANSWER) probes.push({ x, answer: a.answer, kind: 'adversarial', label: a.label });
   }
+  if (hardest) for (const a of adversarialAnswers(hardest.solution!)) if (a.answer.length > LONG_ANSWER) probes.push({ x: hardest, answer: a.answer, kind: 'adversarial', label: a.label });
   const rewards: Result<number>[] = probes.length ? await pool.score(source, probes.map((p) => ({ state: p.x.state, answer: p.answer }))) : [];
 
   const notOne: string[] = [];

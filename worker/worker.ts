@@ -10,6 +10,13 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
 }
 
+/**
+ * Every workflow re-evaluates the bundle's modules in its own module scope (the SDK isolates
+ * workflows); zod's module setup was the biggest share of that. Preloaded, it is evaluated once per
+ * V8 context and shared (frozen): it keeps no per-workflow state; our schemas are still built per workflow.
+ */
+export const WORKFLOW_PRELOAD_MODULES = ['zod'];
+
 export async function createResynWorker(o: CreateWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: o.connection,
@@ -17,6 +24,8 @@ export async function createResynWorker(o: CreateWorkerOptions): Promise<Worker>
     taskQueue: o.taskQueue ?? o.config.temporal.taskQueue,
     plugins: [new ReSynPlugin({ config: o.config, workflowBundle: o.workflowBundle })],
     shutdownGraceTime: '5 seconds',
+    // A prebuilt bundle (tests) is made with the same WORKFLOW_PRELOAD_MODULES.
+    ...(o.workflowBundle ? {} : { bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } }),
   });
 }
 

@@ -13,7 +13,9 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ResynActivities } from '../activities';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
-import { growInputSchema, keywordSlug, retrySchema, type GrowInput, type GrowState } from './synthesis-input';
+import {
+  DEFAULT_GATES, growInputSchema, keywordSlug, retrySchema, synthesizeMemo, synthesizeSearchAttributes, type GrowInput, type GrowState,
+} from './synthesis-input';
 import { parseInput } from './parse-input';
 import { synthesizeEnvironment } from './synthesize-environment';
 
@@ -141,7 +143,10 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
     try {
       const r = await executeChild(synthesizeEnvironment, {
         workflowId,
-        args: [{ keyword: t.keyword, proposal: t.proposal, gates: input.gates, blockingGates: input.blockingGates, maxRevisions: input.maxRevisions, parentWorkflowId: growId, retry: input.retry }],
+        args: [{ keyword: t.keyword, proposal: t.proposal, gates: input.gates, blockingGates: input.blockingGates, localGates: input.localGates, maxRevisions: input.maxRevisions, parentWorkflowId: growId, retry: input.retry }],
+        // Set at start rather than upserted by the child: fewer history events and visibility writes per environment.
+        typedSearchAttributes: synthesizeSearchAttributes(t.keyword, t.proposal.name),
+        memo: synthesizeMemo({ keyword: t.keyword, proposal: t.proposal, gates: input.gates ?? DEFAULT_GATES, maxRevisions: input.maxRevisions ?? 1, parentWorkflowId: growId }),
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });

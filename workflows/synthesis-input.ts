@@ -2,10 +2,14 @@
  * Workflow input schemas (zod, strict: an unknown key from the UI is a typo and fails the run) and the helpers both workflows share. Pure: bundled into workflows.
  */
 import { z } from 'zod';
+import type { SearchAttributePair } from '@temporalio/common';
+import { RESYN_ENV_NAME, RESYN_KEYWORD, RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 
 /** Defaults the starter normally fills from cfg.synthesis (the workflow cannot read config). */
 export const DEFAULT_GATES = ['automaticChecks', 'codeJudge', 'questionJudge'];
 export const DEFAULT_BLOCKING_GATES = ['automaticChecks'];
+/** Gates run as local activities: quick, no LLM (the sandbox checks take milliseconds), so no server round trip. */
+export const DEFAULT_LOCAL_GATES = ['automaticChecks'];
 
 const proposal = z.strictObject({ name: z.string().min(1).max(200), description: z.string().min(1).max(4000) });
 const gateName = z.string().regex(/^[A-Za-z_$][\w$]*$/, 'expected an activity name');
@@ -26,6 +30,8 @@ export const synthesizeInputSchema = z.strictObject({
   gates: z.array(gateName).min(1, 'needs at least one gate').default(DEFAULT_GATES),
   /** Gates whose failure ends the round early (no point asking judges about code that does not run). */
   blockingGates: z.array(gateName).default(DEFAULT_BLOCKING_GATES),
+  /** Gates run as local activities (quick, no LLM call; a local activity cannot heartbeat). */
+  localGates: z.array(gateName).default(DEFAULT_LOCAL_GATES),
   maxRevisions: z.number().int().min(0).max(20).default(1),
   parentWorkflowId: z.string().nullable().default(null),
   retry: retrySchema.default(retrySchema.parse({})),
@@ -56,6 +62,7 @@ export const growInputSchema = z.strictObject({
   budget: budget.default({}),
   gates: z.array(gateName).min(1).optional(),
   blockingGates: z.array(gateName).optional(),
+  localGates: z.array(gateName).optional(),
   maxRevisions: z.number().int().min(0).max(20).optional(),
   proposalsPerKeyword: z.number().int().min(1).max(32).default(8),
   retry: retrySchema.optional(),
@@ -70,6 +77,19 @@ export const growInputSchema = z.strictObject({
 });
 export type GrowInput = z.input<typeof growInputSchema>;
 
+
+/** A synthesizeEnvironment run's search attributes while it runs (growLibrary sets them at child start). */
+export function synthesizeSearchAttributes(keyword: string, envName: string): SearchAttributePair[] {
+  return [
+    { key: RESYN_RUN_KIND, value: 'synthesize' }, { key: RESYN_KEYWORD, value: keyword },
+    { key: RESYN_ENV_NAME, value: envName }, { key: RESYN_STATUS, value: 'running' },
+  ];
+}
+
+/** A synthesizeEnvironment run's memo (what it works on), shown in the UI. */
+export function synthesizeMemo(m: { keyword: string; proposal: { name: string; description: string }; gates: string[]; maxRevisions: number; parentWorkflowId: string | null }): Record<string, unknown> {
+  return { keyword: m.keyword, proposal: m.proposal, gates: m.gates, maxRevisions: m.maxRevisions, parentWorkflowId: m.parentWorkflowId };
+}
 
 /** Deterministic, id-safe slug of a keyword plus a short hash (two keywords never share a child id). */
 export function keywordSlug(keyword: string): string {

@@ -3,21 +3,25 @@
  * revise with the combined feedback, up to maxRevisions rounds -> register (or record the
  * rejection). Every round is kept in the registry. Deterministic: all work is in activities.
  */
-import { proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
 import type { GateResult } from '../activities/gates';
 import type { UsageTotals } from '../activities/llm';
-import { RESYN_ENV_NAME, RESYN_KEYWORD, RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
-import { synthesizeInputSchema, type RetryInput, type SynthesizeInput } from './synthesis-input';
+import { RESYN_ENV_NAME, RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
+import { synthesizeInputSchema, synthesizeMemo, synthesizeSearchAttributes, type RetryInput, type SynthesizeInput } from './synthesis-input';
 import { parseInput } from './parse-input';
 
 function activities(r: RetryInput) {
   const retry = { initialInterval: r.initialIntervalMs!, backoffCoefficient: r.backoffCoefficient!, maximumInterval: r.maximumIntervalMs!, maximumAttempts: r.maximumAttempts! };
   // LLM calls: long, heartbeating (so a dead worker's call is retried within heartbeatTimeout).
   const llm = proxyActivities<ResynActivities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '15 seconds', retry });
-  const local = proxyActivities<ResynActivities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '15 seconds', retry: { ...retry, maximumAttempts: Math.min(10, retry.maximumAttempts) } });
+  // Short local steps (sandbox checks, registry writes: milliseconds, idempotent) run as LOCAL activities: no
+  // activity task round trip through the server and no extra workflow task, just a marker in the history. A
+  // worker that dies mid-step makes the workflow task time out and the step run again on another worker.
+  const local = proxyLocalActivities<ResynActivities>({ startToCloseTimeout: '5 minutes', localRetryThreshold: '10 seconds', retry: { ...retry, maximumAttempts: Math.min(10, retry.maximumAttempts) } });
   // Gates are called by name from the input, so a team's own gate activity needs no code here.
-  return { llm, local, gates: llm as unknown as Record<string, (c: unknown) => Promise<GateResult>> };
+  type Gates = Record<string, (c: unknown) => Promise<GateResult>>;
+  return { llm, local, gates: llm as unknown as Gates, localGates: local as unknown as Gates };
 }
 
 export type SynthesisOutcomeKind = 'accepted' | 'rejected' | 'duplicate';
@@ -40,13 +44,14 @@ const add = (a: UsageTotals, b?: UsageTotals): UsageTotals => (b ? {
 export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<SynthesizeResult> {
   const input = parseInput(synthesizeInputSchema, raw, 'synthesizeEnvironment');
   const keyword = input.keyword;
-  const { llm, local, gates } = activities(input.retry);
+  const { llm, local, gates, localGates } = activities(input.retry);
   const proposal = input.proposal ?? { name: keyword.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'task', description: keyword };
-  upsertSearchAttributes([
-    { key: RESYN_RUN_KIND, value: 'synthesize' }, { key: RESYN_KEYWORD, value: keyword },
-    { key: RESYN_ENV_NAME, value: proposal.name }, { key: RESYN_STATUS, value: 'running' },
-  ]);
-  upsertMemo({ keyword, proposal, gates: input.gates, maxRevisions: input.maxRevisions, parentWorkflowId: input.parentWorkflowId ?? workflowInfo().parent?.workflowId ?? null });
+  // growLibrary sets these when it starts the child (no upsert events, one visibility write less); a run
+  // started from the UI or CLI sets them here.
+  if (workflowInfo().typedSearchAttributes.get(RESYN_RUN_KIND) !== 'synthesize') {
+    upsertSearchAttributes(synthesizeSearchAttributes(keyword, proposal.name));
+    upsertMemo(synthesizeMemo({ keyword, proposal, gates: input.gates, maxRevisions: input.maxRevisions, parentWorkflowId: input.parentWorkflowId ?? workflowInfo().parent?.workflowId ?? null }));
+  }
 
   let usage: UsageTotals = { promptTokens: 0, completionTokens: 0, costUsd: 0, calls: 0 };
   let source: string | null = null;
@@ -70,7 +75,7 @@ export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<Synth
       parentId = lastEnvId;
       const candidate = { source, keyword, proposal, round };
       for (const gate of input.gates) {
-        const r = await gates[gate]!(candidate);
+        const r = await (input.localGates.includes(gate) ? localGates : gates)[gate]!(candidate);
         usage = add(usage, r.usage);
         results.push(r);
         if (r.verdict === 'reject' || (r.verdict !== 'pass' && input.blockingGates.includes(gate))) break;
@@ -81,7 +86,6 @@ export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<Synth
     scores = {};
     for (const r of results) for (const [k, v] of Object.entries(r.scores ?? {})) scores[`${r.gate}.${k}`] = v;
     const roundRow = { round, keyword, proposal, source: w.source, gates: results.map(({ usage: _u, ...g }) => g), feedback };
-    upsertMemo({ rounds, lastFeedback: feedback.slice(0, 2000) });
     const parentWorkflowId = input.parentWorkflowId ?? workflowInfo().parent?.workflowId ?? null;
     if (passed) {
       // The last round's row is written by registerEnvironment itself (one activity less per environment).
@@ -90,16 +94,16 @@ export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<Synth
         reason: `accepted after ${rounds} round(s)`, parentWorkflowId, round: roundRow,
       });
       upsertSearchAttributes([{ key: RESYN_STATUS, value: reg.outcome }, { key: RESYN_ENV_NAME, value: reg.name }]);
-      upsertMemo({ outcome: reg.outcome, envId: reg.envId, duplicateOf: reg.duplicateOf ?? null });
       return { keyword, proposal, outcome: reg.outcome === 'duplicate' ? 'duplicate' : 'accepted', envId: reg.envId, name: reg.name, rounds, reason: reg.duplicateOf ? `near-duplicate of ${reg.duplicateOf.name}` : `accepted after ${rounds} round(s)`, usage };
     }
     if (round === input.maxRevisions) {
       const reason = `rejected after ${rounds} round(s): ${feedback.slice(0, 500)}`;
       const reg = await local.registerEnvironment({ keyword, proposal, source, status: 'rejected', rounds, parentId, scores, reason, parentWorkflowId, round: roundRow });
       upsertSearchAttributes([{ key: RESYN_STATUS, value: 'rejected' }, { key: RESYN_ENV_NAME, value: reg.name }]);
-      upsertMemo({ outcome: 'rejected', envId: reg.envId });
       return { keyword, proposal, outcome: 'rejected', envId: reg.envId, name: reg.name, rounds, reason, usage };
     }
+    // Between rounds only: the UI shows how a long revision is going (the outcome is the result and the status attribute).
+    upsertMemo({ rounds, lastFeedback: feedback.slice(0, 2000) });
     const envId: string | null = await local.recordSynthesisRound(roundRow);
     if (envId) lastEnvId = envId;
   }

@@ -11,7 +11,7 @@ import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleW
 import { loadConfig, type ResynConfig } from '../../temporal.config';
 import { projectRoot } from '../../lib/paths';
 import { RESYN_WORKFLOWS_PATH } from '../../worker/plugin';
-import { createResynWorker } from '../../worker/worker';
+import { createResynWorker, WORKFLOW_PRELOAD_MODULES } from '../../worker/worker';
 
 export function testAddress(): string {
   const a = process.env.RESYN_TEST_TEMPORAL_ADDRESS;
@@ -47,7 +47,7 @@ export async function testClient(address = testAddress()): Promise<Client> {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One workflow bundle per test process (webpack takes seconds). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: RESYN_WORKFLOWS_PATH, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: RESYN_WORKFLOWS_PATH, preloadModules: WORKFLOW_PRELOAD_MODULES, logger: quietLogger });
   return bundle;
 }
 const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as any;
