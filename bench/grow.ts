@@ -6,7 +6,7 @@
  *  2. 1 s latency per call at concurrency 32: wall time against the ideal calls × latency / concurrency.
  * Prints one `BENCH grow ...` line per scenario.
  *
- *   node dist/bench/grow.js [--keywords 200] [--latency-ms 1000] [--concurrency 32] [--only zero|latency] [--eager-activities]
+ *   node dist/bench/grow.js [--keywords 200] [--latency-ms 1000] [--concurrency 32] [--only zero|latency]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -194,13 +194,8 @@ async function main() {
   installRuntime(base);
   const bin = await ensureTemporalBinary(base, (m) => process.stderr.write(`${m}\n`));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resyn-bench-grow-'));
-  // --eager-activities: the server hands an activity task back in the workflow task completion's response
-  // (no matching round trip); off by default on the dev server, so off here unless asked for.
-  const eager = process.argv.includes('--eager-activities');
-  const server = await startDevServer({
-    bin, dbFile: path.join(dir, 'temporal.sqlite'), port: await freePort(), headless: true,
-    ...(eager ? { dynamicConfig: { 'system.enableActivityEagerExecution': true } } : {}),
-  });
+  // The dev server as resyn starts it (eager activity dispatch included).
+  const server = await startDevServer({ bin, dbFile: path.join(dir, 'temporal.sqlite'), port: await freePort(), headless: true });
   try {
     if (only !== 'latency') {
       const r = await scenario({ label: 'zero', address: server.address, keywords, latencyMs: 0, concurrency });

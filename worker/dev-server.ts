@@ -62,7 +62,10 @@ function serverArgs(o: DevServerOptions): string[] {
   if (o.headless || !o.uiPort) args.push('--headless');
   else args.push('--ui-port', String(o.uiPort));
   for (const [k, t] of Object.entries(RESYN_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${k}=${t}`);
-  for (const [k, v] of Object.entries(o.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
+  // Eager activity dispatch: an activity scheduled by a workflow task goes straight back to the worker that
+  // completed it (one round trip less per activity; measured ~4% of a growLibrary run's wall time).
+  const dynamicConfig = { 'system.enableActivityEagerExecution': true, ...o.dynamicConfig };
+  for (const [k, v] of Object.entries(dynamicConfig)) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
   return args;
 }
 
