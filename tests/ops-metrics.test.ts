@@ -1,8 +1,10 @@
 /**
  * Observability: the worker process exposes the Temporal SDK's metrics to Prometheus on
- * 127.0.0.1:<RESYN_METRICS_PORT>, and resyn's structured logger writes JSON lines with run ids.
+ * 127.0.0.1:<RESYN_METRICS_PORT>; resyn's structured logger (and the SDK's logs through it) writes JSON lines with run ids.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createLogger } from '../lib/logger';
 import { freePort } from '../worker/dev-server';
 import { killProcess, spawnWorkerProcess, testClient, testConfig, waitFor } from './support/temporal';
@@ -13,7 +15,7 @@ describe('observability', function () {
   it('the worker process serves temporal_ metrics on /metrics at RESYN_METRICS_PORT', async () => {
     const cfg = testConfig({}, 'metrics');
     const port = await freePort();
-    const child = spawnWorkerProcess(cfg, { RESYN_METRICS_PORT: String(port) });
+    const child = spawnWorkerProcess(cfg, { RESYN_METRICS_PORT: String(port), RESYN_LOG_LEVEL: 'info' });
     const client = await testClient();
     try {
       // Some work, so worker task metrics exist beside the poller gauges.
@@ -32,6 +34,10 @@ describe('observability', function () {
       await killProcess(child, 'SIGTERM');
       await client.connection.close();
     }
+    // The SDK's own log lines (worker state changes at INFO) are JSON lines too, with the task queue.
+    const sdkLines = fs.readFileSync(path.join(cfg.dataDir, 'worker.log'), 'utf8').split('\n')
+      .filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((r) => r.component === 'temporal-sdk');
+    assert.ok(sdkLines.some((r) => r.level === 'info' && r.taskQueue === cfg.temporal.taskQueue), JSON.stringify(sdkLines.slice(0, 3)));
   });
 
   it('the logger writes one JSON object per line with the bound run ids, and honours the level', () => {

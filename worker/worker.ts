@@ -1,5 +1,6 @@
 /** Creates resyn's worker on a connection: the plugin, the task queue, bounded concurrency. */
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createLogger, levelFromEnv } from '../lib/logger';
 import type { ResynConfig } from '../temporal.config';
 import { ReSynPlugin } from './plugin';
 
@@ -29,16 +30,26 @@ export async function createResynWorker(o: CreateWorkerOptions): Promise<Worker>
   });
 }
 
-/** Installs the SDK runtime once per process, with Prometheus metrics when a port is set. */
+/** The SDK's own logs as resyn's JSON lines; RESYN_LOG_LEVEL sets the threshold, WARN by default (INFO is chatty). */
+function sdkLogger(): DefaultLogger {
+  const log = createLogger({ component: 'temporal-sdk' }, { level: 'debug' });
+  const level = process.env.RESYN_LOG_LEVEL ? levelFromEnv() : 'warn';
+  return new DefaultLogger(level.toUpperCase() as Uppercase<typeof level>, (e) => {
+    const fields = (e.meta ?? {}) as Record<string, unknown>;
+    if (e.level === 'ERROR') log.error(e.message, fields);
+    else if (e.level === 'WARN') log.warn(e.message, fields);
+    else if (e.level === 'INFO') log.info(e.message, fields);
+    else log.debug(e.message, fields);
+  });
+}
+
+/** Installs the SDK runtime once per process (before the first connection), with Prometheus metrics when a port is set. */
 let runtimeInstalled = false;
 export function installRuntime(cfg: ResynConfig): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  // Imported lazily: the Runtime must be installed before the first connection is made.
-  const { Runtime, DefaultLogger } = require('@temporalio/worker') as typeof import('@temporalio/worker');
   Runtime.install({
-    // The SDK's own log level follows RESYN_LOG_LEVEL (debug|info|warn|error), WARN by default.
-    logger: new DefaultLogger(((process.env.RESYN_LOG_LEVEL || 'warn').toUpperCase() as 'WARN')),
+    logger: sdkLogger(),
     telemetryOptions: cfg.metricsPort
       ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${cfg.metricsPort}` } } }
       : undefined,
