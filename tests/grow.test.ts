@@ -13,12 +13,11 @@ import { Registry } from '../registry/store';
 import { synthesisRuns } from '../registry/synthesis-log';
 import type { GrowProgress } from '../workflows/grow-library';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
-import { happyReply } from './support/fake-synthesis';
+import { fakeLlmEnv, FAST_GROW, happyReply } from './support/fake-synthesis';
 import { maybeSaveHistory } from './support/histories';
 import { killProcess, spawnWorkerProcess, startWorker, testClient, testConfig, waitFor, type RunningWorker } from './support/temporal';
 
 const execFileAsync = promisify(execFile);
-const FAST = { gates: ['automaticChecks', 'codeJudge'], maxRevisions: 0, proposalsPerKeyword: 1 };
 
 describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', function () {
   this.timeout(180_000);
@@ -37,7 +36,7 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
   });
   beforeEach(() => { script = happyReply; });
 
-  const llmEnv = () => ({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'test-key', RESYN_LLM_TIMEOUT_MS: '5000' });
+  const llmEnv = () => fakeLlmEnv(fake.baseURL, { RESYN_LLM_TIMEOUT_MS: '5000' });
   // A run whose history is recorded gets the history's name as its id: replay derives child ids from it.
   const start = (cfg: ResynConfig, input: Record<string, unknown>, record?: string) => client.workflow.start('growLibrary', {
     taskQueue: cfg.temporal.taskQueue, args: [input],
@@ -55,7 +54,7 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
     after(async () => { await worker?.stop(); });
 
     it('fans out one child per proposal, reports progress and registers every accepted environment', async () => {
-      const h = await start(cfg, { keywords: ['alpha sums', 'beta sums', 'gamma sums'], concurrency: 4, ...FAST, proposalsPerKeyword: 2 }, 'grow-library');
+      const h = await start(cfg, { keywords: ['alpha sums', 'beta sums', 'gamma sums'], concurrency: 4, ...FAST_GROW, proposalsPerKeyword: 2 }, 'grow-library');
       const final = (await h.result()) as GrowProgress;
       assert.equal(final.status, 'completed');
       assert.equal(final.done, 3);
@@ -104,7 +103,7 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       let release!: () => void;
       let gate = new Promise<void>((r) => { release = r; });
       script = async (req) => { await gate; return happyReply(req); };
-      const h = await start(cfg, { keywords: Array.from({ length: 8 }, (_, i) => `paused kw ${i}`), concurrency: 2, ...FAST });
+      const h = await start(cfg, { keywords: Array.from({ length: 8 }, (_, i) => `paused kw ${i}`), concurrency: 2, ...FAST_GROW });
       await waitFor('two jobs in flight', async () => (await progress(h)).inFlight === 2);
       const paused = (await h.executeUpdate('control', { args: ['pause'] })) as GrowProgress;
       assert.equal(paused.paused, true);
@@ -126,7 +125,7 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
     });
 
     it('stops cleanly when the token budget is spent', async () => {
-      const h = await start(cfg, { keywords: Array.from({ length: 10 }, (_, i) => `budget kw ${i}`), concurrency: 1, ...FAST, budget: { maxTokens: 6000 } });
+      const h = await start(cfg, { keywords: Array.from({ length: 10 }, (_, i) => `budget kw ${i}`), concurrency: 1, ...FAST_GROW, budget: { maxTokens: 6000 } });
       const final = (await h.result()) as GrowProgress;
       assert.equal(final.status, 'budget-exhausted');
       assert.ok(final.done >= 1 && final.done < 10, JSON.stringify(final));
@@ -135,7 +134,7 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
     });
 
     it('continues as new before the history limit, carrying its state', async () => {
-      const h = await start(cfg, { keywords: Array.from({ length: 6 }, (_, i) => `can kw ${i}`), concurrency: 2, ...FAST, historyLimit: 30 }, 'grow-library-continued');
+      const h = await start(cfg, { keywords: Array.from({ length: 6 }, (_, i) => `can kw ${i}`), concurrency: 2, ...FAST_GROW, historyLimit: 30 }, 'grow-library-continued');
       const final = (await h.result()) as GrowProgress;
       assert.equal(final.status, 'completed');
       assert.equal(final.done, 6);
@@ -146,7 +145,7 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
 
     it('stops as failed after consecutive failures (a bad API key) instead of burning through the keywords', async () => {
       script = () => ({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key' } }) });
-      const h = await start(cfg, { keywords: Array.from({ length: 10 }, (_, i) => `badkey kw ${i}`), concurrency: 1, ...FAST, maxConsecutiveFailures: 3 });
+      const h = await start(cfg, { keywords: Array.from({ length: 10 }, (_, i) => `badkey kw ${i}`), concurrency: 1, ...FAST_GROW, maxConsecutiveFailures: 3 });
       await assert.rejects(h.result(), (err: any) => {
         assert.match(String(err.cause?.message), /3 failures in a row.*401/);
         return true;
@@ -158,11 +157,11 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
     });
 
     it('draws untried seed keywords for --count, and stops at the target', async () => {
-      const h = await start(cfg, { count: 3, target: 2, concurrency: 1, ...FAST });
+      const h = await start(cfg, { count: 3, target: 2, concurrency: 1, ...FAST_GROW });
       const final = (await h.result()) as GrowProgress;
       assert.equal(final.status, 'target-reached');
       assert.equal(final.accepted, 2);
-      const h2 = await start(cfg, { count: 2, concurrency: 2, ...FAST });
+      const h2 = await start(cfg, { count: 2, concurrency: 2, ...FAST_GROW });
       const again = (await h2.result()) as GrowProgress;
       assert.equal(again.accepted, 2);
       const reg = Registry.open(dataPaths(cfg).registry);
@@ -184,7 +183,7 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
     let w = spawnWorkerProcess(cfg, llmEnv());
     try {
       const keywords = Array.from({ length: 20 }, (_, i) => `killed kw ${i}`);
-      const h = await start(cfg, { keywords, concurrency: 4, ...FAST });
+      const h = await start(cfg, { keywords, concurrency: 4, ...FAST_GROW });
       await waitFor('some keywords done', async () => { const p = await progress(h).catch(() => undefined); return p && p.done >= 4; }, 120_000, 200);
       await killProcess(w, 'SIGKILL');
       w = spawnWorkerProcess(cfg, llmEnv());

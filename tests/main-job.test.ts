@@ -12,7 +12,7 @@ import { projectRoot } from '../lib/paths';
 import { listSeedEnvironments } from '../lib/seeds';
 import { freePort } from '../worker/dev-server';
 import { startFakeLlm, type FakeLlm } from './support/fake-llm';
-import { happyReply } from './support/fake-synthesis';
+import { fakeLlmEnv, happyReply } from './support/fake-synthesis';
 import { tmpDir } from './support/temporal';
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -46,7 +46,7 @@ describe('main job: resyn run on the embedded defaults', function () {
   it('registers the seeds, grows by a keyword with the LLM, and writes a dataset whose manifest it prints', async () => {
     const dataDir = tmpDir('main-job-');
     const r = await runCli(['run', '--grow', '1', '--proposals', '1', '--instances-per-env', '3', '--json'],
-      await env(dataDir, { OPENAI_BASE_URL: llm.baseURL, OPENAI_API_KEY: 'test' }));
+      await env(dataDir, fakeLlmEnv(llm.baseURL)));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /Web UI: http:\/\/127\.0\.0\.1:\d+/);
     const summary = JSON.parse(r.stdout);

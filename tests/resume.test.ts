@@ -22,13 +22,12 @@ import type { ResumeResult } from '../workflows/resume-run';
 import type { SampleOutcome, SampleProgress } from '../workflows/sample-training-data';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
 import { maybeSaveHistory } from './support/histories';
-import { happyReply, keywordOf, stepOf, taskNameOf } from './support/fake-synthesis';
+import { fakeLlmEnv, FAST_GROW, happyReply, keywordOf, stepOf, taskNameOf } from './support/fake-synthesis';
 import { startWorker, testClient, testConfig, waitFor, type RunningWorker } from './support/temporal';
 
 // resyn's JSON logs (lib/logger.ts) at warn and up: keeps the test output readable.
 process.env.RESYN_LOG_LEVEL ??= 'WARN';
 
-const FAST = { gates: ['automaticChecks', 'codeJudge'], maxRevisions: 0, proposalsPerKeyword: 1 };
 
 describe('resume a run that ended badly (real Temporal, registry, sandbox; scripted LLM)', function () {
   this.timeout(180_000);
@@ -42,7 +41,7 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
   before(async () => {
     client = await testClient();
     fake = await startFakeLlm((req, i) => script(req, i));
-    cfg = testConfig({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'test-key', RESYN_LLM_TIMEOUT_MS: '10000', RESYN_SANDBOX_WORKERS: '1' }, 'resume');
+    cfg = testConfig(fakeLlmEnv(fake.baseURL, { RESYN_LLM_TIMEOUT_MS: '10000', RESYN_SANDBOX_WORKERS: '1' }), 'resume');
     const reg = Registry.open(dataPaths(cfg).registry);
     try {
       const r = await importSeedEnvironments(reg, sharedPool(cfg.sandbox), listSeedEnvironments().slice(0, 3));
@@ -88,7 +87,7 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
     const id = `grow-resume-fail-${process.pid}-${++seq}`;
     const h = await client.workflow.start('growLibrary', {
       taskQueue: cfg.temporal.taskQueue, workflowId: id,
-      args: [{ keywords: ['rs fail alpha', 'rs fail zeta', 'rs fail beta'], concurrency: 1, maxConsecutiveFailures: 1, ...FAST }],
+      args: [{ keywords: ['rs fail alpha', 'rs fail zeta', 'rs fail beta'], concurrency: 1, maxConsecutiveFailures: 1, ...FAST_GROW }],
     });
     const err = await h.result().then(() => undefined, (e) => e);
     assert.ok(err instanceof WorkflowFailedError, `the run failed: ${String(err)}`);
@@ -117,7 +116,7 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
       const id = `grow-resume-${how}-${process.pid}-${++seq}`;
       const h = await client.workflow.start('growLibrary', {
         taskQueue: cfg.temporal.taskQueue, workflowId: id,
-        args: [{ keywords: [`rs ${how} one`, `rs ${how} two`, slow], concurrency: 3, ...FAST }],
+        args: [{ keywords: [`rs ${how} one`, `rs ${how} two`, slow], concurrency: 3, ...FAST_GROW }],
       });
       await waitFor('two environments accepted', async () => ((await h.query('progress')) as GrowProgress).accepted === 2);
       await assert.rejects(startResume(client, cfg, id), (e: unknown) => e instanceof CliError && /still running/.test(e.message), 'a running run is refused');
@@ -144,7 +143,7 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
     const id = `grow-resume-partial-${process.pid}-${++seq}`;
     const h = await client.workflow.start('growLibrary', {
       taskQueue: cfg.temporal.taskQueue, workflowId: id,
-      args: [{ keywords: ['rs partial', 'rs partial later'], concurrency: 1, ...FAST, proposalsPerKeyword: 3 }],
+      args: [{ keywords: ['rs partial', 'rs partial later'], concurrency: 1, ...FAST_GROW, proposalsPerKeyword: 3 }],
     });
     await waitFor('two of three proposals accepted', async () => ((await h.query('progress')) as GrowProgress).accepted === 2);
     await h.terminate('test: terminated half-way through a keyword');

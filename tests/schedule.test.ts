@@ -13,7 +13,7 @@ import { dataPaths, type ResynConfig } from '../temporal.config';
 import type { NightlyResult } from '../workflows/nightly-growth';
 import { startFakeLlm, type FakeLlm } from './support/fake-llm';
 import { maybeSaveHistory } from './support/histories';
-import { happyReply } from './support/fake-synthesis';
+import { fakeLlmEnv, happyReply } from './support/fake-synthesis';
 import { startWorker, testClient, testConfig, waitFor, type RunningWorker } from './support/temporal';
 
 // resyn's JSON logs (lib/logger.ts) at warn and up: keeps the test output readable.
@@ -30,7 +30,7 @@ describe('nightly growth schedule (real Temporal Schedules)', function () {
   before(async () => {
     client = await testClient();
     fake = await startFakeLlm((req) => happyReply(req));
-    cfg = testConfig({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'test-key', RESYN_SANDBOX_WORKERS: '1' }, 'schedule');
+    cfg = testConfig(fakeLlmEnv(fake.baseURL, { RESYN_SANDBOX_WORKERS: '1' }), 'schedule');
     worker = await startWorker(cfg);
   });
   after(async () => {

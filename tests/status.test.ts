@@ -15,13 +15,12 @@ import type { ResynConfig } from '../temporal.config';
 import { freePort } from '../worker/dev-server';
 import type { GrowProgress } from '../workflows/grow-library';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
-import { happyReply, keywordOf, stepOf, verdict } from './support/fake-synthesis';
+import { fakeLlmEnv, FAST_GROW, happyReply, keywordOf, stepOf, verdict } from './support/fake-synthesis';
 import { startWorker, testAddress, testClient, testConfig, waitFor, type RunningWorker } from './support/temporal';
 
 // resyn's JSON logs (lib/logger.ts) at warn and up: keeps the test output readable.
 process.env.RESYN_LOG_LEVEL ??= 'WARN';
 
-const FAST = { gates: ['automaticChecks', 'codeJudge'], maxRevisions: 0, proposalsPerKeyword: 1 };
 
 describe('resyn status (real Temporal, registry)', function () {
   this.timeout(120_000);
@@ -42,7 +41,7 @@ describe('resyn status (real Temporal, registry)', function () {
   before(async () => {
     client = await testClient();
     fake = await startFakeLlm((req) => script(req));
-    cfg = testConfig({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'test-key', RESYN_SANDBOX_WORKERS: '1' }, 'status');
+    cfg = testConfig(fakeLlmEnv(fake.baseURL, { RESYN_SANDBOX_WORKERS: '1' }), 'status');
     worker = await startWorker(cfg);
   });
   after(async () => {
@@ -55,10 +54,10 @@ describe('resyn status (real Temporal, registry)', function () {
   it('shows running runs with progress, the library by family, recent failures, and a run report', async () => {
     const q = cfg.temporal.taskQueue;
     const doneId = `status-done-${tag}`;
-    await client.workflow.execute('growLibrary', { taskQueue: q, workflowId: doneId, args: [{ keywords: ['st accepted one', 'st accepted two', 'st rejected three'], concurrency: 2, ...FAST }] });
-    const running = await client.workflow.start('growLibrary', { taskQueue: q, workflowId: `status-running-${tag}`, args: [{ keywords: ['st hang four'], ...FAST }] });
+    await client.workflow.execute('growLibrary', { taskQueue: q, workflowId: doneId, args: [{ keywords: ['st accepted one', 'st accepted two', 'st rejected three'], concurrency: 2, ...FAST_GROW }] });
+    const running = await client.workflow.start('growLibrary', { taskQueue: q, workflowId: `status-running-${tag}`, args: [{ keywords: ['st hang four'], ...FAST_GROW }] });
     await waitFor('its child blocked in the LLM call', () => fake.calls.some((c) => stepOf(c) === 'generate' && keywordOf(c) === 'st hang four'));
-    const killed = await client.workflow.start('growLibrary', { taskQueue: q, workflowId: `status-killed-${tag}`, args: [{ keywords: ['st hang five'], ...FAST }] });
+    const killed = await client.workflow.start('growLibrary', { taskQueue: q, workflowId: `status-killed-${tag}`, args: [{ keywords: ['st hang five'], ...FAST_GROW }] });
     await killed.terminate('operator stopped it');
 
     const s = await overview(client, cfg, 50);

@@ -10,7 +10,7 @@ import { Registry } from '../registry/store';
 import { roundsOf, synthesisRunOf } from '../registry/synthesis-log';
 import { usageTotals } from '../llm/usage';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
-import { cosmeticVariant, fence, happyReply, stepOf, taskNameOf, tinyEnv, verdict } from './support/fake-synthesis';
+import { cosmeticVariant, fakeLlmEnv, fence, happyReply, stepOf, taskNameOf, tinyEnv, verdict } from './support/fake-synthesis';
 import { maybeSaveHistory } from './support/histories';
 import { startWorker, testClient, testConfig, type RunningWorker } from './support/temporal';
 
@@ -26,7 +26,7 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
   before(async () => {
     client = await testClient();
     fake = await startFakeLlm((req, i) => script(req, i));
-    cfg = testConfig({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'test-key', RESYN_LLM_TIMEOUT_MS: '1500' }, 'synth');
+    cfg = testConfig(fakeLlmEnv(fake.baseURL, { RESYN_LLM_TIMEOUT_MS: '1500' }), 'synth');
     worker = await startWorker(cfg);
   });
   after(async () => {

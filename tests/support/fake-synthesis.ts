@@ -97,3 +97,10 @@ export function happyReply(req: FakeRequest): FakeReply {
   if (step === 'code-judge' || step === 'question-judge') return accept();
   return { status: 400, body: JSON.stringify({ error: { message: `unknown step in ${JSON.stringify(req.messages[0]?.content?.slice(0, 40))}` } }) };
 }
+
+/** growLibrary options that keep a test run short: one proposal, no revision, the checks and one judge. */
+export const FAST_GROW = { gates: ['automaticChecks', 'codeJudge'], maxRevisions: 0, proposalsPerKeyword: 1 };
+
+/** The config variables that point every LLM role at the scripted server. */
+export const fakeLlmEnv = (baseURL: string, extra: Record<string, string> = {}): Record<string, string> =>
+  ({ OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: 'test-key', ...extra });
