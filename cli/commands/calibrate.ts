@@ -3,9 +3,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { sha256 } from '../../lib/hash';
 import type { CalibrateOutcome, CalibrateProgress, CalibrateRequest } from '../../workflows/calibrate-difficulty';
 import { action, CliError, cliConfig, note, printJson } from '../output';
+import { intFlag, listFlag, numberFlag } from '../options';
 import { connectClient } from '../stack';
-
-const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 export function registerCalibrate(program: Command): void {
   program
@@ -22,16 +21,14 @@ export function registerCalibrate(program: Command): void {
     .option('--json', 'print JSON')
     .action(action(async (o: Record<string, string | boolean | undefined>) => {
       const cfg = cliConfig();
-      const levels = list(o.levels as string).map(Number);
-      const n = Number(o.instances);
-      const alpha = Number(o.alpha);
-      const concurrency = Number(o.concurrency);
-      if (levels.some((l) => !Number.isInteger(l) || l < 1 || l > 10) || new Set(levels).size < 2) throw new CliError(`--levels: expected two or more distinct integers 1..10, got "${o.levels}"`);
-      if (!Number.isInteger(n) || n < 1) throw new CliError(`--instances: expected a positive integer, got "${o.instances}"`);
+      const levels = listFlag(o.levels as string).map((l) => intFlag('--levels', l, 1, 10));
+      if (new Set(levels).size < 2) throw new CliError(`--levels: expected two or more distinct integers 1..10, got "${o.levels}"`);
+      const n = intFlag('--instances', o.instances as string, 1);
+      const alpha = numberFlag('--alpha', o.alpha as string);
       if (!(alpha > 0 && alpha < 0.5)) throw new CliError(`--alpha: expected a number in (0, 0.5), got "${o.alpha}"`);
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError(`--concurrency: expected a positive integer, got "${o.concurrency}"`);
+      const concurrency = intFlag('--concurrency', o.concurrency as string, 1);
       const req: CalibrateRequest = {
-        filter: { status: 'accepted', ...(o.tags ? { tags: list(o.tags as string) } : {}), ...(o.ids ? { ids: list(o.ids as string) } : {}) },
+        filter: { status: 'accepted', ...(o.tags ? { tags: listFlag(o.tags as string) } : {}), ...(o.ids ? { ids: listFlag(o.ids as string) } : {}) },
         levels, instancesPerLevel: n, alpha, concurrency, model: (o.model as string | undefined) ?? cfg.llm.policy.model,
       };
       const workflowId = `resyn-calibrate-${sha256(JSON.stringify(req)).slice(0, 10)}`;

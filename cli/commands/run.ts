@@ -19,17 +19,11 @@ import { runSample } from './sample';
 
 interface RunOptions { grow: string; proposals: string; instancesPerEnv: string; json?: boolean }
 
-async function registerSeedLibrary(cfg: ResynConfig): Promise<number> {
-  const registry = Registry.open(dataPaths(cfg).registry);
-  try {
-    note('checking and registering the seed library (seeds/environments)...');
-    const r = await importSeedEnvironments(registry, sharedPool(cfg.sandbox));
-    note(`  seed library: ${r.imported} registered, ${r.skipped} already registered, ${r.failed.length} failed the checks`);
-    for (const f of r.failed) note(`  ! ${f.name}: ${f.detail.split('\n')[0]}`);
-    return registry.listEnvironments({ status: 'accepted' }).length;
-  } finally {
-    registry.close();
-  }
+async function registerSeedLibrary(registry: Registry, cfg: ResynConfig): Promise<void> {
+  note('checking and registering the seed library (seeds/environments)...');
+  const r = await importSeedEnvironments(registry, sharedPool(cfg.sandbox));
+  note(`  seed library: ${r.imported} registered, ${r.skipped} already registered, ${r.failed.length} failed the checks`);
+  for (const f of r.failed) note(`  ! ${f.name}: ${f.detail.split('\n')[0]}`);
 }
 
 /** Grows the library by a few untried seed keywords, or says how to configure an LLM. */
@@ -49,18 +43,13 @@ async function growWhenConfigured(stack: Stack, cfg: ResynConfig, keywords: numb
 }
 
 /** The dataset is named after the accepted library: the same library gives the same dataset, byte for byte. */
-function libraryDatasetName(cfg: ResynConfig): string {
-  const registry = Registry.open(dataPaths(cfg).registry);
-  try {
-    const ids = registry.listEnvironments({ status: 'accepted' }).map((e) => e.id).sort();
-    return `library-${sha256(ids.join('\n')).slice(0, 12)}`;
-  } finally {
-    registry.close();
-  }
+function libraryDatasetName(registry: Registry): string {
+  const ids = registry.listEnvironments({ status: 'accepted' }).map((e) => e.id).sort();
+  return `library-${sha256(ids.join('\n')).slice(0, 12)}`;
 }
 
-async function sampleDataset(stack: Stack, cfg: ResynConfig, instancesPerEnv: number): Promise<SampleOutcome> {
-  const name = libraryDatasetName(cfg);
+async function sampleDataset(stack: Stack, cfg: ResynConfig, registry: Registry, instancesPerEnv: number): Promise<SampleOutcome> {
+  const name = libraryDatasetName(registry);
   note(`sampling dataset "${name}" (${instancesPerEnv} instances per environment, difficulties 1..10, JSONL + Parquet)...`);
   let last = '';
   const out = await runSample(stack.client, cfg, { name, instancesPerEnv, difficulties: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, (p) => {
@@ -85,12 +74,14 @@ export function registerRun(program: Command): void {
       const instancesPerEnv = intFlag('--instances-per-env', o.instancesPerEnv, 1);
       const t0 = Date.now();
       const stack = await startStack(cfg, note);
+      // One handle for the whole job; the worker's activities open their own (SQLite, WAL).
+      const registry = Registry.open(dataPaths(cfg).registry);
       try {
         note(`Temporal: ${stack.address}${stack.uiUrl ? `   Web UI: ${stack.uiUrl}` : ''}`);
-        await registerSeedLibrary(cfg);
+        await registerSeedLibrary(registry, cfg);
         await growWhenConfigured(stack, cfg, grow, proposals);
-        const out = await sampleDataset(stack, cfg, instancesPerEnv);
-        const envs = (() => { const r = Registry.open(dataPaths(cfg).registry); try { return r.listEnvironments({ status: 'accepted' }).length; } finally { r.close(); } })();
+        const out = await sampleDataset(stack, cfg, registry, instancesPerEnv);
+        const envs = registry.listEnvironments({ status: 'accepted' }).length;
         note('');
         note(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s. Library: ${envs} accepted environments (${dataPaths(cfg).registry}).`);
         note(`dataset: ${out.rows} rows (${out.train} train, ${out.validation} validation) from ${out.environments} environments in ${out.shards} shard(s)`);
@@ -99,6 +90,7 @@ export function registerRun(program: Command): void {
         note('next: `resyn env list`, `resyn serve-rewards`, `resyn up` for the Web UI (docs/trainers.md for verl / TRL / OpenRLHF).');
         if (o.json) printJson({ library: envs, registry: dataPaths(cfg).registry, dataset: out });
       } finally {
+        registry.close();
         await sharedPool(cfg.sandbox).close();
         await stack.shutdown();
       }

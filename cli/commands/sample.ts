@@ -51,14 +51,14 @@ export async function runSample(client: Client, cfg: ResynConfig, request: Sampl
 }
 
 function intList(s: string): number[] {
-  const out = list(s).map(Number);
+  const out = listFlag(s).map(Number);
   if (out.some((n) => !Number.isInteger(n))) throw new CliError(`--difficulties: expected integers like 1,2,3 or a weighted mix like 1:2,5:1, got "${s}"`);
   return out;
 }
 function difficulties(s: string): SampleRequest['difficulties'] {
   if (!s.includes(':')) return intList(s);
   const m: Record<string, number> = {};
-  for (const part of list(s)) {
+  for (const part of listFlag(s)) {
     const [k, w] = part.split(':');
     if (!k || !w || !Number.isFinite(Number(w))) throw new CliError(`--difficulties: bad weighted level "${part}" (expected LEVEL:WEIGHT)`);
     m[k.trim()] = Number(w);
@@ -66,7 +66,6 @@ function difficulties(s: string): SampleRequest['difficulties'] {
   return m;
 }
 const num = optional(numberFlag);
-const list = listFlag;
 
 export function registerSample(program: Command): void {
   program
@@ -98,15 +97,15 @@ export function registerSample(program: Command): void {
       const req: Omit<SampleRequest, 'name'> = {
         filter: {
           status: 'accepted',
-          ...(o.tags ? { tags: list(o.tags as string) } : {}),
-          ...(o.ids ? { ids: list(o.ids as string) } : {}),
+          ...(o.tags ? { tags: listFlag(o.tags as string) } : {}),
+          ...(o.ids ? { ids: listFlag(o.ids as string) } : {}),
           calibratedOnly: !!o.calibratedOnly,
         },
         instancesPerEnv: num('--instances-per-env', o.instancesPerEnv as string),
         difficulties: difficulties(o.difficulties as string),
         split: { validationFraction: num('--validation-fraction', o.validationFraction as string)! },
         shardSize: num('--shard-size', o.shardSize as string),
-        formats: list(o.format as string) as ('jsonl' | 'parquet')[],
+        formats: listFlag(o.format as string) as ('jsonl' | 'parquet')[],
         caps: { perEnv: num('--cap-per-env', o.capPerEnv as string | undefined), perTag: num('--cap-per-tag', o.capPerTag as string | undefined) },
         ...(band ? { passRateBand: band } : {}),
         ...(o.out ? { outDir: path.resolve(o.out as string) } : {}),
