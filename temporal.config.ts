@@ -18,7 +18,10 @@ export const configSchema = z.object({
   dataDir: z.string().min(1),
   temporal: z.object({
     /** host:port of an existing cluster; when unset resyn starts the embedded dev server. */
-    address: z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port').optional(),
+    address: z
+      .string()
+      .regex(/^[^\s:]+:\d+$/, 'expected host:port')
+      .optional(),
     namespace: z.string().min(1),
     taskQueue: z.string().min(1),
     /** Embedded dev server: gRPC port, Web UI port, bind address. */
@@ -99,8 +102,13 @@ export function defaultConfig(): ResynConfig {
       outputCostPerMTok: 0,
     },
     sandbox: {
-      memoryMb: 64, stackKb: 256, callTimeoutMs: 2_000, workers: Math.max(1, Math.min(2, os.cpus().length)),
-      maxPromptChars: 16_000, maxOutputBytes: 1_000_000, maxAnswerChars: 100_000,
+      memoryMb: 64,
+      stackKb: 256,
+      callTimeoutMs: 2_000,
+      workers: Math.max(1, Math.min(2, os.cpus().length)),
+      maxPromptChars: 16_000,
+      maxOutputBytes: 1_000_000,
+      maxAnswerChars: 100_000,
     },
     synthesis: { maxRevisions: 1, proposalsPerKeyword: 8, gates: ['automaticChecks', 'codeJudge', 'questionJudge'] },
     grow: { concurrency: 16 },
@@ -110,7 +118,11 @@ export function defaultConfig(): ResynConfig {
 }
 
 type Parse = 'string' | 'int' | 'number' | 'list';
-interface Override { env: string; path: string[]; parse: Parse }
+interface Override {
+  env: string;
+  path: string[];
+  parse: Parse;
+}
 
 const ROLES = ['generator', 'judge', 'reviser', 'policy'] as const;
 
@@ -155,7 +167,11 @@ export class ConfigError extends Error {
 
 function parseValue(o: Override, raw: string): unknown {
   if (o.parse === 'string') return raw;
-  if (o.parse === 'list') return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (o.parse === 'list')
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n) || (o.parse === 'int' && !Number.isInteger(n))) {
     throw new ConfigError(`${o.env}=${JSON.stringify(raw)}: expected ${o.parse === 'int' ? 'an integer' : 'a number'}`);

@@ -10,14 +10,28 @@ import { sharedPool } from '../sandbox';
 import type { ResynConfig } from '../temporal.config';
 import { registryAccess } from './dataset';
 
-export interface CalibrationTarget { id: string; name: string }
-export interface CalibrationSummary { envId: string; name: string; model: string; kept: boolean; z: number; levels: { difficulty: number; solveRate: number; attempts: number }[]; llmCalls: number }
+export interface CalibrationTarget {
+  id: string;
+  name: string;
+}
+export interface CalibrationSummary {
+  envId: string;
+  name: string;
+  model: string;
+  kept: boolean;
+  z: number;
+  levels: { difficulty: number; solveRate: number; attempts: number }[];
+  llmCalls: number;
+}
 
 export function createCalibrationActivities(cfg: ResynConfig) {
   const access = registryAccess(cfg);
   return {
     async listCalibrationTargets(filter: { status?: EnvStatus; tags?: string[]; ids?: string[] }): Promise<CalibrationTarget[]> {
-      return access.registry().listEnvironments(filter).map((r) => ({ id: r.id, name: r.name }));
+      return access
+        .registry()
+        .listEnvironments(filter)
+        .map((r) => ({ id: r.id, name: r.name }));
     },
 
     async calibrateEnvironment(input: CalibrateInput & { model?: string; parallel?: number }): Promise<CalibrationSummary> {
@@ -32,11 +46,21 @@ export function createCalibrationActivities(cfg: ResynConfig) {
           source: access.source,
           model: role.model,
           parallel: input.parallel ?? 4,
-          ask: async (prompt) => (await chat(role, [{ role: 'user', content: prompt }], { timeoutMs: cfg.llm.requestTimeoutMs, signal: ctx.cancellationSignal })).content,
+          ask: async (prompt) =>
+            (await chat(role, [{ role: 'user', content: prompt }], { timeoutMs: cfg.llm.requestTimeoutMs, signal: ctx.cancellationSignal }))
+              .content,
           heartbeat: (d) => ctx.heartbeat(d),
         });
         const name = access.registry().getEnvironment(input.envId)?.name ?? input.envId;
-        return { envId: v.envId, name, model: v.model, kept: v.kept, z: v.z, levels: v.levels.map((l) => ({ difficulty: l.difficulty, solveRate: l.solveRate, attempts: l.attempts })), llmCalls: v.llmCalls };
+        return {
+          envId: v.envId,
+          name,
+          model: v.model,
+          kept: v.kept,
+          z: v.z,
+          levels: v.levels.map((l) => ({ difficulty: l.difficulty, solveRate: l.solveRate, attempts: l.attempts })),
+          llmCalls: v.llmCalls,
+        };
       } catch (err) {
         if (err instanceof LlmError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, `Llm:${err.kind}`);
         throw err;

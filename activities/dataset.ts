@@ -22,7 +22,11 @@ export function registryAccess(cfg: ResynConfig) {
       let s = sources.get(envId);
       if (s === undefined) {
         const rec = open().getEnvironment(envId);
-        if (!rec || rec.id !== envId) throw ApplicationFailure.nonRetryable(`environment ${envId} is not in the registry ${dataPaths(cfg).registry}`, 'UnknownEnvironment');
+        if (!rec || rec.id !== envId)
+          throw ApplicationFailure.nonRetryable(
+            `environment ${envId} is not in the registry ${dataPaths(cfg).registry}`,
+            'UnknownEnvironment',
+          );
         s = rec.source;
         sources.set(envId, s);
       }
@@ -40,10 +44,14 @@ export function createDatasetActivities(cfg: ResynConfig) {
       if (registry.listEnvironments({ status: 'accepted' }).length === 0) await importSeedEnvironments(registry, sharedPool(cfg.sandbox));
       const plan = buildPlan(req, { registry, datasetsDir: dataPaths(cfg).datasets, policyModel: cfg.llm.policy.model });
       if (plan.envs.length === 0) {
-        const why = plan.skipped.slice(0, 5).map((s) => `${s.name}: ${s.reason}`).join('; ');
+        const why = plan.skipped
+          .slice(0, 5)
+          .map((s) => `${s.name}: ${s.reason}`)
+          .join('; ');
         throw ApplicationFailure.nonRetryable(
           `no environment in ${dataPaths(cfg).registry} matches filter ${JSON.stringify(req.filter)}${why ? ` (${why})` : ''}; see \`resyn env list\``,
-          'NothingToSample');
+          'NothingToSample',
+        );
       }
       return plan;
     },
@@ -57,7 +65,11 @@ export function createDatasetActivities(cfg: ResynConfig) {
       return r;
     },
 
-    async writeSampleManifest(args: { plan: SamplePlan; request: NormalizedSampleRequest; results: ShardResult[] }): Promise<{ path: string; totals: Manifest['totals']; shards: number }> {
+    async writeSampleManifest(args: {
+      plan: SamplePlan;
+      request: NormalizedSampleRequest;
+      results: ShardResult[];
+    }): Promise<{ path: string; totals: Manifest['totals']; shards: number }> {
       const m = buildManifest(args.plan, args.request, args.results);
       return { path: writeManifest(args.plan.outDir, m), totals: m.totals, shards: m.shards.length };
     },

@@ -11,7 +11,12 @@ import type { ResynConfig } from '../temporal.config';
 import { heartbeating } from './heartbeat';
 import { addUsage, callRole, CONTRACT_RETRIES, zeroUsage, type UsageTotals } from './llm';
 
-export interface Candidate { source: string; keyword: string; proposal: Proposal; round: number }
+export interface Candidate {
+  source: string;
+  keyword: string;
+  proposal: Proposal;
+  round: number;
+}
 export interface GateResult {
   gate: string;
   verdict: 'pass' | 'revise' | 'reject';
@@ -23,10 +28,25 @@ export interface GateResult {
 }
 
 /** Instances the question judge reads. */
-const QUESTION_SAMPLES = [{ seed: 11, difficulty: 1 }, { seed: 12, difficulty: 5 }, { seed: 13, difficulty: 10 }];
+const QUESTION_SAMPLES = [
+  { seed: 11, difficulty: 1 },
+  { seed: 12, difficulty: 5 },
+  { seed: 13, difficulty: 10 },
+];
 
-async function judge(cfg: ResynConfig, gate: string, template: 'code-judge' | 'question-judge', c: Candidate, extra: Record<string, string>): Promise<GateResult> {
-  const messages = renderPrompt(template, { keyword: c.keyword, proposal_name: c.proposal.name, proposal_description: c.proposal.description, ...extra });
+async function judge(
+  cfg: ResynConfig,
+  gate: string,
+  template: 'code-judge' | 'question-judge',
+  c: Candidate,
+  extra: Record<string, string>,
+): Promise<GateResult> {
+  const messages = renderPrompt(template, {
+    keyword: c.keyword,
+    proposal_name: c.proposal.name,
+    proposal_description: c.proposal.description,
+    ...extra,
+  });
   let usage = zeroUsage();
   let error = '';
   // A verdict that breaks the JSON contract is re-asked a few times, then counts as "revise".

@@ -23,7 +23,11 @@ type Proposal = { name: string; description: string };
 const num = (v: unknown): number => Number(String(v ?? 0));
 
 /** Proposal lists and drawn keywords found in one run's history. */
-export async function growHistoryFacts(client: Client, workflowId: string, runId: string): Promise<{ drawn: string[] | null; proposals: Map<string, Proposal[]> }> {
+export async function growHistoryFacts(
+  client: Client,
+  workflowId: string,
+  runId: string,
+): Promise<{ drawn: string[] | null; proposals: Map<string, Proposal[]> }> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const scheduled = new Map<number, { type: string; input: unknown }>();
   let drawn: string[] | null = null;
@@ -31,7 +35,10 @@ export async function growHistoryFacts(client: Client, workflowId: string, runId
   for (const e of history.events ?? []) {
     const s = e.activityTaskScheduledEventAttributes;
     if (s) {
-      scheduled.set(num(e.eventId), { type: s.activityType?.name ?? '', input: arrayFromPayloads(defaultPayloadConverter, s.input?.payloads ?? [])[0] });
+      scheduled.set(num(e.eventId), {
+        type: s.activityType?.name ?? '',
+        input: arrayFromPayloads(defaultPayloadConverter, s.input?.payloads ?? [])[0],
+      });
       continue;
     }
     const c = e.activityTaskCompletedEventAttributes;
@@ -40,23 +47,43 @@ export async function growHistoryFacts(client: Client, workflowId: string, runId
     if (!a) continue;
     const result = arrayFromPayloads(defaultPayloadConverter, c.result?.payloads ?? [])[0] as any;
     if (a.type === 'keywordsToDo' && Array.isArray(result)) drawn = result as string[];
-    if (a.type === 'proposeTasks' && Array.isArray(result?.proposals)) proposals.set((a.input as { keyword: string }).keyword, result.proposals as Proposal[]);
+    if (a.type === 'proposeTasks' && Array.isArray(result?.proposals))
+      proposals.set((a.input as { keyword: string }).keyword, result.proposals as Proposal[]);
   }
   return { drawn, proposals };
 }
 
-export interface GrowResumePlan { input: GrowInput; summary: { pendingKeywords: number; tasks: number; finished: number; accepted: number } }
+export interface GrowResumePlan {
+  input: GrowInput;
+  summary: { pendingKeywords: number; tasks: number; finished: number; accepted: number };
+}
 
-export function rebuildGrowState(reg: Registry, growId: string, oldInput: GrowInput, facts: { drawn: string[] | null; proposals: Map<string, Proposal[]> }): GrowResumePlan {
+export function rebuildGrowState(
+  reg: Registry,
+  growId: string,
+  oldInput: GrowInput,
+  facts: { drawn: string[] | null; proposals: Map<string, Proposal[]> },
+): GrowResumePlan {
   const base: GrowState | undefined = oldInput.state as GrowState | undefined;
   const s: GrowState = {
-    pendingKeywords: [], tasks: [], outstanding: {}, done: base?.done ?? 0,
-    accepted: base?.accepted ?? 0, rejected: base?.rejected ?? 0, duplicates: base?.duplicates ?? 0, failed: base?.failed ?? 0,
-    tokens: 0, costUsd: 0, paused: false, cancelRequested: false, consecutiveFailures: 0, lastError: null,
+    pendingKeywords: [],
+    tasks: [],
+    outstanding: {},
+    done: base?.done ?? 0,
+    accepted: base?.accepted ?? 0,
+    rejected: base?.rejected ?? 0,
+    duplicates: base?.duplicates ?? 0,
+    failed: base?.failed ?? 0,
+    tokens: 0,
+    costUsd: 0,
+    paused: false,
+    cancelRequested: false,
+    consecutiveFailures: 0,
+    lastError: null,
     continuedAsNew: base?.continuedAsNew ?? 0,
   };
   // Keywords still to propose: the carried or drawn list, minus those proposed in the old run.
-  const keywords = base ? base.pendingKeywords : facts.drawn ?? [...new Set(oldInput.keywords ?? [])];
+  const keywords = base ? base.pendingKeywords : (facts.drawn ?? [...new Set(oldInput.keywords ?? [])]);
   s.pendingKeywords = keywords.filter((k) => !facts.proposals.has(k));
   // Proposals not yet finished: carried tasks (not started before continue-as-new) plus the old run's proposals.
   const tasks: GrowState['tasks'] = [...(base?.tasks ?? [])];
@@ -66,19 +93,31 @@ export function rebuildGrowState(reg: Registry, growId: string, oldInput: GrowIn
   let finished = 0;
   for (const t of tasks) {
     const outcome = synthesisRunOf(reg, `${growId}/${keywordSlug(t.keyword)}/${t.index}`)?.outcome;
-    if (!outcome) { s.tasks.push(t); continue; }
+    if (!outcome) {
+      s.tasks.push(t);
+      continue;
+    }
     finished++;
-    if (outcome === 'accepted') s.accepted++; else if (outcome === 'duplicate') s.duplicates++; else if (outcome === 'rejected') s.rejected++; else s.failed++;
+    if (outcome === 'accepted') s.accepted++;
+    else if (outcome === 'duplicate') s.duplicates++;
+    else if (outcome === 'rejected') s.rejected++;
+    else s.failed++;
     remaining[t.keyword] = (remaining[t.keyword] ?? 1) - 1;
   }
   for (const [k, n] of Object.entries(remaining)) {
-    if (n > 0) s.outstanding[k] = n; else s.done++;
+    if (n > 0) s.outstanding[k] = n;
+    else s.done++;
   }
   ensureUsageTable(reg);
-  const u = reg.db.prepare(`SELECT COALESCE(SUM(prompt_tokens + completion_tokens),0) AS t, COALESCE(SUM(cost_usd),0) AS c FROM llm_calls
-    WHERE workflow_id = ? OR substr(workflow_id, 1, ?) = ?`).get(growId, growId.length + 1, `${growId}/`) as { t: number; c: number };
+  const u = reg.db
+    .prepare(`SELECT COALESCE(SUM(prompt_tokens + completion_tokens),0) AS t, COALESCE(SUM(cost_usd),0) AS c FROM llm_calls
+    WHERE workflow_id = ? OR substr(workflow_id, 1, ?) = ?`)
+    .get(growId, growId.length + 1, `${growId}/`) as { t: number; c: number };
   s.tokens = u.t;
   s.costUsd = u.c;
   const { state: _old, ...rest } = oldInput;
-  return { input: { ...rest, state: s }, summary: { pendingKeywords: s.pendingKeywords.length, tasks: s.tasks.length, finished, accepted: s.accepted } };
+  return {
+    input: { ...rest, state: s },
+    summary: { pendingKeywords: s.pendingKeywords.length, tasks: s.tasks.length, finished, accepted: s.accepted },
+  };
 }

@@ -13,23 +13,50 @@ import type { ResynConfig } from '../temporal.config';
 import { heartbeating } from './heartbeat';
 import { registryFor } from './registry';
 
-export interface UsageTotals { promptTokens: number; completionTokens: number; costUsd: number; calls: number }
+export interface UsageTotals {
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  calls: number;
+}
 export const zeroUsage = (): UsageTotals => ({ promptTokens: 0, completionTokens: 0, costUsd: 0, calls: 0 });
 export function addUsage(a: UsageTotals, b: UsageTotals): UsageTotals {
-  return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens, costUsd: a.costUsd + b.costUsd, calls: a.calls + b.calls };
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    costUsd: a.costUsd + b.costUsd,
+    calls: a.calls + b.calls,
+  };
 }
 
 /** One chat call from inside an activity: records usage, maps errors to Temporal failures. */
-export async function callRole(cfg: ResynConfig, role: RoleName, messages: ChatMessage[], keyword: string | null, seq = 0): Promise<{ content: string; usage: UsageTotals }> {
+export async function callRole(
+  cfg: ResynConfig,
+  role: RoleName,
+  messages: ChatMessage[],
+  keyword: string | null,
+  seq = 0,
+): Promise<{ content: string; usage: UsageTotals }> {
   const info = Context.current().info;
   const workflowId = info.workflowExecution?.workflowId ?? null;
   try {
-    const res = await heartbeating(() => chat({ ...cfg.llm[role], name: role }, messages, { timeoutMs: cfg.llm.requestTimeoutMs, signal: Context.current().cancellationSignal }));
+    const res = await heartbeating(() =>
+      chat({ ...cfg.llm[role], name: role }, messages, {
+        timeoutMs: cfg.llm.requestTimeoutMs,
+        signal: Context.current().cancellationSignal,
+      }),
+    );
     const cost = costUsd(res.usage, cfg.llm);
     recordCall(registryFor(cfg), {
       key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${seq}`,
-      role, model: res.model, workflowId, keyword,
-      promptTokens: res.usage.promptTokens, completionTokens: res.usage.completionTokens, costUsd: cost, ok: true,
+      role,
+      model: res.model,
+      workflowId,
+      keyword,
+      promptTokens: res.usage.promptTokens,
+      completionTokens: res.usage.completionTokens,
+      costUsd: cost,
+      ok: true,
     });
     return { content: res.content, usage: { ...res.usage, costUsd: cost, calls: 1 } };
   } catch (err) {
@@ -66,7 +93,11 @@ export function llmActivities(cfg: ResynConfig) {
         if (p.ok) return { proposals: p.value, usage };
         error = p.error;
       }
-      return { proposals: [{ name: kebab(input.keyword) || 'task', description: input.keyword }], usage, note: `proposal reply unusable (${error}); using the keyword as the task` };
+      return {
+        proposals: [{ name: kebab(input.keyword) || 'task', description: input.keyword }],
+        usage,
+        note: `proposal reply unusable (${error}); using the keyword as the task`,
+      };
     },
 
     /**
@@ -74,11 +105,22 @@ export function llmActivities(cfg: ResynConfig) {
      * rounds: the reviser rewrites it from the combined feedback. No code block -> source null and
      * the reason as feedback for the next round.
      */
-    async writeEnvironment(input: { keyword: string; proposal: Proposal; round: number; previousSource?: string | null; feedback?: string }): Promise<{ source: string | null; error?: string; usage: UsageTotals }> {
+    async writeEnvironment(input: {
+      keyword: string;
+      proposal: Proposal;
+      round: number;
+      previousSource?: string | null;
+      feedback?: string;
+    }): Promise<{ source: string | null; error?: string; usage: UsageTotals }> {
       const vars = { keyword: input.keyword, proposal_name: input.proposal.name, proposal_description: input.proposal.description };
       const revising = input.round > 0 && !!input.previousSource;
       const messages = revising
-        ? renderPrompt('revise', { ...vars, round: input.round, source: input.previousSource!.trim(), feedback: input.feedback || '(none)' })
+        ? renderPrompt('revise', {
+            ...vars,
+            round: input.round,
+            source: input.previousSource!.trim(),
+            feedback: input.feedback || '(none)',
+          })
         : renderPrompt('generate', { ...vars, examples: formatExamples(fewShotExamples(input.keyword, familyOf(input.keyword))) });
       if (!revising && input.feedback) messages.push({ role: 'user', content: `Your previous attempt failed: ${input.feedback}` });
       const r = await callRole(cfg, revising ? 'reviser' : 'generator', messages, input.keyword);

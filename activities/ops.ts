@@ -46,9 +46,15 @@ export async function inspectRun(client: Client, workflowId: string, runId?: str
   const started = hist.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
   const args = arrayFromPayloads(defaultPayloadConverter, started?.input?.payloads ?? []);
   return {
-    workflowId, runId: d.runId, type: d.type, status: d.status.name, taskQueue: d.taskQueue,
-    args, memo: (d.memo ?? {}) as Record<string, unknown>,
-    startTime: d.startTime.toISOString(), closeTime: d.closeTime?.toISOString() ?? null,
+    workflowId,
+    runId: d.runId,
+    type: d.type,
+    status: d.status.name,
+    taskQueue: d.taskQueue,
+    args,
+    memo: (d.memo ?? {}) as Record<string, unknown>,
+    startTime: d.startTime.toISOString(),
+    closeTime: d.closeTime?.toISOString() ?? null,
   };
 }
 
@@ -57,10 +63,13 @@ export function resumeRefusal(info: RunInfo): string | null {
   if (!(RESUMABLE_TYPES as readonly string[]).includes(info.type)) {
     return `run ${info.workflowId} is a ${info.type} workflow; resume restarts only ${RESUMABLE_TYPES.join(' or ')} runs`;
   }
-  if (info.status === 'RUNNING') return `run ${info.workflowId} (${info.runId}) is still running: nothing to resume (watch it with \`resyn status ${info.workflowId}\`)`;
+  if (info.status === 'RUNNING')
+    return `run ${info.workflowId} (${info.runId}) is still running: nothing to resume (watch it with \`resyn status ${info.workflowId}\`)`;
   if (info.status === 'COMPLETED') return `run ${info.workflowId} (${info.runId}) completed: nothing to resume (start a new run instead)`;
-  if (info.status === 'CONTINUED_AS_NEW') return `run ${info.runId} of ${info.workflowId} continued as new: resume the latest run (omit the run id)`;
-  if (!(RESUMABLE_STATUSES as readonly string[]).includes(info.status)) return `run ${info.workflowId} has status ${info.status}, which resume does not handle`;
+  if (info.status === 'CONTINUED_AS_NEW')
+    return `run ${info.runId} of ${info.workflowId} continued as new: resume the latest run (omit the run id)`;
+  if (!(RESUMABLE_STATUSES as readonly string[]).includes(info.status))
+    return `run ${info.workflowId} has status ${info.status}, which resume does not handle`;
   return null;
 }
 
@@ -83,7 +92,11 @@ async function waitForChildrenClosed(client: Client, growId: string, childIds: s
         throw err;
       }
       if (status !== 'RUNNING') break;
-      if (Date.now() > deadline) throw ApplicationFailure.retryable(`child ${id} of ${growId} is still running; waiting for it to close before resuming`, 'ChildStillRunning');
+      if (Date.now() > deadline)
+        throw ApplicationFailure.retryable(
+          `child ${id} of ${growId} is still running; waiting for it to close before resuming`,
+          'ChildStillRunning',
+        );
       Context.current().heartbeat(id);
       await Context.current().sleep(1000);
     }
@@ -107,7 +120,11 @@ export function opsActivities(cfg: ResynConfig) {
       try {
         info = await inspectRun(Context.current().client, input.workflowId, input.runId);
       } catch (err) {
-        if (isNotFound(err)) throw ApplicationFailure.nonRetryable(`no workflow run ${input.workflowId}${input.runId ? ` (run ${input.runId})` : ''} in namespace ${cfg.temporal.namespace}`, 'RunNotFound');
+        if (isNotFound(err))
+          throw ApplicationFailure.nonRetryable(
+            `no workflow run ${input.workflowId}${input.runId ? ` (run ${input.runId})` : ''} in namespace ${cfg.temporal.namespace}`,
+            'RunNotFound',
+          );
         throw err;
       }
       const refusal = resumeRefusal(info);
@@ -115,13 +132,27 @@ export function opsActivities(cfg: ResynConfig) {
       let rebuilt: unknown;
       if (info.type === 'growLibrary') {
         // Start from what the old run and the registry hold (proposals made, children finished), not from scratch.
-        const plan = rebuildGrowState(registryFor(cfg), info.workflowId, info.args[0] as GrowInput,
-          await growHistoryFacts(Context.current().client, info.workflowId, info.runId));
+        const plan = rebuildGrowState(
+          registryFor(cfg),
+          info.workflowId,
+          info.args[0] as GrowInput,
+          await growHistoryFacts(Context.current().client, info.workflowId, info.runId),
+        );
         info = { ...info, args: [plan.input, ...info.args.slice(1)] };
         rebuilt = plan.summary;
-        await waitForChildrenClosed(Context.current().client, info.workflowId, (plan.input.state?.tasks ?? []).map((t) => `${info.workflowId}/${keywordSlug(t.keyword)}/${t.index}`));
+        await waitForChildrenClosed(
+          Context.current().client,
+          info.workflowId,
+          (plan.input.state?.tasks ?? []).map((t) => `${info.workflowId}/${keywordSlug(t.keyword)}/${t.index}`),
+        );
       }
-      ctxLog().info('resuming run', { resumedWorkflowId: info.workflowId, resumedRunId: info.runId, type: info.type, status: info.status, rebuilt });
+      ctxLog().info('resuming run', {
+        resumedWorkflowId: info.workflowId,
+        resumedRunId: info.runId,
+        type: info.type,
+        status: info.status,
+        rebuilt,
+      });
       return info;
     },
 
@@ -144,8 +175,15 @@ export function opsActivities(cfg: ResynConfig) {
     },
 
     /** Writes <dataDir>/reports/<workflowId>.md for a growLibrary run from the registry. */
-    async writeRunReport(input: { workflowId: string; status?: string; progress?: unknown }): Promise<{ file: string; attempted: number; accepted: number }> {
-      const { file, report } = writeGrowReport(registryFor(cfg), dataPaths(cfg).reports, input.workflowId, { status: input.status, progress: input.progress });
+    async writeRunReport(input: {
+      workflowId: string;
+      status?: string;
+      progress?: unknown;
+    }): Promise<{ file: string; attempted: number; accepted: number }> {
+      const { file, report } = writeGrowReport(registryFor(cfg), dataPaths(cfg).reports, input.workflowId, {
+        status: input.status,
+        progress: input.progress,
+      });
       ctxLog().info('wrote run report', { report: file, attempted: report.attempted, accepted: report.accepted });
       return { file, attempted: report.attempted, accepted: report.accepted };
     },

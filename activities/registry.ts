@@ -7,7 +7,15 @@ import { loadKeywords, SEED_FAMILIES } from '../lib/seeds';
 import { keywordFamily } from '../llm/prompts';
 import { BEHAVIOR_PROBES, behaviorFingerprint, codeFingerprint } from '../registry/fingerprint';
 import { Registry } from '../registry/store';
-import { recordRound, recordSynthesisRun, synthesisRunOf, synthesisRuns, triedKeywords, type RoundRow, type SynthesisOutcome } from '../registry/synthesis-log';
+import {
+  recordRound,
+  recordSynthesisRun,
+  synthesisRunOf,
+  synthesisRuns,
+  triedKeywords,
+  type RoundRow,
+  type SynthesisOutcome,
+} from '../registry/synthesis-log';
 import { environmentId, sharedPool } from '../sandbox';
 import { dataPaths, type ResynConfig } from '../temporal.config';
 import type { Proposal } from '../llm/parse';
@@ -41,7 +49,12 @@ export interface RegisterInput {
   round?: Omit<RoundRow, 'workflowId' | 'envId'>;
 }
 
-export interface RegisterResult { outcome: SynthesisOutcome; envId: string | null; name: string; duplicateOf?: { id: string; name: string } }
+export interface RegisterResult {
+  outcome: SynthesisOutcome;
+  envId: string | null;
+  name: string;
+  duplicateOf?: { id: string; name: string };
+}
 
 function familyOf(keyword: string, tags: string[]): string | null {
   return keywordFamily(keyword) ?? tags.find((t) => (SEED_FAMILIES as readonly string[]).includes(t)) ?? null;
@@ -51,7 +64,7 @@ export function registryActivities(cfg: ResynConfig) {
   return {
     /** Keeps one round's code, check report, verdicts and feedback (idempotent by workflow id + round). */
     async recordSynthesisRound(row: Omit<RoundRow, 'workflowId' | 'envId'>): Promise<string | null> {
-      const workflowId = (Context.current().info.workflowExecution?.workflowId ?? 'standalone');
+      const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'standalone';
       const envId = row.source ? environmentId(row.source) : null;
       recordRound(registryFor(cfg), { ...row, workflowId, envId });
       return envId;
@@ -63,43 +76,71 @@ export function registryActivities(cfg: ResynConfig) {
      */
     async registerEnvironment(input: RegisterInput): Promise<RegisterResult> {
       const reg = registryFor(cfg);
-      const workflowId = (Context.current().info.workflowExecution?.workflowId ?? 'standalone');
+      const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'standalone';
       const pool = sharedPool(cfg.sandbox);
-      let name = input.proposal.name, description = input.proposal.description, tags: string[] = [];
+      let name = input.proposal.name,
+        description = input.proposal.description,
+        tags: string[] = [];
       let behaviorFp: string | null = null;
       const envId = input.source ? environmentId(input.source) : null;
       const parentId = input.parentId === envId ? null : input.parentId;
-      if (input.round) recordRound(reg, { ...input.round, workflowId, envId: input.round.source ? environmentId(input.round.source) : null });
+      if (input.round)
+        recordRound(reg, { ...input.round, workflowId, envId: input.round.source ? environmentId(input.round.source) : null });
       if (input.source) {
         const d = await pool.describe(input.source);
         if (d.ok) ({ name, description, tags } = d.value);
         if (input.status === 'accepted') {
           const samples = await pool.sample(input.source, BEHAVIOR_PROBES);
-          if (samples.every((s) => s.ok)) behaviorFp = behaviorFingerprint(samples.map((s) => (s as { ok: true; value: { prompt: string } }).value.prompt), name);
+          if (samples.every((s) => s.ok))
+            behaviorFp = behaviorFingerprint(
+              samples.map((s) => (s as { ok: true; value: { prompt: string } }).value.prompt),
+              name,
+            );
         }
       }
       const result = reg.writeTransaction((): RegisterResult => {
         if (!input.source || !envId) return { outcome: 'rejected', envId: null, name };
         if (input.status === 'accepted') {
           const same = reg.getEnvironment(envId);
-          const dup = same && same.status === 'accepted' && same.runId !== workflowId
-            ? same
-            : reg.findDuplicate({ codeFp: codeFingerprint(input.source), behaviorFp }, envId);
+          const dup =
+            same && same.status === 'accepted' && same.runId !== workflowId
+              ? same
+              : reg.findDuplicate({ codeFp: codeFingerprint(input.source), behaviorFp }, envId);
           if (dup) return { outcome: 'duplicate', envId, name, duplicateOf: { id: dup.id, name: dup.name } };
         }
-        const rec = reg.upsertEnvironment({
-          id: envId, name, description, tags, family: familyOf(input.keyword, tags), keyword: input.keyword,
-          source: input.source, status: input.status, origin: 'synthesized', rounds: input.rounds, runId: workflowId,
-          parentId, scores: input.scores,
-        }, { behaviorFp });
+        const rec = reg.upsertEnvironment(
+          {
+            id: envId,
+            name,
+            description,
+            tags,
+            family: familyOf(input.keyword, tags),
+            keyword: input.keyword,
+            source: input.source,
+            status: input.status,
+            origin: 'synthesized',
+            rounds: input.rounds,
+            runId: workflowId,
+            parentId,
+            scores: input.scores,
+          },
+          { behaviorFp },
+        );
         return { outcome: rec.status === 'accepted' && input.status === 'accepted' ? 'accepted' : 'rejected', envId, name: rec.name };
       });
-      const reason = result.outcome === 'duplicate'
-        ? `near-duplicate of ${result.duplicateOf!.name} (${result.duplicateOf!.id.slice(0, 12)})`
-        : input.reason;
+      const reason =
+        result.outcome === 'duplicate'
+          ? `near-duplicate of ${result.duplicateOf!.name} (${result.duplicateOf!.id.slice(0, 12)})`
+          : input.reason;
       recordSynthesisRun(reg, {
-        workflowId, parentWorkflowId: input.parentWorkflowId, keyword: input.keyword, proposal: input.proposal,
-        outcome: result.outcome, envId: result.envId, rounds: input.rounds, reason,
+        workflowId,
+        parentWorkflowId: input.parentWorkflowId,
+        keyword: input.keyword,
+        proposal: input.proposal,
+        outcome: result.outcome,
+        envId: result.envId,
+        rounds: input.rounds,
+        reason,
       });
       return result;
     },
@@ -123,7 +164,10 @@ export function registryActivities(cfg: ResynConfig) {
         // A missing or invalid keywords file will not fix itself on retry.
         throw ApplicationFailure.nonRetryable(`cannot draw seed keywords: ${(err as Error).message}`, 'SeedKeywordsUnreadable');
       }
-      return all.map((k) => k.keyword).filter((k) => !tried.has(k)).slice(0, input.count ?? 0);
+      return all
+        .map((k) => k.keyword)
+        .filter((k) => !tried.has(k))
+        .slice(0, input.count ?? 0);
     },
 
     /** The recorded outcome of a synthesis run (by its workflow id), or null if it never finished. */

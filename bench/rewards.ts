@@ -38,19 +38,36 @@ const BATCH = 256;
 const GROUP = 8;
 const PER_ENV = 64;
 
-interface Pooled { envId: string; seed: number; difficulty: number; solution: string }
-interface Item { ground_truth: string; response: string }
+interface Pooled {
+  envId: string;
+  seed: number;
+  difficulty: number;
+  solution: string;
+}
+interface Item {
+  ground_truth: string;
+  response: string;
+}
 
 /** A seeded shuffle (mulberry32), so every run sends the same batches. */
 function shuffled<T>(xs: T[], seed: number): T[] {
   let s = seed >>> 0;
-  const rnd = () => { s = (s + 0x6d2b79f5) | 0; let t = Math.imul(s ^ (s >>> 15), 1 | s); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const rnd = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const out = xs.slice();
-  for (let i = out.length - 1; i > 0; i--) { const j = Math.floor(rnd() * (i + 1)); [out[i], out[j]] = [out[j]!, out[i]!]; }
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
   return out;
 }
 
-const FILLER = 'Let me work through this step by step. First I restate the constraints, then I check each candidate against them and keep the ones that survive. ';
+const FILLER =
+  'Let me work through this step by step. First I restate the constraints, then I check each candidate against them and keep the ones that survive. ';
 function response(n: number, chars: number, answer: string): string {
   const head = `Attempt ${n}. `;
   return head + FILLER.repeat(Math.ceil(chars / FILLER.length)).slice(0, Math.max(0, chars - head.length)) + `\n<answer>${answer}</answer>`;
@@ -63,16 +80,20 @@ function bodies(batches: Item[][]): Buffer[] {
 
 function post(agent: http.Agent, url: URL, body: Buffer): Promise<{ reward: number }[]> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
-        resolve((JSON.parse(text) as { rewards: { reward: number }[] }).rewards);
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
+          resolve((JSON.parse(text) as { rewards: { reward: number }[] }).rewards);
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -84,12 +105,23 @@ function cpuSeconds(pid: number, mainThread = false): number | undefined {
     const f = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
     const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100 on Linux)
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 async function startServer(dataDir: string, profDir: string | undefined): Promise<{ child: ChildProcess; url: string }> {
-  const args = [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), path.join(projectRoot, 'dist/cli/main.js'), 'serve-rewards', '--port', '0'];
-  const child = spawn(process.execPath, args, { env: { ...process.env, RESYN_DATA_DIR: dataDir, RESYN_METRICS_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [
+    ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+    path.join(projectRoot, 'dist/cli/main.js'),
+    'serve-rewards',
+    '--port',
+    '0',
+  ];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, RESYN_DATA_DIR: dataDir, RESYN_METRICS_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -120,8 +152,17 @@ async function main(): Promise<void> {
   for (const env of envs) {
     const inst = Array.from({ length: PER_ENV }, (_, i) => ({ seed: 10_000 + i, difficulty: 1 + (i % 5) }));
     const sampled = await pool.sample(env.source, inst);
-    const sols = await pool.solve(env.source, sampled.map((s) => (s.ok ? s.value.state : null)));
-    solved.set(env.id, inst.flatMap((it, i) => { const s = sols[i]!; return sampled[i]!.ok && s.ok ? [{ envId: env.id, ...it, solution: s.value }] : []; }));
+    const sols = await pool.solve(
+      env.source,
+      sampled.map((s) => (s.ok ? s.value.state : null)),
+    );
+    solved.set(
+      env.id,
+      inst.flatMap((it, i) => {
+        const s = sols[i]!;
+        return sampled[i]!.ok && s.ok ? [{ envId: env.id, ...it, solution: s.value }] : [];
+      }),
+    );
   }
   await pool.close();
   const known = shuffled([...solved.values()].flat(), 1);
@@ -134,13 +175,23 @@ async function main(): Promise<void> {
   const grpo = (insts: { envId: string; seed: number; difficulty: number; solution?: string }[]): Item[][] => {
     const out: Item[][] = [];
     for (let b = 0; b + BATCH / GROUP <= insts.length; b += BATCH / GROUP) {
-      out.push(insts.slice(b, b + BATCH / GROUP).flatMap((p) => Array.from({ length: GROUP }, (_, k) =>
-        ({ ground_truth: groundTruth(p.envId, p.seed, p.difficulty), response: response(n++, chars, answerFor(p, k, p.solution)) }))));
+      out.push(
+        insts.slice(b, b + BATCH / GROUP).flatMap((p) =>
+          Array.from({ length: GROUP }, (_, k) => ({
+            ground_truth: groundTruth(p.envId, p.seed, p.difficulty),
+            response: response(n++, chars, answerFor(p, k, p.solution)),
+          })),
+        ),
+      );
     }
     return out;
   };
   let freshSeed = 1_000_000;
-  const fresh = (count: number) => Array.from({ length: count }, (_, i) => { const p = known[i % known.length]!; return { envId: p.envId, seed: freshSeed++, difficulty: p.difficulty }; });
+  const fresh = (count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const p = known[i % known.length]!;
+      return { envId: p.envId, seed: freshSeed++, difficulty: p.difficulty };
+    });
 
   const { child, url: base } = await startServer(dir, profDir);
   const url = new URL(`${base}/v1/rewards`);
@@ -155,13 +206,15 @@ async function main(): Promise<void> {
     const c0 = cpuSeconds(child.pid!);
     const m0 = cpuSeconds(child.pid!, true);
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: clients }, async () => {
-      while (next < reqs.length) {
-        const rewards = await post(agent, url, reqs[next++]!);
-        scored += rewards.length;
-        for (const r of rewards) if (r.reward === 1) correct++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next < reqs.length) {
+          const rewards = await post(agent, url, reqs[next++]!);
+          scored += rewards.length;
+          for (const r of rewards) if (r.reward === 1) correct++;
+        }
+      }),
+    );
     const s = (performance.now() - t0) / 1000;
     const c1 = cpuSeconds(child.pid!);
     const m1 = cpuSeconds(child.pid!, true);
@@ -171,14 +224,18 @@ async function main(): Promise<void> {
     results[key] = scored / s;
     if (c0 !== undefined && c1 !== undefined) cpu[key] = ((c1 - c0) / scored) * 1e6;
     const main = m0 !== undefined && m1 !== undefined ? `${(((m1 - m0) / scored) * 1e6).toFixed(0)}` : '?';
-    console.error(`${name.padEnd(12)} clients=${clients}  ${scored} answers in ${s.toFixed(2)} s = ${(scored / s).toFixed(0)}/s; server CPU ${cpu[key]?.toFixed(0) ?? '?'} us/answer (main thread: HTTP, JSON, grouping: ${main})`);
+    console.error(
+      `${name.padEnd(12)} clients=${clients}  ${scored} answers in ${s.toFixed(2)} s = ${(scored / s).toFixed(0)}/s; server CPU ${cpu[key]?.toFixed(0) ?? '?'} us/answer (main thread: HTTP, JSON, grouping: ${main})`,
+    );
   }
 
   const clientCounts = [...new Set([1, maxClients])];
   try {
     // Warm-up (untimed): every environment loaded in the service's sandbox workers, every known instance seen twice (cached).
     const epoch = bodies(grpo(known));
-    for (let pass = 0; pass < 2; pass++) for (let i = 0; i < epoch.length; i += maxClients) await Promise.all(epoch.slice(i, i + maxClients).map((b) => post(new http.Agent(), url, b)));
+    for (let pass = 0; pass < 2; pass++)
+      for (let i = 0; i < epoch.length; i += maxClients)
+        await Promise.all(epoch.slice(i, i + maxClients).map((b) => post(new http.Agent(), url, b)));
     for (const c of clientCounts) {
       const reqs = Array.from({ length: Math.ceil(total / BATCH) }, (_, i) => epoch[i % epoch.length]!);
       await run('grpo-cached', reqs, c);
@@ -188,7 +245,13 @@ async function main(): Promise<void> {
       const count = Math.ceil(total / 4 / BATCH) * BATCH;
       const insts = fresh(count);
       const reqs: Item[][] = [];
-      for (let i = 0; i < count; i += BATCH) reqs.push(insts.slice(i, i + BATCH).map((p, k) => ({ ground_truth: groundTruth(p.envId, p.seed, p.difficulty), response: response(n++, chars, answerFor(p, k + 1)) })));
+      for (let i = 0; i < count; i += BATCH)
+        reqs.push(
+          insts.slice(i, i + BATCH).map((p, k) => ({
+            ground_truth: groundTruth(p.envId, p.seed, p.difficulty),
+            response: response(n++, chars, answerFor(p, k + 1)),
+          })),
+        );
       await run('cold', bodies(reqs), c);
     }
   } finally {
@@ -197,9 +260,19 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const head = `grpo_cached_c${maxClients}`;
-  const fmt = (o: Record<string, number>, suffix: string) => Object.entries(o).map(([k, v]) => `${k}${suffix}=${v.toFixed(0)}`).join(' ');
-  console.error(`${scoredAll} answers over ${envs.length} environments (${known.length} solved instances), ${cfg.sandbox.workers} sandbox workers, ${os.cpus().length} cores; ${correct} scored 1${profDir ? `; server profiles in ${profDir}` : ''}`);
-  console.log(`BENCH rewards scenario=grpo-cached clients=${maxClients} answers_per_s=${results[head]!.toFixed(0)} target_per_s=10000 batch=${BATCH} responses_per_instance=${GROUP} response_chars=${chars} ${fmt(results, '')} ${fmt(cpu, '_cpu_us')}`);
+  const fmt = (o: Record<string, number>, suffix: string) =>
+    Object.entries(o)
+      .map(([k, v]) => `${k}${suffix}=${v.toFixed(0)}`)
+      .join(' ');
+  console.error(
+    `${scoredAll} answers over ${envs.length} environments (${known.length} solved instances), ${cfg.sandbox.workers} sandbox workers, ${os.cpus().length} cores; ${correct} scored 1${profDir ? `; server profiles in ${profDir}` : ''}`,
+  );
+  console.log(
+    `BENCH rewards scenario=grpo-cached clients=${maxClients} answers_per_s=${results[head]!.toFixed(0)} target_per_s=10000 batch=${BATCH} responses_per_instance=${GROUP} response_chars=${chars} ${fmt(results, '')} ${fmt(cpu, '_cpu_us')}`,
+  );
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

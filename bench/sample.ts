@@ -34,8 +34,12 @@ async function main(): Promise<void> {
   const envs = registry.listEnvironments({ status: 'accepted' }).length;
   if (envs === 0) throw new Error(`no seed environment passed the checks: ${JSON.stringify(imported.failed)}`);
   const base: Omit<SampleRequest, 'name'> = {
-    instancesPerEnv: Math.ceil(total / envs), difficulties: [1, 2, 3, 4, 5], split: { validationFraction: 0.05 },
-    shardSize: 10_000, formats: ['jsonl', 'parquet'], concurrency: cfg.sandbox.workers,
+    instancesPerEnv: Math.ceil(total / envs),
+    difficulties: [1, 2, 3, 4, 5],
+    split: { validationFraction: 0.05 },
+    shardSize: 10_000,
+    formats: ['jsonl', 'parquet'],
+    concurrency: cfg.sandbox.workers,
   };
   const source = (id: string) => registry.getEnvironment(id)!.source;
 
@@ -46,14 +50,26 @@ async function main(): Promise<void> {
   const specs = shardSpecs(plan);
   let next = 0;
   let rowsPlain = 0;
-  await Promise.all(Array.from({ length: plainReq.concurrency }, async () => {
-    while (next < specs.length) {
-      const s = specs[next++]!;
-      const r = await writeShard({ outDir: plan.outDir, formats: plan.formats, split: s.split, index: s.index, count: s.count, start: s.start,
-        segments: s.segments.map((g) => ({ env: plan.envs[g.env]!, from: g.from, to: g.to })) }, { pool, source });
-      rowsPlain += r.rows;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: plainReq.concurrency }, async () => {
+      while (next < specs.length) {
+        const s = specs[next++]!;
+        const r = await writeShard(
+          {
+            outDir: plan.outDir,
+            formats: plan.formats,
+            split: s.split,
+            index: s.index,
+            count: s.count,
+            start: s.start,
+            segments: s.segments.map((g) => ({ env: plan.envs[g.env]!, from: g.from, to: g.to })),
+          },
+          { pool, source },
+        );
+        rowsPlain += r.rows;
+      }
+    }),
+  );
   const plainS = (performance.now() - t0) / 1000;
 
   // Through the workflow.
@@ -79,9 +95,16 @@ async function main(): Promise<void> {
   const plainIps = rowsPlain / plainS;
   const wfIps = outcome.rows / wfS;
   const overhead = (plainIps / wfIps - 1) * 100;
-  console.error(`plain loop: ${rowsPlain} rows in ${plainS.toFixed(1)} s; workflow: ${outcome.rows} rows in ${wfS.toFixed(1)} s (${outcome.shards} shards, ${envs} envs, ${cfg.sandbox.workers} sandbox workers)`);
-  console.log(`BENCH sample instances=${outcome.rows} envs=${envs} workflow_ips=${wfIps.toFixed(0)} plain_ips=${plainIps.toFixed(0)} overhead_pct=${overhead.toFixed(1)} target_overhead_pct=15`);
+  console.error(
+    `plain loop: ${rowsPlain} rows in ${plainS.toFixed(1)} s; workflow: ${outcome.rows} rows in ${wfS.toFixed(1)} s (${outcome.shards} shards, ${envs} envs, ${cfg.sandbox.workers} sandbox workers)`,
+  );
+  console.log(
+    `BENCH sample instances=${outcome.rows} envs=${envs} workflow_ips=${wfIps.toFixed(0)} plain_ips=${plainIps.toFixed(0)} overhead_pct=${overhead.toFixed(1)} target_overhead_pct=15`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

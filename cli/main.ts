@@ -35,8 +35,10 @@ export function buildProgram(): Command {
 }
 
 if (require.main === module) {
-  buildProgram().parseAsync(process.argv).catch((err) => {
-    process.stderr.write(`resyn: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  });
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err) => {
+      process.stderr.write(`resyn: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 2;
+    });
 }

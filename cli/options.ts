@@ -21,11 +21,17 @@ export function numberFlag(flag: string, raw: string, min = -Infinity): number {
 }
 
 /** The same for an optional flag: undefined stays undefined. */
-export const optional = <T>(parse: (flag: string, raw: string, min?: number) => T) =>
-  (flag: string, raw: string | undefined, min?: number): T | undefined => (raw === undefined ? undefined : parse(flag, raw, min));
+export const optional =
+  <T>(parse: (flag: string, raw: string, min?: number) => T) =>
+  (flag: string, raw: string | undefined, min?: number): T | undefined =>
+    raw === undefined ? undefined : parse(flag, raw, min);
 
 /** A comma-separated list, trimmed, empty items dropped. */
-export const listFlag = (raw: string): string[] => raw.split(',').map((x) => x.trim()).filter(Boolean);
+export const listFlag = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** A finite number > 0 (budgets, rates). */
 export function positiveNumberFlag(flag: string, raw: string): number {

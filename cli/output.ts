@@ -3,7 +3,10 @@ import { ConfigError, loadConfig, type ResynConfig } from '../temporal.config';
 
 /** Exit codes: 0 ok, 1 the thing checked failed, 2 usage or unreadable input / bad config. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -14,7 +17,9 @@ export function printJson(value: unknown): void {
 }
 
 /** Progress and notes go to stderr so stdout stays machine-readable. */
-export const note = (msg: string): void => { process.stderr.write(msg + '\n'); };
+export const note = (msg: string): void => {
+  process.stderr.write(msg + '\n');
+};
 
 export function cliConfig(): ResynConfig {
   try {

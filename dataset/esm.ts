@@ -8,6 +8,9 @@ const dynamicImport = new Function('specifier', 'return import(specifier)') as (
 const cache = new Map<string, Promise<any>>();
 export function importEsm<T = any>(specifier: string): Promise<T> {
   let p = cache.get(specifier);
-  if (!p) { p = dynamicImport(specifier); cache.set(specifier, p); }
+  if (!p) {
+    p = dynamicImport(specifier);
+    cache.set(specifier, p);
+  }
   return p;
 }

@@ -21,9 +21,22 @@ export interface Manifest {
   request: NormalizedSampleRequest;
   totals: Counts & { rows: number; dropped: number };
   shards: { split: string; index: number; rows: number; files: ShardResult['files'] }[];
-  environments: { id: string; name: string; family: string | null; tags: string[]; train: number; validation: number; levels: { level: number; weight: number }[] }[];
+  environments: {
+    id: string;
+    name: string;
+    family: string | null;
+    tags: string[];
+    train: number;
+    validation: number;
+    levels: { level: number; weight: number }[];
+  }[];
   skipped: SamplePlan['skipped'];
-  mix: { byEnv: Record<string, Counts>; byTag: Record<string, Counts>; byFamily: Record<string, Counts>; byDifficulty: Record<string, Counts> };
+  mix: {
+    byEnv: Record<string, Counts>;
+    byTag: Record<string, Counts>;
+    byFamily: Record<string, Counts>;
+    byDifficulty: Record<string, Counts>;
+  };
   dropped: ShardResult['dropped'];
 }
 
@@ -69,7 +82,15 @@ export function buildManifest(plan: SamplePlan, request: NormalizedSampleRequest
     request,
     totals: { train: bySplit('train'), validation: bySplit('validation'), rows, dropped: dropped.length },
     shards: sorted.map((r) => ({ split: r.split, index: r.index, rows: r.rows, files: r.files })),
-    environments: plan.envs.map((e) => ({ id: e.id, name: e.name, family: e.family, tags: e.tags, train: e.train, validation: e.validation, levels: e.levels })),
+    environments: plan.envs.map((e) => ({
+      id: e.id,
+      name: e.name,
+      family: e.family,
+      tags: e.tags,
+      train: e.train,
+      validation: e.validation,
+      levels: e.levels,
+    })),
     skipped: plan.skipped,
     mix,
     dropped,

@@ -9,8 +9,12 @@ export type Split = 'train' | 'validation';
 export const SPLITS: Split[] = ['train', 'validation'];
 
 export interface PlanEnv {
-  id: string; name: string; family: string | null; tags: string[];
-  train: number; validation: number;
+  id: string;
+  name: string;
+  family: string | null;
+  tags: string[];
+  train: number;
+  validation: number;
   /** Difficulty levels this environment samples from (after a pass-rate band). */
   levels: LevelWeight[];
 }
@@ -28,9 +32,15 @@ export interface SamplePlan {
 }
 
 /** A contiguous piece of one environment's split sequence [from, to). */
-export interface Segment { env: number; from: number; to: number }
+export interface Segment {
+  env: number;
+  from: number;
+  to: number;
+}
 export interface ShardSpec {
-  split: Split; index: number; count: number;
+  split: Split;
+  index: number;
+  count: number;
   /** Position of the shard's first row in the split (extra_info.index of that row). */
   start: number;
   segments: Segment[];
@@ -80,12 +90,21 @@ export function allocate(envs: { tags: string[] }[], req: NormalizedSampleReques
     const grantOthers = (i: number, except: number) =>
       members.reduce((a, m, t) => (t === except || !m.includes(i) ? a : Math.min(a, allow[t]![m.indexOf(i)]!)), n[i]!);
     for (let pass = 0; pass < 20; pass++) {
-      const next = members.map((m, t) => waterFill(m.map((i) => grantOthers(i, t)), cap));
+      const next = members.map((m, t) =>
+        waterFill(
+          m.map((i) => grantOthers(i, t)),
+          cap,
+        ),
+      );
       const same = next.every((g, t) => g.every((x, k) => x === allow[t]![k]));
       allow = next;
       if (same) break;
     }
-    members.forEach((m, t) => m.forEach((i, k) => { n[i] = Math.min(n[i]!, allow[t]![k]!); }));
+    members.forEach((m, t) =>
+      m.forEach((i, k) => {
+        n[i] = Math.min(n[i]!, allow[t]![k]!);
+      }),
+    );
   }
   return n.map((c) => {
     const validation = Math.round(c * validationFraction);
@@ -107,7 +126,11 @@ export function shardSpecs(plan: Pick<SamplePlan, 'envs' | 'shardSize'>): ShardS
       const segments: Segment[] = [];
       while (need > 0) {
         const avail = plan.envs[env]![split] - offset;
-        if (avail <= 0) { env++; offset = 0; continue; }
+        if (avail <= 0) {
+          env++;
+          offset = 0;
+          continue;
+        }
         const take = Math.min(avail, need);
         segments.push({ env, from: offset, to: offset + take });
         offset += take;

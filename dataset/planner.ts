@@ -29,8 +29,14 @@ export function buildPlan(req: NormalizedSampleRequest, ctx: PlanContext): Sampl
     let levels = weights;
     if (calib && req.filter.calibratedOnly) {
       const v = calib.verdict(rec.id, model);
-      if (!v) { skipped.push({ id: rec.id, name: rec.name, reason: `not calibrated for model ${model}` }); continue; }
-      if (!v.kept) { skipped.push({ id: rec.id, name: rec.name, reason: `calibration: solve rate does not fall with difficulty (z=${v.z.toFixed(2)})` }); continue; }
+      if (!v) {
+        skipped.push({ id: rec.id, name: rec.name, reason: `not calibrated for model ${model}` });
+        continue;
+      }
+      if (!v.kept) {
+        skipped.push({ id: rec.id, name: rec.name, reason: `calibration: solve rate does not fall with difficulty (z=${v.z.toFixed(2)})` });
+        continue;
+      }
     }
     if (calib && req.passRateBand) {
       const band = req.passRateBand;
@@ -40,18 +46,36 @@ export function buildPlan(req: NormalizedSampleRequest, ctx: PlanContext): Sampl
         return r !== undefined && r >= band.min && r <= band.max;
       });
       if (levels.length === 0) {
-        skipped.push({ id: rec.id, name: rec.name, reason: `no requested level has a measured solve rate in [${band.min}, ${band.max}] for model ${model}` });
+        skipped.push({
+          id: rec.id,
+          name: rec.name,
+          reason: `no requested level has a measured solve rate in [${band.min}, ${band.max}] for model ${model}`,
+        });
         continue;
       }
     }
     chosen.push({ rec, levels });
   }
-  const counts = allocate(chosen.map((c) => c.rec), req);
+  const counts = allocate(
+    chosen.map((c) => c.rec),
+    req,
+  );
   const envs: PlanEnv[] = [];
   chosen.forEach((c, i) => {
     const n = counts[i]!;
-    if (n.train + n.validation === 0) { skipped.push({ id: c.rec.id, name: c.rec.name, reason: 'capped to 0 instances (caps.perTag)' }); return; }
-    envs.push({ id: c.rec.id, name: c.rec.name, family: c.rec.family, tags: c.rec.tags, train: n.train, validation: n.validation, levels: c.levels });
+    if (n.train + n.validation === 0) {
+      skipped.push({ id: c.rec.id, name: c.rec.name, reason: 'capped to 0 instances (caps.perTag)' });
+      return;
+    }
+    envs.push({
+      id: c.rec.id,
+      name: c.rec.name,
+      family: c.rec.family,
+      tags: c.rec.tags,
+      train: n.train,
+      validation: n.validation,
+      levels: c.levels,
+    });
   });
   const outDir = path.resolve(req.outDir ?? path.join(ctx.datasetsDir, req.name));
   const totals = { train: envs.reduce((a, e) => a + e.train, 0), validation: envs.reduce((a, e) => a + e.validation, 0) };

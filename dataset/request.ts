@@ -9,53 +9,78 @@ const level = z.number().int().min(1).max(10);
 /** A list of levels (repeats weigh more) or a weighted mix {"1": 2, "5": 1}. */
 export const difficultiesSchema = z.union([
   z.array(level).min(1, 'give at least one difficulty level'),
-  z.record(z.string().regex(/^(10|[1-9])$/, 'difficulty levels are integers 1..10'), z.number().positive('weights must be > 0'))
+  z
+    .record(z.string().regex(/^(10|[1-9])$/, 'difficulty levels are integers 1..10'), z.number().positive('weights must be > 0'))
     .refine((m) => Object.keys(m).length > 0, 'give at least one difficulty level'),
 ]);
 
-export const sampleRequestSchema = z.object({
-  /** Dataset name: the output folder (<dataDir>/datasets/<name>) and the workflow id. */
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_", "-" (max 100), starting with a letter or digit'),
-  filter: z.object({
-    status: z.enum(['accepted', 'rejected']).default('accepted'),
-    tags: z.array(z.string().min(1)).optional(),
-    ids: z.array(z.string().min(1)).optional(),
-    /** Drop environments whose difficulty calibration failed (needs a calibration for the policy model). */
-    calibratedOnly: z.boolean().default(false),
-  }).strict().default({ status: 'accepted', calibratedOnly: false }),
-  instancesPerEnv: z.number().int().min(1).max(10_000_000).default(100),
-  difficulties: difficultiesSchema.default([1, 2, 3, 4, 5]),
-  split: z.union([
-    z.object({ validationFraction: z.number().min(0).max(0.9) }).strict(),
-    /** Fixed counts per environment (instancesPerEnv is then ignored). */
-    z.object({ train: z.number().int().min(0), validation: z.number().int().min(0) }).strict()
-      .refine((s) => s.train + s.validation > 0, 'train + validation must be > 0'),
-  ]).default({ validationFraction: 0.1 }),
-  shardSize: z.number().int().min(1).max(1_000_000).default(10_000),
-  formats: z.array(z.enum(['jsonl', 'parquet'])).min(1).default(['jsonl', 'parquet']),
-  /** Output folder; default <dataDir>/datasets/<name>. */
-  outDir: z.string().min(1).optional(),
-  caps: z.object({
-    perEnv: z.number().int().min(1).optional(),
-    /** Max instances per tag, shared fairly among the environments carrying it. */
-    perTag: z.number().int().min(1).optional(),
-  }).strict().default({}),
-  /** Keep only difficulty levels whose measured solve rate (policy model) lies in [min, max]. */
-  passRateBand: z.object({
-    min: z.number().min(0).max(1),
-    max: z.number().min(0).max(1),
-    model: z.string().min(1).optional(),
-  }).strict().refine((b) => b.min <= b.max, 'min must be <= max').optional(),
-  /** Shard activities in flight at once. */
-  concurrency: z.number().int().min(1).max(256).default(4),
-  /** Shard activities per workflow run before it continues as new (keeps each history small). */
-  shardsPerRun: z.number().int().min(1).max(5_000).default(500),
-}).strict();
+export const sampleRequestSchema = z
+  .object({
+    /** Dataset name: the output folder (<dataDir>/datasets/<name>) and the workflow id. */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_", "-" (max 100), starting with a letter or digit'),
+    filter: z
+      .object({
+        status: z.enum(['accepted', 'rejected']).default('accepted'),
+        tags: z.array(z.string().min(1)).optional(),
+        ids: z.array(z.string().min(1)).optional(),
+        /** Drop environments whose difficulty calibration failed (needs a calibration for the policy model). */
+        calibratedOnly: z.boolean().default(false),
+      })
+      .strict()
+      .default({ status: 'accepted', calibratedOnly: false }),
+    instancesPerEnv: z.number().int().min(1).max(10_000_000).default(100),
+    difficulties: difficultiesSchema.default([1, 2, 3, 4, 5]),
+    split: z
+      .union([
+        z.object({ validationFraction: z.number().min(0).max(0.9) }).strict(),
+        /** Fixed counts per environment (instancesPerEnv is then ignored). */
+        z
+          .object({ train: z.number().int().min(0), validation: z.number().int().min(0) })
+          .strict()
+          .refine((s) => s.train + s.validation > 0, 'train + validation must be > 0'),
+      ])
+      .default({ validationFraction: 0.1 }),
+    shardSize: z.number().int().min(1).max(1_000_000).default(10_000),
+    formats: z
+      .array(z.enum(['jsonl', 'parquet']))
+      .min(1)
+      .default(['jsonl', 'parquet']),
+    /** Output folder; default <dataDir>/datasets/<name>. */
+    outDir: z.string().min(1).optional(),
+    caps: z
+      .object({
+        perEnv: z.number().int().min(1).optional(),
+        /** Max instances per tag, shared fairly among the environments carrying it. */
+        perTag: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    /** Keep only difficulty levels whose measured solve rate (policy model) lies in [min, max]. */
+    passRateBand: z
+      .object({
+        min: z.number().min(0).max(1),
+        max: z.number().min(0).max(1),
+        model: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((b) => b.min <= b.max, 'min must be <= max')
+      .optional(),
+    /** Shard activities in flight at once. */
+    concurrency: z.number().int().min(1).max(256).default(4),
+    /** Shard activities per workflow run before it continues as new (keeps each history small). */
+    shardsPerRun: z.number().int().min(1).max(5_000).default(500),
+  })
+  .strict();
 
 export type SampleRequest = z.input<typeof sampleRequestSchema>;
 export type NormalizedSampleRequest = z.output<typeof sampleRequestSchema>;
 
-export interface LevelWeight { level: number; weight: number }
+export interface LevelWeight {
+  level: number;
+  weight: number;
+}
 
 /** Difficulties as sorted {level, weight}; a list's repeats add weight. */
 export function difficultyWeights(d: NormalizedSampleRequest['difficulties']): LevelWeight[] {
@@ -64,4 +89,3 @@ export function difficultyWeights(d: NormalizedSampleRequest['difficulties']): L
   else for (const [k, w] of Object.entries(d)) m.set(Number(k), (m.get(Number(k)) ?? 0) + w);
   return [...m.entries()].sort((a, b) => a[0] - b[0]).map(([level, weight]) => ({ level, weight }));
 }
-

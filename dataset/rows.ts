@@ -7,7 +7,10 @@ import { ANSWER_INSTRUCTION } from '../lib/answer';
 import { instanceId } from './instances';
 import type { Split } from './plan';
 
-export interface ChatMessage { role: 'user'; content: string }
+export interface ChatMessage {
+  role: 'user';
+  content: string;
+}
 export interface DatasetRow {
   id: string;
   env_id: string;
@@ -21,7 +24,12 @@ export interface DatasetRow {
   extra_info: { split: Split; index: number; tags: string[]; question: string };
 }
 
-export interface RowEnv { id: string; name: string; family: string | null; tags: string[] }
+export interface RowEnv {
+  id: string;
+  name: string;
+  family: string | null;
+  tags: string[];
+}
 
 /** The user message: the environment's question, then the one standard answer-format instruction. */
 export function userContent(question: string): string {

@@ -19,13 +19,24 @@ export const SHARD_FORMAT_VERSION = 1;
 export interface ShardInput {
   outDir: string;
   formats: Format[];
-  split: Split; index: number; count: number; start: number;
+  split: Split;
+  index: number;
+  count: number;
+  start: number;
   segments: { env: PlanEnv; from: number; to: number }[];
 }
 
-export interface ShardFile { format: Format; file: string; rows: number; bytes: number; sha256: string }
+export interface ShardFile {
+  format: Format;
+  file: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
 export interface ShardResult {
-  split: Split; index: number; rows: number;
+  split: Split;
+  index: number;
+  rows: number;
   files: ShardFile[];
   /** Instances the environment itself fails on (deterministic guest errors): left out. */
   dropped: { env_id: string; seed: number; difficulty: number; error: string }[];
@@ -54,7 +65,11 @@ export function shardSpecHash(input: ShardInput): string {
 /** The recorded result when every file is on disk with its recorded checksum. */
 function completed(input: ShardInput, base: string, specHash: string): ShardResult | undefined {
   let marker: { specHash: string; result: ShardResult };
-  try { marker = JSON.parse(fs.readFileSync(markerFile(input.outDir, base), 'utf8')); } catch { return undefined; }
+  try {
+    marker = JSON.parse(fs.readFileSync(markerFile(input.outDir, base), 'utf8'));
+  } catch {
+    return undefined;
+  }
   if (marker.specHash !== specHash) return undefined;
   const files = marker.result.files;
   if (input.formats.some((f) => !files.find((x) => x.format === f))) return undefined;
@@ -62,7 +77,10 @@ function completed(input: ShardInput, base: string, specHash: string): ShardResu
   return { ...marker.result, skipped: true };
 }
 
-export async function sampleShardRows(input: ShardInput, deps: ShardDeps): Promise<{ rows: DatasetRow[]; dropped: ShardResult['dropped'] }> {
+export async function sampleShardRows(
+  input: ShardInput,
+  deps: ShardDeps,
+): Promise<{ rows: DatasetRow[]; dropped: ShardResult['dropped'] }> {
   const rows: DatasetRow[] = [];
   const dropped: ShardResult['dropped'] = [];
   let position = input.start;
@@ -90,7 +108,11 @@ export async function sampleShardRows(input: ShardInput, deps: ShardDeps): Promi
 /** Temp files a killed attempt left behind for this shard (atomicWrite names them .<file>.<pid>.<rand>.tmp). */
 function removeStaleTemps(outDir: string, base: string): void {
   let names: string[];
-  try { names = fs.readdirSync(outDir); } catch { return; }
+  try {
+    names = fs.readdirSync(outDir);
+  } catch {
+    return;
+  }
   for (const n of names) {
     if (n.startsWith(`.${base}.`) && n.endsWith('.tmp')) fs.rmSync(path.join(outDir, n), { force: true });
   }

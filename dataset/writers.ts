@@ -23,18 +23,24 @@ const i64 = (name: string) => ({ name, type: 'INT64', repetition_type: 'REQUIRED
  */
 export const PARQUET_SCHEMA = [
   { name: 'root', num_children: 10 },
-  str('id'), str('env_id'), str('env_name'), i64('seed'),
+  str('id'),
+  str('env_id'),
+  str('env_name'),
+  i64('seed'),
   { name: 'difficulty', type: 'INT32', repetition_type: 'REQUIRED' },
   str('data_source'),
   { name: 'prompt', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
   { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
   { name: 'element', repetition_type: 'REQUIRED', num_children: 2 },
-  str('role'), str('content'),
+  str('role'),
+  str('content'),
   str('ability'),
   { name: 'reward_model', repetition_type: 'REQUIRED', num_children: 2 },
-  str('style'), str('ground_truth'),
+  str('style'),
+  str('ground_truth'),
   { name: 'extra_info', repetition_type: 'REQUIRED', num_children: 4 },
-  str('split'), i64('index'),
+  str('split'),
+  i64('index'),
   { name: 'tags', repetition_type: 'REQUIRED', converted_type: 'LIST', num_children: 1 },
   { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
   str('element'),
@@ -47,9 +53,14 @@ export async function encodeParquet(rows: DatasetRow[]): Promise<Buffer> {
   const buf: ArrayBuffer = parquetWriteBuffer({
     schema: PARQUET_SCHEMA,
     columnData: [
-      col('id', (r) => r.id), col('env_id', (r) => r.env_id), col('env_name', (r) => r.env_name),
-      col('seed', (r) => BigInt(r.seed)), col('difficulty', (r) => r.difficulty),
-      col('data_source', (r) => r.data_source), col('prompt', (r) => r.prompt), col('ability', (r) => r.ability),
+      col('id', (r) => r.id),
+      col('env_id', (r) => r.env_id),
+      col('env_name', (r) => r.env_name),
+      col('seed', (r) => BigInt(r.seed)),
+      col('difficulty', (r) => r.difficulty),
+      col('data_source', (r) => r.data_source),
+      col('prompt', (r) => r.prompt),
+      col('ability', (r) => r.ability),
       col('reward_model', (r) => r.reward_model),
       col('extra_info', (r) => ({ ...r.extra_info, index: BigInt(r.extra_info.index) })),
     ],
@@ -64,10 +75,12 @@ export async function encode(format: Format, rows: DatasetRow[]): Promise<Buffer
   return format === 'jsonl' ? encodeJsonl(rows) : encodeParquet(rows);
 }
 
-
-
 export function sha256File(file: string): string | undefined {
-  try { return sha256(fs.readFileSync(file)); } catch { return undefined; }
+  try {
+    return sha256(fs.readFileSync(file));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -88,6 +101,12 @@ export function atomicWrite(file: string, data: Buffer | string): void {
   fs.renameSync(tmp, file);
   try {
     const dfd = fs.openSync(dir, 'r');
-    try { fs.fsyncSync(dfd); } finally { fs.closeSync(dfd); }
-  } catch { /* some filesystems refuse fsync on a directory */ }
+    try {
+      fs.fsyncSync(dfd);
+    } finally {
+      fs.closeSync(dfd);
+    }
+  } catch {
+    /* some filesystems refuse fsync on a directory */
+  }
 }

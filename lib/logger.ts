@@ -42,13 +42,21 @@ function plain(v: unknown): unknown {
 
 export function createLogger(bindings: LogFields = {}, opts: LoggerOptions = {}): Logger {
   const threshold = ORDER[opts.level ?? levelFromEnv()];
-  const write = opts.write ?? ((line: string) => { process.stderr.write(line + '\n'); });
+  const write =
+    opts.write ??
+    ((line: string) => {
+      process.stderr.write(line + '\n');
+    });
   const emit = (level: LogLevel, msg: string, fields?: LogFields): void => {
     if (ORDER[level] < threshold) return;
     const rec: LogFields = { time: new Date().toISOString(), level, msg, ...bindings };
     for (const [k, v] of Object.entries(fields ?? {})) rec[k] = plain(v);
     let line: string;
-    try { line = JSON.stringify(rec); } catch { line = JSON.stringify({ time: rec.time, level, msg, ...bindings, note: 'fields not serialisable' }); }
+    try {
+      line = JSON.stringify(rec);
+    } catch {
+      line = JSON.stringify({ time: rec.time, level, msg, ...bindings, note: 'fields not serialisable' });
+    }
     write(line);
   };
   return {

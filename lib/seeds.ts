@@ -21,7 +21,12 @@ export const SEED_FAMILIES = [
 ] as const;
 export type SeedFamily = (typeof SEED_FAMILIES)[number];
 
-export interface SeedEnvironment { family: string; name: string; file: string; source: string }
+export interface SeedEnvironment {
+  family: string;
+  name: string;
+  file: string;
+  source: string;
+}
 
 export const seedEnvironmentsDir = path.join(seedsDir, 'environments');
 export const seedKeywordsFile = path.join(seedsDir, 'keywords.json');
@@ -30,11 +35,17 @@ export const seedKeywordsFile = path.join(seedsDir, 'keywords.json');
 export function listSeedEnvironments(): SeedEnvironment[] {
   const out: SeedEnvironment[] = [];
   if (!fs.existsSync(seedEnvironmentsDir)) return out;
-  const families = fs.readdirSync(seedEnvironmentsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const families = fs
+    .readdirSync(seedEnvironmentsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   for (const family of families) {
     const dir = path.join(seedEnvironmentsDir, family);
-    for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort()) {
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .sort()) {
       const file = path.join(dir, f);
       out.push({ family, name: f.slice(0, -3), file, source: fs.readFileSync(file, 'utf8') });
     }
@@ -42,20 +53,30 @@ export function listSeedEnvironments(): SeedEnvironment[] {
   return out;
 }
 
-export interface SeedKeyword { keyword: string; family: string }
+export interface SeedKeyword {
+  keyword: string;
+  family: string;
+}
 
-const keywordsSchema = z.array(z.object({
-  keyword: z.string().trim().min(3).max(120),
-  family: z.enum(SEED_FAMILIES),
-}).strict()).superRefine((list, ctx) => {
-  const seen = new Map<string, number>();
-  list.forEach((k, i) => {
-    const key = k.keyword.trim().toLowerCase();
-    const first = seen.get(key);
-    if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'keyword'], message: `duplicate keyword "${k.keyword}" (first at index ${first})` });
-    else seen.set(key, i);
+const keywordsSchema = z
+  .array(
+    z
+      .object({
+        keyword: z.string().trim().min(3).max(120),
+        family: z.enum(SEED_FAMILIES),
+      })
+      .strict(),
+  )
+  .superRefine((list, ctx) => {
+    const seen = new Map<string, number>();
+    list.forEach((k, i) => {
+      const key = k.keyword.trim().toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: [i, 'keyword'], message: `duplicate keyword "${k.keyword}" (first at index ${first})` });
+      else seen.set(key, i);
+    });
   });
-});
 
 /** The seed keywords, validated: known families, no duplicates (case-insensitive). */
 export function loadKeywords(file: string = seedKeywordsFile): SeedKeyword[] {

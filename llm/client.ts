@@ -9,16 +9,36 @@ import OpenAI from 'openai';
 import type { LlmRole } from '../temporal.config';
 
 export type RoleName = 'generator' | 'judge' | 'reviser' | 'policy';
-export interface ChatMessage { role: 'system' | 'user' | 'assistant'; content: string }
-export interface Usage { promptTokens: number; completionTokens: number }
-export interface ChatResult { content: string; usage: Usage; model: string }
-export interface ChatOptions { timeoutMs: number; temperature?: number; maxTokens?: number; signal?: AbortSignal }
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+export interface ChatResult {
+  content: string;
+  usage: Usage;
+  model: string;
+}
+export interface ChatOptions {
+  timeoutMs: number;
+  temperature?: number;
+  maxTokens?: number;
+  signal?: AbortSignal;
+}
 
 export type LlmErrorKind = 'rate-limit' | 'server' | 'timeout' | 'connection' | 'malformed' | 'client' | 'config';
 
 export class LlmError extends Error {
   override name = 'LlmError';
-  constructor(message: string, readonly kind: LlmErrorKind, readonly retryable: boolean, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly kind: LlmErrorKind,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
   }
 }
@@ -33,8 +53,10 @@ const ENV_HINT: Record<RoleName, string> = {
 /** Why a role cannot reach any endpoint (no base URL and no key), or null when it can try. */
 export function endpointProblem(role: LlmRole & { name: RoleName }): string | null {
   if (role.baseURL || role.apiKey) return null;
-  return `no LLM endpoint configured for the ${role.name} role: set OPENAI_BASE_URL and OPENAI_API_KEY ` +
-    `(every role) or ${ENV_HINT[role.name]}; e.g. OPENAI_BASE_URL=http://127.0.0.1:8000/v1 for a local vLLM/llama.cpp/Ollama server`;
+  return (
+    `no LLM endpoint configured for the ${role.name} role: set OPENAI_BASE_URL and OPENAI_API_KEY ` +
+    `(every role) or ${ENV_HINT[role.name]}; e.g. OPENAI_BASE_URL=http://127.0.0.1:8000/v1 for a local vLLM/llama.cpp/Ollama server`
+  );
 }
 
 const clients = new Map<string, OpenAI>();
@@ -74,7 +96,8 @@ export function classifyError(err: unknown, where: string): LlmError {
     const msg = `${where}: HTTP ${status} ${err.message.replace(/^\d+\s*/, '').slice(0, 300)}`;
     if (status === 429) return new LlmError(msg, 'rate-limit', true, parseRetryAfter(err.headers));
     if (status === 408 || status === 409 || status >= 500) return new LlmError(msg, 'server', true, parseRetryAfter(err.headers));
-    const hint = status === 401 || status === 403 ? ' (check the API key)' : status === 404 ? ' (check the base URL and the model name)' : '';
+    const hint =
+      status === 401 || status === 403 ? ' (check the API key)' : status === 404 ? ' (check the base URL and the model name)' : '';
     return new LlmError(msg + hint, 'client', false);
   }
   // Unparseable bodies (SyntaxError), resets mid-body and the like: transient from our side.
@@ -88,18 +111,25 @@ export async function chat(role: LlmRole & { name: RoleName }, messages: ChatMes
   if (problem) throw new LlmError(problem, 'config', false);
   let res: OpenAI.Chat.Completions.ChatCompletion;
   try {
-    res = await clientFor(role, opts.timeoutMs).chat.completions.create({
-      model: role.model,
-      messages,
-      ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
-      ...(opts.maxTokens !== undefined ? { max_tokens: opts.maxTokens } : {}),
-    }, { signal: opts.signal });
+    res = await clientFor(role, opts.timeoutMs).chat.completions.create(
+      {
+        model: role.model,
+        messages,
+        ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
+        ...(opts.maxTokens !== undefined ? { max_tokens: opts.maxTokens } : {}),
+      },
+      { signal: opts.signal },
+    );
   } catch (err) {
     throw classifyError(err, where);
   }
   const content = (res as any)?.choices?.[0]?.message?.content;
   if (typeof content !== 'string') {
-    throw new LlmError(`${where}: malformed reply (no choices[0].message.content): ${JSON.stringify(res).slice(0, 200)}`, 'malformed', true);
+    throw new LlmError(
+      `${where}: malformed reply (no choices[0].message.content): ${JSON.stringify(res).slice(0, 200)}`,
+      'malformed',
+      true,
+    );
   }
   return {
     content,

@@ -13,7 +13,10 @@ export function extractCode(reply: string): Parsed<string> {
   let last: string | undefined;
   for (let m = re.exec(reply); m; m = re.exec(reply)) last = m[2];
   if (last === undefined || !last.trim()) {
-    return { ok: false, error: 'the reply contained no ```js fenced code block; reply with the complete environment module in one ```js block' };
+    return {
+      ok: false,
+      error: 'the reply contained no ```js fenced code block; reply with the complete environment module in one ```js block',
+    };
   }
   return { ok: true, value: last.trimEnd() + '\n' };
 }
@@ -26,7 +29,8 @@ export function extractJson(reply: string, open: '{' | '['): Parsed<unknown> {
   for (let m = re.exec(reply); m; m = re.exec(reply)) blocks.push(m[2]!);
   candidates.push(...blocks.reverse(), reply);
   const close = open === '{' ? '}' : ']';
-  const a = reply.indexOf(open), b = reply.lastIndexOf(close);
+  const a = reply.indexOf(open),
+    b = reply.lastIndexOf(close);
   if (a >= 0 && b > a) candidates.push(reply.slice(a, b + 1));
   let lastErr = 'no JSON found';
   for (const c of candidates) {
@@ -51,19 +55,25 @@ export function parseJudge(reply: string): Parsed<JudgeVerdict> {
   if (!j.ok) return j;
   const v = judgeVerdictSchema.safeParse(j.value);
   if (!v.success) {
-    return { ok: false, error: `the verdict JSON does not match {verdict: accept|revise|reject, scores: {criterion: 1..5}, feedback}: ${v.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+    return {
+      ok: false,
+      error: `the verdict JSON does not match {verdict: accept|revise|reject, scores: {criterion: 1..5}, feedback}: ${v.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    };
   }
   return { ok: true, value: v.data };
 }
 
-export interface Proposal { name: string; description: string }
+export interface Proposal {
+  name: string;
+  description: string;
+}
 const proposalsSchema = z.array(z.object({ name: z.string().min(1), description: z.string().min(1) }));
 
 /** Distinct (by kebab-case name) task proposals, at most `max`. */
 export function parseProposals(reply: string, max: number): Parsed<Proposal[]> {
   const j = extractJson(reply, '[');
   if (!j.ok) return j;
-  const raw = Array.isArray(j.value) ? j.value : (j.value as any)?.tasks ?? (j.value as any)?.proposals;
+  const raw = Array.isArray(j.value) ? j.value : ((j.value as any)?.tasks ?? (j.value as any)?.proposals);
   const v = proposalsSchema.safeParse(raw);
   if (!v.success) return { ok: false, error: `expected a JSON list of {name, description}: ${v.error.issues[0]?.message}` };
   const seen = new Set<string>();
@@ -79,5 +89,10 @@ export function parseProposals(reply: string, max: number): Parsed<Proposal[]> {
 }
 
 export function kebab(s: string): string {
-  return s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  return s
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
 }

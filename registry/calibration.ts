@@ -6,15 +6,29 @@
  */
 import type { Registry } from './store';
 
-export interface LevelStat { difficulty: number; attempts: number; solved: number; solveRate: number }
+export interface LevelStat {
+  difficulty: number;
+  attempts: number;
+  solved: number;
+  solveRate: number;
+}
 export interface CalibrationVerdict {
-  envId: string; model: string; kept: boolean;
-  z: number; critical: number; alpha: number;
-  lowLevel: number; highLevel: number;
+  envId: string;
+  model: string;
+  kept: boolean;
+  z: number;
+  critical: number;
+  alpha: number;
+  lowLevel: number;
+  highLevel: number;
   levels: LevelStat[];
   updatedAt: string;
 }
-export interface Attempt { response: string; reward: number; answer: string | null }
+export interface Attempt {
+  response: string;
+  reward: number;
+  answer: string | null;
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS calibration_attempts (
@@ -39,15 +53,18 @@ export class CalibrationStore {
   }
 
   getAttempt(envId: string, seed: number, difficulty: number, model: string): Attempt | undefined {
-    const r = this.registry.db.prepare('SELECT response, answer, reward FROM calibration_attempts WHERE env_id = ? AND seed = ? AND difficulty = ? AND model = ?')
+    const r = this.registry.db
+      .prepare('SELECT response, answer, reward FROM calibration_attempts WHERE env_id = ? AND seed = ? AND difficulty = ? AND model = ?')
       .get(envId, seed, difficulty, model) as Attempt | undefined;
     return r ? { response: r.response, answer: r.answer, reward: r.reward } : undefined;
   }
 
   /** First write wins: a retried activity keeps the attempt already paid for. */
   putAttempt(envId: string, seed: number, difficulty: number, model: string, a: Attempt): void {
-    this.registry.db.prepare(`INSERT OR IGNORE INTO calibration_attempts (env_id, seed, difficulty, model, response, answer, reward, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(envId, seed, difficulty, model, a.response, a.answer, a.reward, new Date().toISOString());
+    this.registry.db
+      .prepare(`INSERT OR IGNORE INTO calibration_attempts (env_id, seed, difficulty, model, response, answer, reward, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(envId, seed, difficulty, model, a.response, a.answer, a.reward, new Date().toISOString());
   }
 
   record(v: Omit<CalibrationVerdict, 'updatedAt'>): CalibrationVerdict {
@@ -60,20 +77,28 @@ export class CalibrationStore {
       for (const l of v.levels) up.run(v.envId, v.model, l.difficulty, l.attempts, l.solved, l.solveRate, updatedAt);
       const { envId: _e, model: _m, kept: _k, ...detail } = v;
       db.prepare(`INSERT INTO calibration_verdicts (env_id, model, kept, detail, updated_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (env_id, model) DO UPDATE SET kept = excluded.kept, detail = excluded.detail, updated_at = excluded.updated_at`)
-        .run(v.envId, v.model, v.kept ? 1 : 0, JSON.stringify(detail), updatedAt);
+        ON CONFLICT (env_id, model) DO UPDATE SET kept = excluded.kept, detail = excluded.detail, updated_at = excluded.updated_at`).run(
+        v.envId,
+        v.model,
+        v.kept ? 1 : 0,
+        JSON.stringify(detail),
+        updatedAt,
+      );
     });
     return { ...v, updatedAt };
   }
 
   /** Measured solve rate per level (every level ever measured for this model). */
   levels(envId: string, model: string): LevelStat[] {
-    return (this.registry.db.prepare(`SELECT difficulty, attempts, solved, solve_rate AS solveRate FROM calibration_levels
-      WHERE env_id = ? AND model = ? ORDER BY difficulty`).all(envId, model) as LevelStat[]);
+    return this.registry.db
+      .prepare(`SELECT difficulty, attempts, solved, solve_rate AS solveRate FROM calibration_levels
+      WHERE env_id = ? AND model = ? ORDER BY difficulty`)
+      .all(envId, model) as LevelStat[];
   }
 
   verdict(envId: string, model: string): CalibrationVerdict | undefined {
-    const r = this.registry.db.prepare('SELECT kept, detail, updated_at FROM calibration_verdicts WHERE env_id = ? AND model = ?')
+    const r = this.registry.db
+      .prepare('SELECT kept, detail, updated_at FROM calibration_verdicts WHERE env_id = ? AND model = ?')
       .get(envId, model) as { kept: number; detail: string; updated_at: string } | undefined;
     if (!r) return undefined;
     return { envId, model, kept: r.kept === 1, ...JSON.parse(r.detail), updatedAt: r.updated_at };
@@ -90,12 +115,18 @@ export function normalQuantile(p: number): number {
   const lo = 0.02425;
   if (p < lo) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
   }
   if (p > 1 - lo) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return (((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 /**
@@ -104,7 +135,11 @@ export function normalQuantile(p: number): number {
  * p_high(1-p_high)/n_high); with a zero standard error (e.g. 100% vs 0%) z is +inf when p_low >
  * p_high, else 0. Reject H0 (keep the environment) when z > z_(1-alpha).
  */
-export function waldTest(low: { attempts: number; solved: number }, high: { attempts: number; solved: number }, alpha = 0.05): { z: number; critical: number; reject: boolean } {
+export function waldTest(
+  low: { attempts: number; solved: number },
+  high: { attempts: number; solved: number },
+  alpha = 0.05,
+): { z: number; critical: number; reject: boolean } {
   const critical = normalQuantile(1 - alpha);
   if (low.attempts === 0 || high.attempts === 0) return { z: 0, critical, reject: false };
   const pl = low.solved / low.attempts;

@@ -8,10 +8,13 @@
  */
 import { sha256 } from '../lib/hash';
 
-const KEYWORDS = new Set(('break case catch class const continue debugger default delete do else export extends false finally for ' +
-  'function if import in instanceof let new null of return static super switch this throw true try typeof undefined var void while ' +
-  'with yield async await get set').split(' '));
-
+const KEYWORDS = new Set(
+  (
+    'break case catch class const continue debugger default delete do else export extends false finally for ' +
+    'function if import in instanceof let new null of return static super switch this throw true try typeof undefined var void while ' +
+    'with yield async await get set'
+  ).split(' '),
+);
 
 /** Canonical token stream of JavaScript source (a lexer good enough for fingerprints, not a parser). */
 export function canonicalTokens(src: string): string[] {
@@ -25,9 +28,19 @@ export function canonicalTokens(src: string): string[] {
   };
   while (i < n) {
     const c = src[i]!;
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '/' && src[i + 1] === '/') { while (i < n && src[i] !== '\n') i++; continue; }
-    if (c === '/' && src[i + 1] === '*') { const e = src.indexOf('*/', i + 2); i = e < 0 ? n : e + 2; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '/' && src[i + 1] === '/') {
+      while (i < n && src[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && src[i + 1] === '*') {
+      const e = src.indexOf('*/', i + 2);
+      i = e < 0 ? n : e + 2;
+      continue;
+    }
     if (c === '"' || c === "'" || c === '`') {
       i++;
       while (i < n && src[i] !== c) i += src[i] === '\\' ? 2 : 1;
@@ -36,10 +49,14 @@ export function canonicalTokens(src: string): string[] {
       continue;
     }
     if (c === '/' && regexAllowed()) {
-      let j = i + 1, inClass = false;
+      let j = i + 1,
+        inClass = false;
       while (j < n && src[j] !== '\n') {
         const d = src[j]!;
-        if (d === '\\') { j += 2; continue; }
+        if (d === '\\') {
+          j += 2;
+          continue;
+        }
         if (d === '[') inClass = true;
         else if (d === ']') inClass = false;
         else if (d === '/' && !inClass) break;
@@ -67,7 +84,10 @@ export function canonicalTokens(src: string): string[] {
       i = j;
       continue;
     }
-    const op = /^(>>>=|\.\.\.|===|!==|\*\*=|<<=|>>=|>>>|&&=|\|\|=|\?\?=|=>|==|!=|<=|>=|&&|\|\||\?\?|\?\.|\+\+|--|\+=|-=|\*=|\/=|%=|&=|\|=|\^=|\*\*|<<|>>)/.exec(src.slice(i));
+    const op =
+      /^(>>>=|\.\.\.|===|!==|\*\*=|<<=|>>=|>>>|&&=|\|\|=|\?\?=|=>|==|!=|<=|>=|&&|\|\||\?\?|\?\.|\+\+|--|\+=|-=|\*=|\/=|%=|&=|\|=|\^=|\*\*|<<|>>)/.exec(
+        src.slice(i),
+      );
     const tok = op ? op[0] : c;
     i += tok.length;
     if (tok === ';') continue;
@@ -83,7 +103,10 @@ export function codeFingerprint(source: string): string {
 
 /** The fixed instances whose prompts make the behavioural fingerprint. */
 export const BEHAVIOR_PROBES: { seed: number; difficulty: number }[] = [
-  { seed: 1, difficulty: 1 }, { seed: 2, difficulty: 3 }, { seed: 3, difficulty: 5 }, { seed: 4, difficulty: 8 },
+  { seed: 1, difficulty: 1 },
+  { seed: 2, difficulty: 3 },
+  { seed: 3, difficulty: 5 },
+  { seed: 4, difficulty: 8 },
 ];
 
 export function behaviorFingerprint(prompts: string[], envName: string): string {

@@ -60,21 +60,46 @@ CREATE INDEX IF NOT EXISTS environments_behavior_fp ON environments(behavior_fp)
 `;
 
 interface Row {
-  id: string; name: string; description: string; tags: string; family: string | null; keyword: string | null;
-  source: string; status: string; origin: string; rounds: number; run_id: string | null; parent_id: string | null;
-  scores: string; created_at: string;
+  id: string;
+  name: string;
+  description: string;
+  tags: string;
+  family: string | null;
+  keyword: string | null;
+  source: string;
+  status: string;
+  origin: string;
+  rounds: number;
+  run_id: string | null;
+  parent_id: string | null;
+  scores: string;
+  created_at: string;
 }
 
 function fromRow(r: Row): EnvironmentRecord {
   return {
-    id: r.id, name: r.name, description: r.description, tags: JSON.parse(r.tags), family: r.family,
-    keyword: r.keyword, source: r.source, status: r.status as EnvStatus, origin: r.origin as EnvironmentRecord['origin'],
-    rounds: r.rounds, runId: r.run_id, parentId: r.parent_id, scores: JSON.parse(r.scores), createdAt: r.created_at,
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    tags: JSON.parse(r.tags),
+    family: r.family,
+    keyword: r.keyword,
+    source: r.source,
+    status: r.status as EnvStatus,
+    origin: r.origin as EnvironmentRecord['origin'],
+    rounds: r.rounds,
+    runId: r.run_id,
+    parentId: r.parent_id,
+    scores: JSON.parse(r.scores),
+    createdAt: r.created_at,
   };
 }
 
 export class Registry {
-  private constructor(readonly db: Database.Database, readonly file: string) {}
+  private constructor(
+    readonly db: Database.Database,
+    readonly file: string,
+  ) {}
 
   static open(file: string): Registry {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -91,32 +116,48 @@ export class Registry {
    * record is "further along" (accepted beats rejected), so a replayed write changes nothing.
    * Returns the stored record.
    */
-  upsertEnvironment(rec: Omit<EnvironmentRecord, 'createdAt'> & { createdAt?: string }, extra: { behaviorFp?: string | null } = {}): EnvironmentRecord {
+  upsertEnvironment(
+    rec: Omit<EnvironmentRecord, 'createdAt'> & { createdAt?: string },
+    extra: { behaviorFp?: string | null } = {},
+  ): EnvironmentRecord {
     const tx = this.db.transaction(() => {
       const existing = this.db.prepare('SELECT * FROM environments WHERE id = ?').get(rec.id) as Row | undefined;
       if (!existing) {
-        this.db.prepare(`INSERT INTO environments
+        this.db
+          .prepare(`INSERT INTO environments
           (id, name, description, tags, family, keyword, source, status, origin, rounds, run_id, parent_id, scores, created_at, code_fp, behavior_fp)
-          VALUES (@id, @name, @description, @tags, @family, @keyword, @source, @status, @origin, @rounds, @runId, @parentId, @scores, @createdAt, @codeFp, @behaviorFp)`).run({
-          ...rec,
-          tags: JSON.stringify(rec.tags ?? []),
-          scores: JSON.stringify(rec.scores ?? {}),
-          family: rec.family ?? null,
-          keyword: rec.keyword ?? null,
-          runId: rec.runId ?? null,
-          parentId: rec.parentId ?? null,
-          createdAt: rec.createdAt ?? new Date().toISOString(),
-          codeFp: codeFingerprint(rec.source),
-          behaviorFp: extra.behaviorFp ?? null,
-        });
+          VALUES (@id, @name, @description, @tags, @family, @keyword, @source, @status, @origin, @rounds, @runId, @parentId, @scores, @createdAt, @codeFp, @behaviorFp)`)
+          .run({
+            ...rec,
+            tags: JSON.stringify(rec.tags ?? []),
+            scores: JSON.stringify(rec.scores ?? {}),
+            family: rec.family ?? null,
+            keyword: rec.keyword ?? null,
+            runId: rec.runId ?? null,
+            parentId: rec.parentId ?? null,
+            createdAt: rec.createdAt ?? new Date().toISOString(),
+            codeFp: codeFingerprint(rec.source),
+            behaviorFp: extra.behaviorFp ?? null,
+          });
       } else {
         if (existing.status === 'rejected' && rec.status === 'accepted') {
-          this.db.prepare(`UPDATE environments SET status = 'accepted', name = ?, description = ?, tags = ?, keyword = COALESCE(keyword, ?),
-            rounds = ?, run_id = ?, parent_id = ?, scores = ? WHERE id = ?`).run(
-            rec.name, rec.description, JSON.stringify(rec.tags ?? []), rec.keyword ?? null, rec.rounds, rec.runId ?? null,
-            rec.parentId ?? null, JSON.stringify(rec.scores ?? {}), rec.id);
+          this.db
+            .prepare(`UPDATE environments SET status = 'accepted', name = ?, description = ?, tags = ?, keyword = COALESCE(keyword, ?),
+            rounds = ?, run_id = ?, parent_id = ?, scores = ? WHERE id = ?`)
+            .run(
+              rec.name,
+              rec.description,
+              JSON.stringify(rec.tags ?? []),
+              rec.keyword ?? null,
+              rec.rounds,
+              rec.runId ?? null,
+              rec.parentId ?? null,
+              JSON.stringify(rec.scores ?? {}),
+              rec.id,
+            );
         }
-        if (extra.behaviorFp) this.db.prepare('UPDATE environments SET behavior_fp = COALESCE(behavior_fp, ?) WHERE id = ?').run(extra.behaviorFp, rec.id);
+        if (extra.behaviorFp)
+          this.db.prepare('UPDATE environments SET behavior_fp = COALESCE(behavior_fp, ?) WHERE id = ?').run(extra.behaviorFp, rec.id);
       }
       return fromRow(this.db.prepare('SELECT * FROM environments WHERE id = ?').get(rec.id) as Row);
     });
@@ -127,8 +168,10 @@ export class Registry {
   getEnvironment(idOrName: string): EnvironmentRecord | undefined {
     const byId = this.db.prepare('SELECT * FROM environments WHERE id = ?').get(idOrName) as Row | undefined;
     if (byId) return fromRow(byId);
-    const byName = this.db.prepare(`SELECT * FROM environments WHERE name = ?
-      ORDER BY CASE status WHEN 'accepted' THEN 0 ELSE 1 END, created_at DESC LIMIT 1`).get(idOrName) as Row | undefined;
+    const byName = this.db
+      .prepare(`SELECT * FROM environments WHERE name = ?
+      ORDER BY CASE status WHEN 'accepted' THEN 0 ELSE 1 END, created_at DESC LIMIT 1`)
+      .get(idOrName) as Row | undefined;
     if (byName) return fromRow(byName);
     // A unique id prefix (as people copy short ids).
     if (/^[0-9a-f]{6,63}$/.test(idOrName)) {
@@ -141,9 +184,18 @@ export class Registry {
   listEnvironments(filter: EnvironmentFilter = {}): EnvironmentRecord[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.status) { where.push('status = ?'); args.push(filter.status); }
-    if (filter.family) { where.push('family = ?'); args.push(filter.family); }
-    if (filter.origin) { where.push('origin = ?'); args.push(filter.origin); }
+    if (filter.status) {
+      where.push('status = ?');
+      args.push(filter.status);
+    }
+    if (filter.family) {
+      where.push('family = ?');
+      args.push(filter.family);
+    }
+    if (filter.origin) {
+      where.push('origin = ?');
+      args.push(filter.origin);
+    }
     if (filter.ids) {
       if (filter.ids.length === 0) return [];
       where.push(`id IN (${filter.ids.map(() => '?').join(',')})`);
@@ -160,7 +212,8 @@ export class Registry {
    * strings, comments and whitespace, or same rendered prompts with the name stripped.
    */
   findDuplicate(fp: { codeFp: string; behaviorFp?: string | null }, excludeId?: string): EnvironmentRecord | undefined {
-    const row = this.db.prepare(`SELECT * FROM environments WHERE status = 'accepted' AND id != ?
+    const row = this.db
+      .prepare(`SELECT * FROM environments WHERE status = 'accepted' AND id != ?
       AND (code_fp = ? OR (? IS NOT NULL AND behavior_fp = ?)) ORDER BY created_at LIMIT 1`)
       .get(excludeId ?? '', fp.codeFp, fp.behaviorFp ?? null, fp.behaviorFp ?? null) as Row | undefined;
     return row ? fromRow(row) : undefined;

@@ -11,8 +11,24 @@ import type { Registry } from '../registry/store';
 import { ensureSynthesisTables } from '../registry/synthesis-log';
 import { ensureUsageTable } from '../llm/usage';
 
-export interface FamilyStats { family: string; attempted: number; accepted: number; rejected: number; duplicate: number; failed: number; acceptRate: number }
-export interface EnvRow { keyword: string; family: string; name: string; outcome: string; rounds: number; envId: string | null; reason: string }
+export interface FamilyStats {
+  family: string;
+  attempted: number;
+  accepted: number;
+  rejected: number;
+  duplicate: number;
+  failed: number;
+  acceptRate: number;
+}
+export interface EnvRow {
+  keyword: string;
+  family: string;
+  name: string;
+  outcome: string;
+  rounds: number;
+  envId: string | null;
+  reason: string;
+}
 export interface GrowReport {
   workflowId: string;
   attempted: number;
@@ -24,11 +40,25 @@ export interface GrowReport {
   topRejections: { reason: string; count: number }[];
 }
 
-interface RawRun { workflow_id: string; keyword: string; proposal: string; outcome: string; env_id: string | null; rounds: number; reason: string; env_name: string | null; env_family: string | null }
+interface RawRun {
+  workflow_id: string;
+  keyword: string;
+  proposal: string;
+  outcome: string;
+  env_id: string | null;
+  rounds: number;
+  reason: string;
+  env_name: string | null;
+  env_family: string | null;
+}
 
 /** One line, bounded: reasons are often multi-line check output. */
 export function shortReason(reason: string, max = 140): string {
-  const line = reason.split('\n').map((l) => l.trim()).find(Boolean) ?? '(no reason recorded)';
+  const line =
+    reason
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? '(no reason recorded)';
   return line.length > max ? line.slice(0, max - 1) + '…' : line;
 }
 
@@ -43,14 +73,20 @@ function keywordFamilies(): Map<string, string> {
 export function buildGrowReport(reg: Registry, workflowId: string): GrowReport {
   ensureSynthesisTables(reg);
   ensureUsageTable(reg);
-  const runs = reg.db.prepare(`SELECT r.workflow_id, r.keyword, r.proposal, r.outcome, r.env_id, r.rounds, r.reason,
+  const runs = reg.db
+    .prepare(`SELECT r.workflow_id, r.keyword, r.proposal, r.outcome, r.env_id, r.rounds, r.reason,
       e.name AS env_name, e.family AS env_family
     FROM synthesis_runs r LEFT JOIN environments e ON e.id = r.env_id
-    WHERE r.parent_workflow_id = ? ORDER BY r.keyword, r.workflow_id`).all(workflowId) as RawRun[];
+    WHERE r.parent_workflow_id = ? ORDER BY r.keyword, r.workflow_id`)
+    .all(workflowId) as RawRun[];
   const kwFamily = keywordFamilies();
   const environments: EnvRow[] = runs.map((r) => {
     let proposalName = '';
-    try { proposalName = String(JSON.parse(r.proposal)?.name ?? ''); } catch { /* keep empty */ }
+    try {
+      proposalName = String(JSON.parse(r.proposal)?.name ?? '');
+    } catch {
+      /* keep empty */
+    }
     return {
       keyword: r.keyword,
       family: r.env_family ?? kwFamily.get(r.keyword) ?? 'unknown',
@@ -64,7 +100,15 @@ export function buildGrowReport(reg: Registry, workflowId: string): GrowReport {
 
   const byFamily = new Map<string, FamilyStats>();
   for (const e of environments) {
-    const f = byFamily.get(e.family) ?? { family: e.family, attempted: 0, accepted: 0, rejected: 0, duplicate: 0, failed: 0, acceptRate: 0 };
+    const f = byFamily.get(e.family) ?? {
+      family: e.family,
+      attempted: 0,
+      accepted: 0,
+      rejected: 0,
+      duplicate: 0,
+      failed: 0,
+      acceptRate: 0,
+    };
     f.attempted++;
     if (e.outcome === 'accepted' || e.outcome === 'rejected' || e.outcome === 'duplicate' || e.outcome === 'failed') f[e.outcome]++;
     byFamily.set(e.family, f);
@@ -74,10 +118,16 @@ export function buildGrowReport(reg: Registry, workflowId: string): GrowReport {
 
   // Spend of the run itself and of its children (child ids are not guaranteed to share a prefix).
   const ids = [workflowId, ...runs.map((r) => r.workflow_id)];
-  const u = reg.db.prepare(`SELECT COUNT(*) AS calls, COALESCE(SUM(prompt_tokens),0) AS p, COALESCE(SUM(completion_tokens),0) AS c,
+  const u = reg.db
+    .prepare(`SELECT COUNT(*) AS calls, COALESCE(SUM(prompt_tokens),0) AS p, COALESCE(SUM(completion_tokens),0) AS c,
       COALESCE(SUM(cost_usd),0) AS cost FROM llm_calls
     WHERE workflow_id IN (SELECT value FROM json_each(?)) OR workflow_id LIKE ? ESCAPE '\\'`)
-    .get(JSON.stringify(ids), workflowId.replace(/[\\%_]/g, (m) => '\\' + m) + '/%') as { calls: number; p: number; c: number; cost: number };
+    .get(JSON.stringify(ids), workflowId.replace(/[\\%_]/g, (m) => '\\' + m) + '/%') as {
+    calls: number;
+    p: number;
+    c: number;
+    cost: number;
+  };
 
   const reasons = new Map<string, number>();
   for (const e of environments) {
@@ -85,8 +135,10 @@ export function buildGrowReport(reg: Registry, workflowId: string): GrowReport {
     const k = shortReason(e.reason);
     reasons.set(k, (reasons.get(k) ?? 0) + 1);
   }
-  const topRejections = [...reasons.entries()].map(([reason, count]) => ({ reason, count }))
-    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)).slice(0, 10);
+  const topRejections = [...reasons.entries()]
+    .map(([reason, count]) => ({ reason, count }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+    .slice(0, 10);
 
   const accepted = environments.filter((e) => e.outcome === 'accepted').length;
   return {
@@ -103,7 +155,10 @@ export function buildGrowReport(reg: Registry, workflowId: string): GrowReport {
 
 const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;
 /** Markdown table cells: no pipes or newlines. */
-const cell = (s: string | number): string => String(s).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+const cell = (s: string | number): string =>
+  String(s)
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ');
 
 export function renderGrowReport(r: GrowReport, extra: { status?: string; progress?: unknown; generatedAt?: string } = {}): string {
   const out: string[] = [];
@@ -111,18 +166,35 @@ export function renderGrowReport(r: GrowReport, extra: { status?: string; progre
   if (extra.status) out.push(`Status: **${extra.status}**  `);
   out.push(`Generated: ${extra.generatedAt ?? new Date().toISOString()}`, '');
   out.push(`Environments attempted: **${r.attempted}**, accepted: **${r.accepted}** (${pct(r.acceptRate)}).`, '');
-  out.push('## Accept rate per family', '', '| family | attempted | accepted | rejected | duplicate | failed | accept rate |', '|---|---:|---:|---:|---:|---:|---:|');
-  for (const f of r.families) out.push(`| ${cell(f.family)} | ${f.attempted} | ${f.accepted} | ${f.rejected} | ${f.duplicate} | ${f.failed} | ${pct(f.acceptRate)} |`);
+  out.push(
+    '## Accept rate per family',
+    '',
+    '| family | attempted | accepted | rejected | duplicate | failed | accept rate |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const f of r.families)
+    out.push(
+      `| ${cell(f.family)} | ${f.attempted} | ${f.accepted} | ${f.rejected} | ${f.duplicate} | ${f.failed} | ${pct(f.acceptRate)} |`,
+    );
   if (!r.families.length) out.push('| (none yet) | 0 | 0 | 0 | 0 | 0 | - |');
   out.push('', '## Rounds per environment', '', '| keyword | family | environment | outcome | rounds |', '|---|---|---|---|---:|');
-  for (const e of r.environments) out.push(`| ${cell(e.keyword)} | ${cell(e.family)} | ${cell(e.name || '-')} | ${e.outcome} | ${e.rounds} |`);
+  for (const e of r.environments)
+    out.push(`| ${cell(e.keyword)} | ${cell(e.family)} | ${cell(e.name || '-')} | ${e.outcome} | ${e.rounds} |`);
   if (!r.environments.length) out.push('| (none yet) | | | | |');
-  out.push('', '## Tokens and cost', '',
+  out.push(
+    '',
+    '## Tokens and cost',
+    '',
     `LLM calls: ${r.usage.calls}; prompt tokens: ${r.usage.promptTokens}; completion tokens: ${r.usage.completionTokens}; ` +
-    `cost: $${r.usage.costUsd.toFixed(4)} (prices from RESYN_LLM_INPUT_COST_PER_MTOK / RESYN_LLM_OUTPUT_COST_PER_MTOK).`, '');
+      `cost: $${r.usage.costUsd.toFixed(4)} (prices from RESYN_LLM_INPUT_COST_PER_MTOK / RESYN_LLM_OUTPUT_COST_PER_MTOK).`,
+    '',
+  );
   out.push('## Top rejection reasons', '');
   if (!r.topRejections.length) out.push('(none)');
-  else { out.push('| count | reason |', '|---:|---|'); for (const t of r.topRejections) out.push(`| ${t.count} | ${cell(t.reason)} |`); }
+  else {
+    out.push('| count | reason |', '|---:|---|');
+    for (const t of r.topRejections) out.push(`| ${t.count} | ${cell(t.reason)} |`);
+  }
   if (extra.progress !== undefined) out.push('', '## Last progress', '', '```json', JSON.stringify(extra.progress, null, 2), '```');
   return out.join('\n') + '\n';
 }
@@ -132,7 +204,12 @@ export function reportFile(reportsDir: string, workflowId: string): string {
 }
 
 /** Writes <reportsDir>/<workflowId>.md atomically (a reader never sees half a report). */
-export function writeGrowReport(reg: Registry, reportsDir: string, workflowId: string, extra: { status?: string; progress?: unknown } = {}): { file: string; report: GrowReport } {
+export function writeGrowReport(
+  reg: Registry,
+  reportsDir: string,
+  workflowId: string,
+  extra: { status?: string; progress?: unknown } = {},
+): { file: string; report: GrowReport } {
   const report = buildGrowReport(reg, workflowId);
   const file = reportFile(reportsDir, workflowId);
   fs.mkdirSync(reportsDir, { recursive: true });

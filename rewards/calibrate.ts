@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { extractAnswer } from '../lib/answer';
-import { CalibrationStore, waldTest, type CalibrationVerdict, type LevelStat } from '../registry/calibration';
+import { type CalibrationStore, waldTest, type CalibrationVerdict, type LevelStat } from '../registry/calibration';
 import type { SandboxPool } from '../sandbox';
 import { userContent } from '../dataset/rows';
 
@@ -44,7 +44,10 @@ export async function calibrateEnvironment(input: CalibrateInput, deps: Calibrat
     const seeds = calibrationSeeds(input.envId, difficulty, input.instancesPerLevel);
     const todo = seeds.filter((seed) => !deps.store.getAttempt(input.envId, seed, difficulty, deps.model));
     if (todo.length) {
-      const sampled = await deps.pool.sample(source, todo.map((seed) => ({ seed, difficulty })));
+      const sampled = await deps.pool.sample(
+        source,
+        todo.map((seed) => ({ seed, difficulty })),
+      );
       let next = 0;
       const worker = async () => {
         while (next < todo.length) {
@@ -78,8 +81,15 @@ export async function calibrateEnvironment(input: CalibrateInput, deps: Calibrat
   const high = stats[stats.length - 1]!;
   const t = waldTest(low, high, input.alpha);
   const verdict = deps.store.record({
-    envId: input.envId, model: deps.model, kept: levels.length >= 2 && t.reject, z: t.z, critical: t.critical, alpha: input.alpha,
-    lowLevel: low.difficulty, highLevel: high.difficulty, levels: stats,
+    envId: input.envId,
+    model: deps.model,
+    kept: levels.length >= 2 && t.reject,
+    z: t.z,
+    critical: t.critical,
+    alpha: input.alpha,
+    lowLevel: low.difficulty,
+    highLevel: high.difficulty,
+    levels: stats,
   });
   return { ...verdict, llmCalls };
 }

@@ -17,8 +17,14 @@ import { extractAnswer } from '../lib/answer';
 import type { Result, SandboxPool } from '../sandbox';
 import { parseInstance, type InstanceRef, type Parsed } from './instance';
 
-export interface ScoreItem { ground_truth?: unknown; response?: unknown }
-export interface Reward { reward: number; reason: string }
+export interface ScoreItem {
+  ground_truth?: unknown;
+  response?: unknown;
+}
+export interface Reward {
+  reward: number;
+  reason: string;
+}
 
 export interface ScorerDeps {
   pool: SandboxPool;
@@ -80,7 +86,12 @@ function parseGt(gt: unknown): Parsed {
 }
 
 /** One distinct (instance, answer) pair of a request and the item indexes that carry it. */
-interface Pair { key: string; inst: InstanceRef; answer: string; indexes: number[] }
+interface Pair {
+  key: string;
+  inst: InstanceRef;
+  answer: string;
+  indexes: number[];
+}
 
 function fill(out: Reward[], pairs: Pair[], results: Result<number>[]): void {
   pairs.forEach((p, j) => {
@@ -92,10 +103,23 @@ function fill(out: Reward[], pairs: Pair[], results: Result<number>[]): void {
 /** Fetches and caches the states of instances seen twice, off the request's path. */
 function fetchStates(source: string, list: { key: string; inst: InstanceRef }[], deps: ScorerDeps): void {
   for (const x of list) filling.add(x.key);
-  deps.pool.sample(source, list.map((x) => ({ seed: x.inst.seed, difficulty: x.inst.difficulty }))).then(
-    (sampled) => sampled.forEach((r, k) => { if (r.ok) remember(list[k]!.key, r.value.state); }),
-    () => { /* the pool was closed: nothing to cache */ },
-  ).finally(() => { for (const x of list) filling.delete(x.key); });
+  deps.pool
+    .sample(
+      source,
+      list.map((x) => ({ seed: x.inst.seed, difficulty: x.inst.difficulty })),
+    )
+    .then(
+      (sampled) =>
+        sampled.forEach((r, k) => {
+          if (r.ok) remember(list[k]!.key, r.value.state);
+        }),
+      () => {
+        /* the pool was closed: nothing to cache */
+      },
+    )
+    .finally(() => {
+      for (const x of list) filling.delete(x.key);
+    });
 }
 
 function scoreGroup(source: string, pairs: Pair[], out: Reward[], deps: ScorerDeps, size: number): Promise<void>[] {
@@ -106,30 +130,55 @@ function scoreGroup(source: string, pairs: Pair[], out: Reward[], deps: ScorerDe
   const thisRequest = new Set<string>();
   for (const p of pairs) {
     const s = states.get(p.key);
-    if (s !== undefined) { cached.push(p); cachedStates.push(s.state); continue; }
+    if (s !== undefined) {
+      cached.push(p);
+      cachedStates.push(s.state);
+      continue;
+    }
     fresh.push(p);
     // One sighting per request: the 8 answers to a prompt are one sighting.
     if (thisRequest.has(p.key)) continue;
     thisRequest.add(p.key);
     if (filling.has(p.key)) continue;
-    if (seen.has(p.key)) { seen.delete(p.key); toFetch.set(p.key, p.inst); }
-    else {
+    if (seen.has(p.key)) {
+      seen.delete(p.key);
+      toFetch.set(p.key, p.inst);
+    } else {
       if (seen.size >= CACHE_LIMITS.seen) seen = new Set();
       seen.add(p.key);
     }
   }
-  if (toFetch.size) fetchStates(source, [...toFetch].map(([key, inst]) => ({ key, inst })), deps);
+  if (toFetch.size)
+    fetchStates(
+      source,
+      [...toFetch].map(([key, inst]) => ({ key, inst })),
+      deps,
+    );
   // Answers to one instance next to each other, so the guest generates it once per chunk.
   fresh.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const jobs: Promise<void>[] = [];
   for (let k = 0; k < cached.length; k += size) {
     const chunk = cached.slice(k, k + size);
     const st = cachedStates.slice(k, k + size);
-    jobs.push(deps.pool.score(source, chunk.map((p, j) => ({ state: st[j], answer: p.answer }))).then((r) => fill(out, chunk, r)));
+    jobs.push(
+      deps.pool
+        .score(
+          source,
+          chunk.map((p, j) => ({ state: st[j], answer: p.answer })),
+        )
+        .then((r) => fill(out, chunk, r)),
+    );
   }
   for (let k = 0; k < fresh.length; k += size) {
     const chunk = fresh.slice(k, k + size);
-    jobs.push(deps.pool.scoreInstances(source, chunk.map((p) => ({ seed: p.inst.seed, difficulty: p.inst.difficulty, answer: p.answer }))).then((r) => fill(out, chunk, r)));
+    jobs.push(
+      deps.pool
+        .scoreInstances(
+          source,
+          chunk.map((p) => ({ seed: p.inst.seed, difficulty: p.inst.difficulty, answer: p.answer })),
+        )
+        .then((r) => fill(out, chunk, r)),
+    );
   }
   return jobs;
 }
@@ -140,12 +189,24 @@ export async function scoreResponses(items: ScoreItem[], deps: ScorerDeps): Prom
   const groups = new Map<string, Map<string, Pair>>();
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
-    if (!it || typeof it !== 'object') { out[i] = { reward: 0, reason: 'malformed item: expected an object {ground_truth, response}' }; continue; }
+    if (!it || typeof it !== 'object') {
+      out[i] = { reward: 0, reason: 'malformed item: expected an object {ground_truth, response}' };
+      continue;
+    }
     const p = parseGt(it.ground_truth);
-    if (!p.ok) { out[i] = { reward: 0, reason: p.reason }; continue; }
-    if (typeof it.response !== 'string') { out[i] = { reward: 0, reason: 'malformed item: response must be a string' }; continue; }
+    if (!p.ok) {
+      out[i] = { reward: 0, reason: p.reason };
+      continue;
+    }
+    if (typeof it.response !== 'string') {
+      out[i] = { reward: 0, reason: 'malformed item: response must be a string' };
+      continue;
+    }
     const answer = extractAnswer(it.response);
-    if (answer === null) { out[i] = { reward: 0, reason: 'no <answer>...</answer> in the response' }; continue; }
+    if (answer === null) {
+      out[i] = { reward: 0, reason: 'no <answer>...</answer> in the response' };
+      continue;
+    }
     const inst = p.value;
     let g = groups.get(inst.env_id);
     if (!g) groups.set(inst.env_id, (g = new Map()));
@@ -160,7 +221,8 @@ export async function scoreResponses(items: ScoreItem[], deps: ScorerDeps): Prom
   for (const [envId, g] of groups) {
     const source = deps.source(envId);
     if (source === undefined) {
-      for (const p of g.values()) for (const i of p.indexes) out[i] = { reward: 0, reason: `unknown environment ${envId} (not in the registry)` };
+      for (const p of g.values())
+        for (const i of p.indexes) out[i] = { reward: 0, reason: `unknown environment ${envId} (not in the registry)` };
       continue;
     }
     jobs.push(...scoreGroup(source, [...g.values()], out, deps, size));

@@ -13,7 +13,12 @@ export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 export const MAX_ITEMS = 100_000;
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -22,7 +27,11 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) { reject(new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`)); req.destroy(); return; }
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
@@ -34,7 +43,11 @@ async function readJson(req: http.IncomingMessage): Promise<any> {
   const ct = String(req.headers['content-type'] ?? 'application/json');
   if (!/json/i.test(ct)) throw new HttpError(415, `expected Content-Type application/json, got ${ct}`);
   const body = await readBody(req);
-  try { return JSON.parse(body.toString('utf8')); } catch (e) { throw new HttpError(400, `request body is not valid JSON: ${(e as Error).message}`); }
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new HttpError(400, `request body is not valid JSON: ${(e as Error).message}`);
+  }
 }
 
 function send(res: http.ServerResponse, status: number, value: unknown): void {
@@ -52,10 +65,16 @@ function itemsOf(body: any): ScoreItem[] {
 
 /** OpenRLHF sends query = prompt + response (chat template applied); the response is what follows the prompt. */
 function openRlhfItems(body: any): ScoreItem[] {
-  if (!body || typeof body !== 'object' || !Array.isArray(body.query)) throw new HttpError(400, 'expected {"query": [...], "prompts": [...], "labels": [...]}');
+  if (!body || typeof body !== 'object' || !Array.isArray(body.query))
+    throw new HttpError(400, 'expected {"query": [...], "prompts": [...], "labels": [...]}');
   const { query, prompts, labels } = body as { query: unknown[]; prompts?: unknown[]; labels?: unknown[] };
-  if (!Array.isArray(labels) || labels.length !== query.length) throw new HttpError(400, '"labels" must be an array as long as "query" (the rows\' reward_model.ground_truth; run OpenRLHF with --label_key)');
-  if (prompts !== undefined && (!Array.isArray(prompts) || prompts.length !== query.length)) throw new HttpError(400, '"prompts" must be an array as long as "query"');
+  if (!Array.isArray(labels) || labels.length !== query.length)
+    throw new HttpError(
+      400,
+      '"labels" must be an array as long as "query" (the rows\' reward_model.ground_truth; run OpenRLHF with --label_key)',
+    );
+  if (prompts !== undefined && (!Array.isArray(prompts) || prompts.length !== query.length))
+    throw new HttpError(400, '"prompts" must be an array as long as "query"');
   if (query.length > MAX_ITEMS) throw new HttpError(413, `at most ${MAX_ITEMS} items per request`);
   return query.map((q, i) => {
     const p = prompts?.[i];
@@ -87,20 +106,31 @@ export function createRewardHandler(deps: ScorerDeps): http.RequestListener {
   };
 }
 
-export interface RewardServer { url: string; port: number; close(): Promise<void> }
+export interface RewardServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
 
 export async function startRewardServer(deps: ScorerDeps, opts: { port: number; host: string }): Promise<RewardServer> {
   const server = http.createServer(createRewardHandler(deps));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => { server.off('error', reject); resolve(); });
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const port = (server.address() as AddressInfo).port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -11,12 +11,28 @@ import { adversarialAnswers, GARBAGE_ANSWERS, perturbations } from './probes';
 import type { SandboxPool } from './pool';
 import type { EnvInfo, Result, SandboxError } from './types';
 
-export interface CheckResult { name: string; ok: boolean; detail: string }
-export interface CheckReport { ok: boolean; checks: CheckResult[]; env?: EnvInfo; durationMs: number }
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+export interface CheckReport {
+  ok: boolean;
+  checks: CheckResult[];
+  env?: EnvInfo;
+  durationMs: number;
+}
 
 export const CHECK_NAMES = [
-  'exports-and-types', 'deterministic', 'distinct-states', 'prompt-bounded', 'solve-verifies',
-  'rejects-wrong', 'difficulty-scales', 'adversarial-answers', 'within-limits',
+  'exports-and-types',
+  'deterministic',
+  'distinct-states',
+  'prompt-bounded',
+  'solve-verifies',
+  'rejects-wrong',
+  'difficulty-scales',
+  'adversarial-answers',
+  'within-limits',
 ] as const;
 
 const DIFFICULTIES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -29,7 +45,14 @@ const MAX_WRONG_ACCEPTED = 0.5;
 const LONG_ANSWER = 5000;
 const LIMIT_KINDS = new Set(['timeout', 'out-of-memory', 'stack-overflow', 'output-too-large', 'host-crash']);
 
-interface Instance { seed: number; difficulty: number; state: unknown; stateJson: string; prompt: string; solution?: string }
+interface Instance {
+  seed: number;
+  difficulty: number;
+  state: unknown;
+  stateJson: string;
+  prompt: string;
+  solution?: string;
+}
 
 const clip = (s: string, n = 160): string => (s.length > n ? `${s.slice(0, n)}…` : s);
 const show = (s: string): string => JSON.stringify(clip(s, 80));
@@ -39,7 +62,9 @@ class Collector {
   readonly checks = new Map<string, { ok: boolean; detail: string }>();
   readonly limitFailures: string[] = [];
   readonly typeFailures: string[] = [];
-  set(name: string, ok: boolean, detail: string): void { this.checks.set(name, { ok, detail }); }
+  set(name: string, ok: boolean, detail: string): void {
+    this.checks.set(name, { ok, detail });
+  }
   /** Routes a failed call: limit breaches to within-limits, contract breaches to exports-and-types. */
   failed(where: string, e: SandboxError): void {
     const line = `${where}: ${errText(e)}`;
@@ -69,10 +94,18 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
   if (!info.ok) {
     const e = info.error;
     if (LIMIT_KINDS.has(e.kind)) {
-      c.set('within-limits', false, `loading the module: ${errText(e)}. Top-level code must be quick and small: move work into generate().`);
+      c.set(
+        'within-limits',
+        false,
+        `loading the module: ${errText(e)}. Top-level code must be quick and small: move work into generate().`,
+      );
       c.set('exports-and-types', false, 'the module could not be loaded within the sandbox limits (see within-limits)');
     } else {
-      c.set('exports-and-types', false, `${errText(e)}. The file must be an ES module whose default export is { name, description, tags, generate(rng, difficulty), prompt(state), verify(state, answer), solve(state) }, with no imports and no top-level await.`);
+      c.set(
+        'exports-and-types',
+        false,
+        `${errText(e)}. The file must be an ES module whose default export is { name, description, tags, generate(rng, difficulty), prompt(state), verify(state, answer), solve(state) }, with no imports and no top-level await.`,
+      );
     }
     return finish();
   }
@@ -80,7 +113,10 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
 
   const plan = DIFFICULTIES.flatMap((d) => Array.from({ length: SEEDS }, (_, k) => ({ seed: seedFor(k, d), difficulty: d })));
   // Each instance twice in a row (same chunk, same context), so state kept between calls shows.
-  const twice = await pool.sample(source, plan.flatMap((p) => [p, p]));
+  const twice = await pool.sample(
+    source,
+    plan.flatMap((p) => [p, p]),
+  );
   const sampled = [...plan.map((_, i) => twice[2 * i]!), ...plan.map((_, i) => twice[2 * i + 1]!)];
   const instances: Instance[] = [];
   const nondet: string[] = [];
@@ -90,7 +126,8 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
     const b = sampled[i + plan.length]!;
     const where = `sample(seed ${p.seed}, difficulty ${p.difficulty})`;
     if (!a.ok) {
-      if (a.error.kind === 'output-too-large' && a.error.message.startsWith('the prompt')) promptProblems.push(`${where}: ${a.error.message}`);
+      if (a.error.kind === 'output-too-large' && a.error.message.startsWith('the prompt'))
+        promptProblems.push(`${where}: ${a.error.message}`);
       else c.failed(where, a.error);
       return;
     }
@@ -102,17 +139,30 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
   });
 
   if (instances.length === 0) {
-    c.set('exports-and-types', c.typeFailures.length === 0 && promptProblems.length === 0, c.typeFailures.length
-      ? `generate()/prompt() failed on every sampled instance: ${listFew(c.typeFailures)}. generate(rng, difficulty) must return a JSON-serialisable state (plain objects, arrays, strings, finite numbers, booleans, null) and prompt(state) a string.`
-      : 'the default export has the right shape, but no instance could be sampled within the limits (see within-limits)');
-    if (promptProblems.length) c.set('prompt-bounded', false, `${listFew(promptProblems)}. Keep the question self-contained and under ${pool.limits.maxPromptChars} characters at every difficulty.`);
+    c.set(
+      'exports-and-types',
+      c.typeFailures.length === 0 && promptProblems.length === 0,
+      c.typeFailures.length
+        ? `generate()/prompt() failed on every sampled instance: ${listFew(c.typeFailures)}. generate(rng, difficulty) must return a JSON-serialisable state (plain objects, arrays, strings, finite numbers, booleans, null) and prompt(state) a string.`
+        : 'the default export has the right shape, but no instance could be sampled within the limits (see within-limits)',
+    );
+    if (promptProblems.length)
+      c.set(
+        'prompt-bounded',
+        false,
+        `${listFew(promptProblems)}. Keep the question self-contained and under ${pool.limits.maxPromptChars} characters at every difficulty.`,
+      );
     finishLimits(c);
     return finish(env);
   }
 
-  c.set('deterministic', nondet.length === 0, nondet.length === 0
-    ? `generate() and prompt() gave identical results on a second run for all ${instances.length} instances`
-    : `generate()/prompt() gave different results for the same seed and difficulty (${listFew(nondet)}). Use only the rng argument for randomness and keep no state between calls (no module-level counters or caches that change results).`);
+  c.set(
+    'deterministic',
+    nondet.length === 0,
+    nondet.length === 0
+      ? `generate() and prompt() gave identical results on a second run for all ${instances.length} instances`
+      : `generate()/prompt() gave different results for the same seed and difficulty (${listFew(nondet)}). Use only the rng argument for randomness and keep no state between calls (no module-level counters or caches that change results).`,
+  );
 
   // distinct-states
   const perD = DIFFICULTIES.map((d) => {
@@ -122,20 +172,38 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
   const distinctAll = new Set(instances.map((x) => x.stateJson)).size;
   const constantAt = perD.filter((x) => x.n > 1 && x.distinct < 2).map((x) => x.d);
   const distinctOk = constantAt.length === 0 && distinctAll >= 0.6 * instances.length;
-  c.set('distinct-states', distinctOk, `${distinctAll} distinct states out of ${instances.length} sampled (${SEEDS} seeds at each difficulty 1..10)` +
-    (distinctOk ? '' : `${constantAt.length ? `; difficulty ${constantAt.join(', ')} gave the same state for every seed` : ''}. generate() must draw the instance from rng so that different seeds give different states (at least 60% distinct).`));
+  c.set(
+    'distinct-states',
+    distinctOk,
+    `${distinctAll} distinct states out of ${instances.length} sampled (${SEEDS} seeds at each difficulty 1..10)` +
+      (distinctOk
+        ? ''
+        : `${constantAt.length ? `; difficulty ${constantAt.join(', ')} gave the same state for every seed` : ''}. generate() must draw the instance from rng so that different seeds give different states (at least 60% distinct).`),
+  );
 
   // prompt-bounded
   const emptyPrompts = instances.filter((x) => x.prompt.trim() === '').map((x) => `seed ${x.seed}, difficulty ${x.difficulty}`);
   const longest = instances.reduce((m, x) => Math.max(m, x.prompt.length), 0);
   const promptOk = emptyPrompts.length === 0 && promptProblems.length === 0;
-  c.set('prompt-bounded', promptOk, promptOk
-    ? `prompts are non-empty; the longest has ${longest} characters (limit ${pool.limits.maxPromptChars})`
-    : [emptyPrompts.length ? `prompt() returned an empty question for ${listFew(emptyPrompts)}` : '', promptProblems.length ? listFew(promptProblems) : '']
-      .filter(Boolean).join('; ') + `. prompt(state) must return a self-contained, non-empty question under ${pool.limits.maxPromptChars} characters at every difficulty.`);
+  c.set(
+    'prompt-bounded',
+    promptOk,
+    promptOk
+      ? `prompts are non-empty; the longest has ${longest} characters (limit ${pool.limits.maxPromptChars})`
+      : [
+          emptyPrompts.length ? `prompt() returned an empty question for ${listFew(emptyPrompts)}` : '',
+          promptProblems.length ? listFew(promptProblems) : '',
+        ]
+          .filter(Boolean)
+          .join('; ') +
+          `. prompt(state) must return a self-contained, non-empty question under ${pool.limits.maxPromptChars} characters at every difficulty.`,
+  );
 
   // solve-verifies
-  const solved = await pool.solve(source, instances.map((x) => x.state));
+  const solved = await pool.solve(
+    source,
+    instances.map((x) => x.state),
+  );
   solved.forEach((r, i) => {
     const x = instances[i]!;
     if (r.ok) x.solution = r.value;
@@ -153,8 +221,11 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
     for (const g of GARBAGE_ANSWERS) probes.push({ x, answer: g, kind: 'garbage', label: `the garbage answer ${show(g)}` });
     for (const p of perturbations(sol)) probes.push({ x, answer: p, kind: 'wrong', label: `the perturbed solution ${show(p)}` });
     // Another instance's solution at the same difficulty, when it differs.
-    const other = withSol.find((y, j) => j !== i && y.difficulty === x.difficulty && y.stateJson !== x.stateJson && y.solution!.trim() !== sol.trim());
-    if (other) probes.push({ x, answer: other.solution!, kind: 'wrong', label: `the solution of seed ${other.seed} (${show(other.solution!)})` });
+    const other = withSol.find(
+      (y, j) => j !== i && y.difficulty === x.difficulty && y.stateJson !== x.stateJson && y.solution!.trim() !== sol.trim(),
+    );
+    if (other)
+      probes.push({ x, answer: other.solution!, kind: 'wrong', label: `the solution of seed ${other.seed} (${show(other.solution!)})` });
   });
   // Near-miss and odd-unicode answers (built from the solution) at difficulties 1, 5 and 10; the long ones
   // (tens of thousands of characters, which cost most to cross into the sandbox) once, on the hardest
@@ -162,10 +233,19 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
   const hardest = withSol.reduce<Instance | undefined>((m, y) => (!m || y.difficulty > m.difficulty ? y : m), undefined);
   for (const d of [1, 5, 10]) {
     const x = withSol.find((y) => y.difficulty === d);
-    if (x) for (const a of adversarialAnswers(x.solution!)) if (a.answer.length <= LONG_ANSWER) probes.push({ x, answer: a.answer, kind: 'adversarial', label: a.label });
+    if (x)
+      for (const a of adversarialAnswers(x.solution!))
+        if (a.answer.length <= LONG_ANSWER) probes.push({ x, answer: a.answer, kind: 'adversarial', label: a.label });
   }
-  if (hardest) for (const a of adversarialAnswers(hardest.solution!)) if (a.answer.length > LONG_ANSWER) probes.push({ x: hardest, answer: a.answer, kind: 'adversarial', label: a.label });
-  const rewards: Result<number>[] = probes.length ? await pool.score(source, probes.map((p) => ({ state: p.x.state, answer: p.answer }))) : [];
+  if (hardest)
+    for (const a of adversarialAnswers(hardest.solution!))
+      if (a.answer.length > LONG_ANSWER) probes.push({ x: hardest, answer: a.answer, kind: 'adversarial', label: a.label });
+  const rewards: Result<number>[] = probes.length
+    ? await pool.score(
+        source,
+        probes.map((p) => ({ state: p.x.state, answer: p.answer })),
+      )
+    : [];
 
   const notOne: string[] = [];
   const paddedBad: string[] = [];
@@ -188,39 +268,76 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
       return;
     }
     allRewards.push(r.value);
-    if (p.kind === 'solution' && r.value !== 1) notOne.push(`${at}: verify(state, solve(state)) = ${r.value} for the answer ${show(p.answer)}`);
+    if (p.kind === 'solution' && r.value !== 1)
+      notOne.push(`${at}: verify(state, solve(state)) = ${r.value} for the answer ${show(p.answer)}`);
     if (p.kind === 'padded' && r.value !== 1) paddedBad.push(`${at}: ${r.value}`);
     if (p.kind === 'garbage' && r.value !== 0) garbageBad.push(`${p.label} scored ${r.value}`);
     if (p.kind === 'wrong') {
       wrongTotal++;
-      if (r.value >= 1) { wrongAccepted++; wrongAcceptedEx.push(`${p.label} for ${at}`); }
+      if (r.value >= 1) {
+        wrongAccepted++;
+        wrongAcceptedEx.push(`${p.label} for ${at}`);
+      }
     }
   });
 
   const solveOk = withSol.length === instances.length && notOne.length === 0 && paddedBad.length === 0;
-  const solveFail = withSol.length < instances.length ? `solve() failed on ${instances.length - withSol.length} instances (see exports-and-types / within-limits)` : '';
-  c.set('solve-verifies', solveOk, solveOk
-    ? `verify(state, solve(state)) = 1 for all ${withSol.length} instances at difficulties 1..10, also with surrounding whitespace`
-    : [solveFail, notOne.length ? `verify(state, solve(state)) must be 1 but was not for ${notOne.length} of ${withSol.length} instances: ${listFew(notOne)}` : '',
-      paddedBad.length ? `verify must ignore surrounding whitespace, but "  " + solution + "\\n" did not score 1 for ${listFew(paddedBad)}` : '']
-      .filter(Boolean).join('; ') + '. Make solve() return an answer in exactly the format the prompt asks for, and verify() parse answers tolerantly (trim, ignore case where irrelevant).');
+  const solveFail =
+    withSol.length < instances.length
+      ? `solve() failed on ${instances.length - withSol.length} instances (see exports-and-types / within-limits)`
+      : '';
+  c.set(
+    'solve-verifies',
+    solveOk,
+    solveOk
+      ? `verify(state, solve(state)) = 1 for all ${withSol.length} instances at difficulties 1..10, also with surrounding whitespace`
+      : [
+          solveFail,
+          notOne.length
+            ? `verify(state, solve(state)) must be 1 but was not for ${notOne.length} of ${withSol.length} instances: ${listFew(notOne)}`
+            : '',
+          paddedBad.length
+            ? `verify must ignore surrounding whitespace, but "  " + solution + "\\n" did not score 1 for ${listFew(paddedBad)}`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('; ') +
+          '. Make solve() return an answer in exactly the format the prompt asks for, and verify() parse answers tolerantly (trim, ignore case where irrelevant).',
+  );
 
   const share = wrongTotal ? wrongAccepted / wrongTotal : 0;
   const constant = allRewards.length > 0 && allRewards.every((v) => v === allRewards[0]);
   const rejectsOk = garbageBad.length === 0 && wrongTotal > 0 && share <= MAX_WRONG_ACCEPTED && !constant;
-  c.set('rejects-wrong', rejectsOk, rejectsOk
-    ? `empty and garbage answers score 0; ${wrongAccepted} of ${wrongTotal} perturbed or other-instance answers got full credit (allowed up to ${MAX_WRONG_ACCEPTED * 100}%, since some tasks have several correct answers)`
-    : [garbageBad.length ? `empty and garbage answers must score 0: ${listFew(garbageBad)}` : '',
-      constant ? `verify returned ${allRewards[0]} for every answer it was given` : '',
-      wrongTotal === 0 ? 'no wrong answer could be built from solve()\'s answers' : '',
-      share > MAX_WRONG_ACCEPTED ? `${wrongAccepted} of ${wrongTotal} wrong answers (perturbed solutions, other instances' solutions) got full credit, e.g. ${listFew(wrongAcceptedEx, 2)}` : '']
-      .filter(Boolean).join('; ') + '. verify(state, answer) must check the answer against this state and return 0 for anything that is not a correct answer; never throw.');
+  c.set(
+    'rejects-wrong',
+    rejectsOk,
+    rejectsOk
+      ? `empty and garbage answers score 0; ${wrongAccepted} of ${wrongTotal} perturbed or other-instance answers got full credit (allowed up to ${MAX_WRONG_ACCEPTED * 100}%, since some tasks have several correct answers)`
+      : [
+          garbageBad.length ? `empty and garbage answers must score 0: ${listFew(garbageBad)}` : '',
+          constant ? `verify returned ${allRewards[0]} for every answer it was given` : '',
+          wrongTotal === 0 ? "no wrong answer could be built from solve()'s answers" : '',
+          share > MAX_WRONG_ACCEPTED
+            ? `${wrongAccepted} of ${wrongTotal} wrong answers (perturbed solutions, other instances' solutions) got full credit, e.g. ${listFew(wrongAcceptedEx, 2)}`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('; ') +
+          '. verify(state, answer) must check the answer against this state and return 0 for anything that is not a correct answer; never throw.',
+  );
 
   // difficulty-scales: compare the easiest and the hardest instances.
   const lo = instances.filter((x) => x.difficulty <= 2);
   const hi = instances.filter((x) => x.difficulty >= 9);
   const mean = (xs: Instance[], f: (x: Instance) => number) => (xs.length ? xs.reduce((s, x) => s + f(x), 0) / xs.length : 0);
-  const maxNum = (x: Instance) => { let m = 0; JSON.stringify(x.state, (_k, v) => { if (typeof v === 'number') m = Math.max(m, Math.abs(v)); return v; }); return Math.log10(1 + m); };
+  const maxNum = (x: Instance) => {
+    let m = 0;
+    JSON.stringify(x.state, (_k, v) => {
+      if (typeof v === 'number') m = Math.max(m, Math.abs(v));
+      return v;
+    });
+    return Math.log10(1 + m);
+  };
   const metrics = [
     { what: 'state size (JSON characters)', f: (x: Instance) => x.stateJson.length },
     { what: 'prompt length', f: (x: Instance) => x.prompt.length },
@@ -230,25 +347,41 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
   const changed = metrics.filter((m) => Math.abs(m.hi - m.lo) >= 0.1 * Math.max(Math.abs(m.lo), 1e-9) && m.hi !== m.lo);
   const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
   const scalesOk = lo.length > 0 && hi.length > 0 && changed.length > 0;
-  c.set('difficulty-scales', scalesOk, scalesOk
-    ? `from difficulty 1-2 to 9-10: ${changed.map((m) => `${m.what} ${fmt(m.lo)} -> ${fmt(m.hi)}`).join(', ')}`
-    : `nothing measurable changes from difficulty 1-2 to 9-10 (${metrics.map((m) => `${m.what} ${fmt(m.lo)} vs ${fmt(m.hi)}`).join(', ')}). Use the difficulty argument (1..10) to grow the instance: more items, a bigger grid, longer chains, larger numbers.`);
+  c.set(
+    'difficulty-scales',
+    scalesOk,
+    scalesOk
+      ? `from difficulty 1-2 to 9-10: ${changed.map((m) => `${m.what} ${fmt(m.lo)} -> ${fmt(m.hi)}`).join(', ')}`
+      : `nothing measurable changes from difficulty 1-2 to 9-10 (${metrics.map((m) => `${m.what} ${fmt(m.lo)} vs ${fmt(m.hi)}`).join(', ')}). Use the difficulty argument (1..10) to grow the instance: more items, a bigger grid, longer chains, larger numbers.`,
+  );
 
-  c.set('adversarial-answers', adversarialBad.length === 0, adversarialBad.length === 0
-    ? 'verify stayed within limits and returned a valid reward for long, repetitive, near-miss and odd-unicode answers'
-    : `verify failed on adversarial answers: ${listFew(adversarialBad)}. Model answers can be long and malformed: verify must not throw, must not loop or allocate in proportion to a huge answer, and must return true/false or a number in [0, 1] for any string.`);
+  c.set(
+    'adversarial-answers',
+    adversarialBad.length === 0,
+    adversarialBad.length === 0
+      ? 'verify stayed within limits and returned a valid reward for long, repetitive, near-miss and odd-unicode answers'
+      : `verify failed on adversarial answers: ${listFew(adversarialBad)}. Model answers can be long and malformed: verify must not throw, must not loop or allocate in proportion to a huge answer, and must return true/false or a number in [0, 1] for any string.`,
+  );
 
-  c.set('exports-and-types', c.typeFailures.length === 0, c.typeFailures.length === 0
-    ? `default export ${JSON.stringify(env.name)} has name, description, tags, generate, prompt, verify and solve; results have the right types`
-    : `calls returned the wrong type or threw: ${listFew(c.typeFailures)}. generate(rng, difficulty) must return a JSON-serialisable state, prompt(state) a string, solve(state) the answer string, verify(state, answer) true/false or a number in [0, 1], and none may throw on valid states.`);
+  c.set(
+    'exports-and-types',
+    c.typeFailures.length === 0,
+    c.typeFailures.length === 0
+      ? `default export ${JSON.stringify(env.name)} has name, description, tags, generate, prompt, verify and solve; results have the right types`
+      : `calls returned the wrong type or threw: ${listFew(c.typeFailures)}. generate(rng, difficulty) must return a JSON-serialisable state, prompt(state) a string, solve(state) the answer string, verify(state, answer) true/false or a number in [0, 1], and none may throw on valid states.`,
+  );
   finishLimits(c);
   return finish(env);
 }
 
 function finishLimits(c: Collector): void {
-  c.set('within-limits', c.limitFailures.length === 0, c.limitFailures.length === 0
-    ? 'every call stayed within the time, memory, stack and output limits'
-    : `calls broke the sandbox limits: ${listFew(c.limitFailures)}. Keep every call small and fast: no unbounded loops or recursion, no huge arrays or strings, generate at most a few thousand elements even at difficulty 10.`);
+  c.set(
+    'within-limits',
+    c.limitFailures.length === 0,
+    c.limitFailures.length === 0
+      ? 'every call stayed within the time, memory, stack and output limits'
+      : `calls broke the sandbox limits: ${listFew(c.limitFailures)}. Keep every call small and fast: no unbounded loops or recursion, no huge arrays or strings, generate at most a few thousand elements even at difficulty 10.`,
+  );
 }
 
 /** The failing checks' reasons, as revision feedback for an LLM. */

@@ -6,7 +6,15 @@ import { createHash } from 'node:crypto';
  * into LF, drop trailing whitespace on every line and leading/trailing blank lines, end with one LF.
  */
 export function normaliseSource(source: string): string {
-  return source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd()).join('\n').trim() + '\n';
+  return (
+    source
+      .replace(/^\uFEFF/, '')
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n')
+      .trim() + '\n'
+  );
 }
 
 const cache = new Map<string, string>();

@@ -15,8 +15,15 @@ import { Worker } from 'node:worker_threads';
 import { environmentId } from './env-id';
 import type { Job } from './runner';
 import {
-  resolveLimits, toResult, type EnvInfo, type ResolvedLimits, type Result, type SandboxErrorKind,
-  type SandboxLimits, type SandboxOp, type WireResult,
+  resolveLimits,
+  toResult,
+  type EnvInfo,
+  type ResolvedLimits,
+  type Result,
+  type SandboxErrorKind,
+  type SandboxLimits,
+  type SandboxOp,
+  type WireResult,
 } from './types';
 import type { JobMessage, WorkerReply } from './worker';
 
@@ -46,10 +53,12 @@ interface Slot {
 }
 
 function validSeed(seed: unknown, i: number): void {
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`item ${i}: seed must be a non-negative safe integer, got ${String(seed)}`);
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0)
+    throw new RangeError(`item ${i}: seed must be a non-negative safe integer, got ${String(seed)}`);
 }
 function validDifficulty(d: unknown, i: number): void {
-  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 10) throw new RangeError(`item ${i}: difficulty must be an integer 1..10, got ${String(d)}`);
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 10)
+    throw new RangeError(`item ${i}: difficulty must be an integer 1..10, got ${String(d)}`);
 }
 function validAnswer(a: unknown, i: number): void {
   if (typeof a !== 'string') throw new TypeError(`item ${i}: answer must be a string`);
@@ -82,8 +91,15 @@ export class SandboxPool {
   }
 
   sample(source: string, items: { seed: number; difficulty: number }[]): Promise<Result<{ state: unknown; prompt: string }>[]> {
-    items.forEach((it, i) => { validSeed(it.seed, i); validDifficulty(it.difficulty, i); });
-    return this.run('sample', source, items.map((it) => ({ seed: it.seed, difficulty: it.difficulty })));
+    items.forEach((it, i) => {
+      validSeed(it.seed, i);
+      validDifficulty(it.difficulty, i);
+    });
+    return this.run(
+      'sample',
+      source,
+      items.map((it) => ({ seed: it.seed, difficulty: it.difficulty })),
+    );
   }
 
   solve(source: string, states: unknown[]): Promise<Result<string>[]> {
@@ -92,12 +108,24 @@ export class SandboxPool {
 
   score(source: string, items: { state: unknown; answer: string }[]): Promise<Result<number>[]> {
     items.forEach((it, i) => validAnswer(it.answer, i));
-    return this.run('score', source, items.map((it) => ({ state: it.state, answer: it.answer })));
+    return this.run(
+      'score',
+      source,
+      items.map((it) => ({ state: it.state, answer: it.answer })),
+    );
   }
 
   scoreInstances(source: string, items: { seed: number; difficulty: number; answer: string }[]): Promise<Result<number>[]> {
-    items.forEach((it, i) => { validSeed(it.seed, i); validDifficulty(it.difficulty, i); validAnswer(it.answer, i); });
-    return this.run('scoreInstances', source, items.map((it) => ({ seed: it.seed, difficulty: it.difficulty, answer: it.answer })));
+    items.forEach((it, i) => {
+      validSeed(it.seed, i);
+      validDifficulty(it.difficulty, i);
+      validAnswer(it.answer, i);
+    });
+    return this.run(
+      'scoreInstances',
+      source,
+      items.map((it) => ({ seed: it.seed, difficulty: it.difficulty, answer: it.answer })),
+    );
   }
 
   async close(): Promise<void> {
@@ -110,7 +138,12 @@ export class SandboxPool {
     this.queue = [];
     const slots = this.slots;
     this.slots = [];
-    await Promise.all(slots.map((s) => { s.gone = true; return s.worker.terminate(); }));
+    await Promise.all(
+      slots.map((s) => {
+        s.gone = true;
+        return s.worker.terminate();
+      }),
+    );
   }
 
   private async run<T>(op: SandboxOp, source: string, items: unknown[]): Promise<Result<T>[]> {
@@ -131,7 +164,8 @@ export class SandboxPool {
     while (start < jsons.length) {
       let end = start;
       let bytes = 0;
-      while (end < jsons.length && end - start < target && (end === start || bytes + jsons[end]!.length <= CHUNK_BYTES)) bytes += jsons[end++]!.length + 1;
+      while (end < jsons.length && end - start < target && (end === start || bytes + jsons[end]!.length <= CHUNK_BYTES))
+        bytes += jsons[end++]!.length + 1;
       const job: Job = { op, envId, source, itemsJson: `[${jsons.slice(start, end).join(',')}]`, count: end - start, preset: {} };
       chunks.push(new Promise<WireResult[]>((resolve) => this.enqueue({ job, kills: 0, resolve })));
       start = end;
@@ -157,7 +191,11 @@ export class SandboxPool {
       let slot = idle[0]!;
       find: for (let i = 0; i < this.queue.length; i++) {
         for (const s of idle) {
-          if (s.envs.includes(this.queue[i]!.job.envId)) { qi = i; slot = s; break find; }
+          if (s.envs.includes(this.queue[i]!.job.envId)) {
+            qi = i;
+            slot = s;
+            break find;
+          }
         }
       }
       const chunk = this.queue.splice(qi, 1)[0]!;
@@ -198,13 +236,17 @@ export class SandboxPool {
         this.pending.delete(m.id);
         slot.busy = undefined;
         if (chunk) {
-          chunk.resolve(m.type === 'done' ? m.results : Array.from({ length: chunk.job.count }, () => ({ e: 'host-crash' as const, m: m.message })));
+          chunk.resolve(
+            m.type === 'done' ? m.results : Array.from({ length: chunk.job.count }, () => ({ e: 'host-crash' as const, m: m.message })),
+          );
         }
       }
       if (!slot.busy) slot.worker.unref();
       this.dispatch();
     });
-    worker.on('error', (e) => { lastError = e?.message ?? String(e); });
+    worker.on('error', (e) => {
+      lastError = e?.message ?? String(e);
+    });
     worker.on('exit', () => {
       if (slot.gone) return;
       this.stats.crashes++;
@@ -234,7 +276,8 @@ export class SandboxPool {
       } else {
         const preset = { ...chunk.job.preset, [idx]: err };
         if (chunk.kills >= MAX_KILLS) {
-          for (let i = idx + 1; i < chunk.job.count; i++) preset[i] ??= { e: kind, m: `not run: the environment was stopped ${chunk.kills} times in this batch (last: ${message})` };
+          for (let i = idx + 1; i < chunk.job.count; i++)
+            preset[i] ??= { e: kind, m: `not run: the environment was stopped ${chunk.kills} times in this batch (last: ${message})` };
         }
         chunk.job = { ...chunk.job, preset };
         this.queue.unshift(chunk);
@@ -265,9 +308,13 @@ export class SandboxPool {
         slot.gone = true;
         const idx = Atomics.load(slot.hb, 1);
         void slot.worker.terminate();
-        this.retire(slot, 'timeout', idx < 0
-          ? `loading the module ran past the ${this.limits.callTimeoutMs} ms deadline; the watchdog stopped it after ${now - slot.seenAt} ms`
-          : `ran past the ${this.limits.callTimeoutMs} ms deadline inside a builtin; the watchdog stopped it after ${now - slot.seenAt} ms`);
+        this.retire(
+          slot,
+          'timeout',
+          idx < 0
+            ? `loading the module ran past the ${this.limits.callTimeoutMs} ms deadline; the watchdog stopped it after ${now - slot.seenAt} ms`
+            : `ran past the ${this.limits.callTimeoutMs} ms deadline inside a builtin; the watchdog stopped it after ${now - slot.seenAt} ms`,
+        );
       }
     }
     if (busy === 0 && this.timer) {

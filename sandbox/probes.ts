@@ -37,11 +37,17 @@ export function adversarialAnswers(solution: string): { label: string; answer: s
   const fullwidth = solution.replace(/[0-9A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
   return [
     { label: 'a 50,000-character run of one letter', answer: 'A'.repeat(50_000) },
-    { label: 'the solution repeated to 40,000 characters', answer: (solution + ' ').repeat(Math.max(1, Math.ceil(40_000 / (solution.length + 1)))).slice(0, 40_000) },
+    {
+      label: 'the solution repeated to 40,000 characters',
+      answer: (solution + ' ').repeat(Math.max(1, Math.ceil(40_000 / (solution.length + 1)))).slice(0, 40_000),
+    },
     { label: '10,000 opening brackets', answer: '['.repeat(10_000) },
     { label: 'the solution in upper case with a trailing period', answer: solution.toUpperCase() + '.' },
     { label: 'the solution with full-width characters', answer: fullwidth },
-    { label: 'the solution with zero-width spaces and a right-to-left override', answer: '\u200b' + solution.split('').join('\u200b') + '\u202e' },
+    {
+      label: 'the solution with zero-width spaces and a right-to-left override',
+      answer: '\u200b' + solution.split('').join('\u200b') + '\u202e',
+    },
     { label: 'a lone surrogate and emoji', answer: '\ud800' + '🙂'.repeat(500) + solution },
     { label: 'the solution wrapped in <answer> tags', answer: `<answer>${solution}</answer>` },
     { label: 'a JSON object', answer: '{"answer": null, "__proto__": {"x": 1}}' },

@@ -13,8 +13,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  DefaultIntrinsics, newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC,
-  type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule,
+  DefaultIntrinsics,
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  RELEASE_SYNC,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
 } from 'quickjs-emscripten';
 import { GUEST_PRELUDE } from './guest';
 import type { ResolvedLimits, SandboxErrorKind, SandboxOp, WireResult } from './types';
@@ -30,8 +36,18 @@ export interface Job {
   preset: Record<number, WireResult>;
 }
 
-interface Driver { begin: QuickJSHandle; run: QuickJSHandle; fail: QuickJSHandle; take: QuickJSHandle }
-interface LoadedEnv { rt: QuickJSRuntime; ctx: QuickJSContext; driver: Driver; errInfo: QuickJSHandle }
+interface Driver {
+  begin: QuickJSHandle;
+  run: QuickJSHandle;
+  fail: QuickJSHandle;
+  take: QuickJSHandle;
+}
+interface LoadedEnv {
+  rt: QuickJSRuntime;
+  ctx: QuickJSContext;
+  driver: Driver;
+  errInfo: QuickJSHandle;
+}
 type Loaded = { ok: true; env: LoadedEnv } | { ok: false; error: { e: SandboxErrorKind; m: string } };
 
 /** Environments kept loaded per thread (LRU by environment id). */
@@ -69,8 +85,14 @@ function fastHostCall(ctx: QuickJSContext, fn: unknown, direct: (arg0: number) =
   const c = ctx as any;
   const cb = c.cToHostCallbacks;
   const ffi = c.ffi;
-  if (!cb || typeof cb.callFunction !== 'function' || typeof c.getFunction !== 'function'
-    || typeof ffi?.QTS_GetFloat64 !== 'function' || typeof ffi?.QTS_ArgvGetJSValueConstPointer !== 'function') return;
+  if (
+    !cb ||
+    typeof cb.callFunction !== 'function' ||
+    typeof c.getFunction !== 'function' ||
+    typeof ffi?.QTS_GetFloat64 !== 'function' ||
+    typeof ffi?.QTS_ArgvGetJSValueConstPointer !== 'function'
+  )
+    return;
   const generic = cb.callFunction;
   cb.callFunction = (ctxPtr: number, thisPtr: number, argc: number, argv: number, fnId: number) => {
     if (argc >= 1 && c.getFunction(fnId) === fn) {
@@ -90,7 +112,10 @@ export class QuickJsRunner {
   /** Modules built so far (tests and the bench read it). */
   modulesBuilt = 0;
 
-  constructor(readonly limits: ResolvedLimits, private readonly onTick: (index: number) => void = () => {}) {}
+  constructor(
+    readonly limits: ResolvedLimits,
+    private readonly onTick: (index: number) => void = () => {},
+  ) {}
 
   /** Builds the WASM module ahead of the first job. */
   async warm(): Promise<void> {
@@ -202,8 +227,10 @@ export class QuickJsRunner {
           errInfo.dispose();
         } else {
           const driver: Driver = {
-            begin: ctx.getProp(d.value, 'begin'), run: ctx.getProp(d.value, 'run'),
-            fail: ctx.getProp(d.value, 'fail'), take: ctx.getProp(d.value, 'take'),
+            begin: ctx.getProp(d.value, 'begin'),
+            run: ctx.getProp(d.value, 'run'),
+            fail: ctx.getProp(d.value, 'fail'),
+            take: ctx.getProp(d.value, 'take'),
           };
           d.value.dispose();
           loaded = { ok: true, env: { rt, ctx, driver, errInfo } };
@@ -216,7 +243,12 @@ export class QuickJsRunner {
       for (const h of owned) if (h.alive) h.dispose();
     }
     if (!loaded.ok) {
-      try { ctx.dispose(); rt.dispose(); } catch { this.discardModule(); }
+      try {
+        ctx.dispose();
+        rt.dispose();
+      } catch {
+        this.discardModule();
+      }
     }
     this.envs.set(envId, loaded);
     while (this.envs.size > MAX_CACHED_ENVS) this.forget(this.envs.keys().next().value!);
@@ -224,7 +256,11 @@ export class QuickJsRunner {
   }
 
   /** Calls a driver function with string/number args; returns its string or number result, or the guest error handle. */
-  private call(env: LoadedEnv, fn: QuickJSHandle, args: (string | number)[]): { ok: true; value: string | number } | { ok: false; error: QuickJSHandle } {
+  private call(
+    env: LoadedEnv,
+    fn: QuickJSHandle,
+    args: (string | number)[],
+  ): { ok: true; value: string | number } | { ok: false; error: QuickJSHandle } {
     const { ctx } = env;
     const hs = args.map((a) => (typeof a === 'string' ? ctx.newString(a) : ctx.newNumber(a)));
     try {
@@ -253,10 +289,16 @@ export class QuickJsRunner {
       try {
         loaded = await this.load(job.envId, job.source);
       } catch (e) {
-        if (++failures > MAX_FAILURES_PER_JOB) { fillRest({ e: 'host-crash', m: (e as Error).message }); break; }
+        if (++failures > MAX_FAILURES_PER_JOB) {
+          fillRest({ e: 'host-crash', m: (e as Error).message });
+          break;
+        }
         continue;
       }
-      if (!loaded.ok) { fillRest(loaded.error); break; }
+      if (!loaded.ok) {
+        fillRest(loaded.error);
+        break;
+      }
       const env = loaded.env;
       const presetJson = JSON.stringify(Object.fromEntries([...preset].map(([k, v]) => [k, JSON.stringify(v)])));
       let rebuild = false;
@@ -292,7 +334,11 @@ export class QuickJsRunner {
           if (err.e === 'timeout') {
             // The context survives an interrupt: record the item and go on in the same context.
             const f = this.call(env, env.driver.fail, [idx, err.e, err.m]);
-            if (!f.ok) { f.error.dispose(); rebuild = true; break; }
+            if (!f.ok) {
+              f.error.dispose();
+              rebuild = true;
+              break;
+            }
             from = idx + 1;
             if (failures > MAX_FAILURES_PER_JOB) {
               this.takeInto(env, results);
@@ -309,8 +355,13 @@ export class QuickJsRunner {
         const msg = (e as Error)?.message ?? String(e);
         const kind: SandboxErrorKind = /call stack/i.test(msg) ? 'stack-overflow' : 'host-crash';
         failures++;
-        if (this.lastTick >= results.length && failures <= MAX_FAILURES_PER_JOB) preset.set(this.lastTick, { e: kind, m: `${kind === 'stack-overflow' ? 'recursion too deep' : 'the sandbox failed'}: ${msg}` });
-        else { this.discardModule(); fillRest({ e: kind, m: msg }); break; }
+        if (this.lastTick >= results.length && failures <= MAX_FAILURES_PER_JOB)
+          preset.set(this.lastTick, { e: kind, m: `${kind === 'stack-overflow' ? 'recursion too deep' : 'the sandbox failed'}: ${msg}` });
+        else {
+          this.discardModule();
+          fillRest({ e: kind, m: msg });
+          break;
+        }
         this.discardModule();
         continue;
       }

@@ -30,13 +30,27 @@ export function resolveLimits(l: SandboxLimits): ResolvedLimits {
   };
 }
 
-export interface EnvInfo { id: string; name: string; description: string; tags: string[] }
+export interface EnvInfo {
+  id: string;
+  name: string;
+  description: string;
+  tags: string[];
+}
 
 export type SandboxErrorKind =
-  | 'timeout' | 'out-of-memory' | 'stack-overflow' | 'guest-error' | 'invalid-module'
-  | 'non-json' | 'output-too-large' | 'host-crash';
+  | 'timeout'
+  | 'out-of-memory'
+  | 'stack-overflow'
+  | 'guest-error'
+  | 'invalid-module'
+  | 'non-json'
+  | 'output-too-large'
+  | 'host-crash';
 
-export interface SandboxError { kind: SandboxErrorKind; message: string }
+export interface SandboxError {
+  kind: SandboxErrorKind;
+  message: string;
+}
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: SandboxError };
 

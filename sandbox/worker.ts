@@ -15,13 +15,21 @@ const runner = new QuickJsRunner(limits, (i) => {
   Atomics.add(hb, 0, 1);
 });
 
-export interface JobMessage { id: number; job: Job }
-export type WorkerReply = { type: 'ready' } | { type: 'done'; id: number; results: import('./types').WireResult[] } | { type: 'failed'; id: number; message: string };
+export interface JobMessage {
+  id: number;
+  job: Job;
+}
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; results: import('./types').WireResult[] }
+  | { type: 'failed'; id: number; message: string };
 
 const port = parentPort!;
 runner.warm().then(
   () => port.postMessage({ type: 'ready' } satisfies WorkerReply),
-  (e) => { throw e; },
+  (e) => {
+    throw e;
+  },
 );
 port.on('message', async ({ id, job }: JobMessage) => {
   Atomics.store(hb, 1, -1);

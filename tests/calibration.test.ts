@@ -35,7 +35,10 @@ describe('difficulty calibration', function () {
   before(async () => {
     client = await testClient();
     fake = await startFakeLlm((req) => answers.get(req.messages[req.messages.length - 1]!.content) ?? 'I do not know.');
-    cfg = testConfig({ RESYN_SANDBOX_WORKERS: '1', RESYN_POLICY_BASE_URL: fake.baseURL, RESYN_POLICY_API_KEY: 'k', RESYN_POLICY_MODEL: 'fake-policy' }, 'calib');
+    cfg = testConfig(
+      { RESYN_SANDBOX_WORKERS: '1', RESYN_POLICY_BASE_URL: fake.baseURL, RESYN_POLICY_API_KEY: 'k', RESYN_POLICY_MODEL: 'fake-policy' },
+      'calib',
+    );
     const reg = Registry.open(dataPaths(cfg).registry);
     const pool = sharedPool(cfg.sandbox);
     const r = await importSeedEnvironments(reg, pool, listSeedEnvironments().slice(0, 2));
@@ -47,12 +50,18 @@ describe('difficulty calibration', function () {
       for (const difficulty of LEVELS) {
         const items = calibrationSeeds(env.id, difficulty, N).map((seed) => ({ seed, difficulty }));
         const sampled = await pool.sample(env.source, items);
-        const solved = await pool.solve(env.source, sampled.map((s) => (s.ok ? s.value.state : null)));
+        const solved = await pool.solve(
+          env.source,
+          sampled.map((s) => (s.ok ? s.value.state : null)),
+        );
         sampled.forEach((s, i) => {
           assert.ok(s.ok);
           const sol = solved[i]!;
           const correct = env === flat || difficulty === 1;
-          answers.set(userContent(s.value.prompt), correct && sol.ok ? `Reasoning...\n<answer>${sol.value}</answer>` : '<answer>no idea</answer>');
+          answers.set(
+            userContent(s.value.prompt),
+            correct && sol.ok ? `Reasoning...\n<answer>${sol.value}</answer>` : '<answer>no idea</answer>',
+          );
         });
       }
     }
@@ -62,11 +71,12 @@ describe('difficulty calibration', function () {
     await client?.connection.close();
   });
 
-  const calibrate = () => client.workflow.execute('calibrateDifficulty', {
-    taskQueue: cfg.temporal.taskQueue,
-    workflowId: `calibrate-${Date.now()}-${Math.random().toString(36).slice(2)}`,
-    args: [{ levels: LEVELS, instancesPerLevel: N }],
-  }) as Promise<CalibrateOutcome>;
+  const calibrate = () =>
+    client.workflow.execute('calibrateDifficulty', {
+      taskQueue: cfg.temporal.taskQueue,
+      workflowId: `calibrate-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      args: [{ levels: LEVELS, instancesPerLevel: N }],
+    }) as Promise<CalibrateOutcome>;
 
   it('keeps an environment whose solve rate falls with difficulty, drops a flat one, records solve rates', async () => {
     const out = await withWorker(cfg, calibrate);
@@ -80,8 +90,20 @@ describe('difficulty calibration', function () {
     const reg = Registry.open(dataPaths(cfg).registry);
     try {
       const store = new CalibrationStore(reg);
-      assert.deepEqual(store.levels(scaling.id, 'fake-policy').map((l) => [l.difficulty, l.solveRate]), [[1, 1], [10, 0]]);
-      assert.deepEqual(store.levels(flat.id, 'fake-policy').map((l) => [l.difficulty, l.solveRate]), [[1, 1], [10, 1]]);
+      assert.deepEqual(
+        store.levels(scaling.id, 'fake-policy').map((l) => [l.difficulty, l.solveRate]),
+        [
+          [1, 1],
+          [10, 0],
+        ],
+      );
+      assert.deepEqual(
+        store.levels(flat.id, 'fake-policy').map((l) => [l.difficulty, l.solveRate]),
+        [
+          [1, 1],
+          [10, 1],
+        ],
+      );
       assert.equal(store.verdict(flat.id, 'fake-policy')!.kept, false);
     } finally {
       reg.close();
@@ -105,10 +127,16 @@ describe('difficulty calibration', function () {
       assert.deepEqual(levels.get(scaling.id), [1]);
       assert.deepEqual(levels.get(flat.id), [1, 10]);
       const hard = buildPlan(sampleRequestSchema.parse({ name: 'h', difficulties: [1, 10], passRateBand: { min: 0, max: 0.2 } }), ctx);
-      assert.deepEqual(hard.envs.map((e) => [e.id, e.levels.map((l) => l.level)]), [[scaling.id, [10]]]);
+      assert.deepEqual(
+        hard.envs.map((e) => [e.id, e.levels.map((l) => l.level)]),
+        [[scaling.id, [10]]],
+      );
       assert.match(hard.skipped.find((s) => s.id === flat.id)!.reason, /solve rate/);
       const kept = buildPlan(sampleRequestSchema.parse({ name: 'k', filter: { calibratedOnly: true } }), ctx);
-      assert.deepEqual(kept.envs.map((e) => e.id), [scaling.id]);
+      assert.deepEqual(
+        kept.envs.map((e) => e.id),
+        [scaling.id],
+      );
     } finally {
       reg.close();
     }

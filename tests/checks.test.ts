@@ -10,7 +10,12 @@ import { CHECK_NAMES } from '../sandbox/checks';
 import { checkEnvironment, checkFeedback, SandboxPool } from '../sandbox';
 
 const fixtures = path.join(projectRoot, 'tests', 'fixtures');
-const files = (dir: string) => fs.readdirSync(path.join(fixtures, dir)).filter((f) => f.endsWith('.js')).sort().map((f) => path.join(fixtures, dir, f));
+const files = (dir: string) =>
+  fs
+    .readdirSync(path.join(fixtures, dir))
+    .filter((f) => f.endsWith('.js'))
+    .sort()
+    .map((f) => path.join(fixtures, dir, f));
 
 describe('automatic environment checks', function () {
   this.timeout(60_000);
@@ -21,7 +26,10 @@ describe('automatic environment checks', function () {
   for (const file of files('good-envs')) {
     it(`accepts the good environment ${path.basename(file)}`, async () => {
       const report = await checkEnvironment(fs.readFileSync(file, 'utf8'), { pool });
-      assert.deepEqual(report.checks.map((c) => c.name), [...CHECK_NAMES]);
+      assert.deepEqual(
+        report.checks.map((c) => c.name),
+        [...CHECK_NAMES],
+      );
       for (const c of report.checks) assert.ok(c.ok, `${c.name}: ${c.detail}`);
       assert.equal(report.ok, true);
       assert.match(report.env!.id, /^[0-9a-f]{64}$/);

@@ -26,18 +26,30 @@ describe('resyn CLI: up and help', () => {
     if (!process.env.RESYN_TEST_TEMPORAL_BIN) this.skip(); // needs the binary, not an external cluster
     const port = await freePort();
     const uiPort = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, RESYN_DATA_DIR: tmpDir('up-'), RESYN_DEV_SERVER_PORT: String(port), RESYN_DEV_SERVER_UI_PORT: String(uiPort), RESYN_METRICS_PORT: '0' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      RESYN_DATA_DIR: tmpDir('up-'),
+      RESYN_DEV_SERVER_PORT: String(port),
+      RESYN_DEV_SERVER_UI_PORT: String(uiPort),
+      RESYN_METRICS_PORT: '0',
+    };
     delete env.TEMPORAL_ADDRESS;
     const child = spawn(process.execPath, [cli, 'up'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
-    child.stderr.on('data', (d) => { err += d; });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       await waitFor('the UI address', () => err.includes(`Temporal Web UI: http://127.0.0.1:${uiPort}`), 90_000, 100);
       const res = await fetch(`http://127.0.0.1:${uiPort}/`);
       assert.equal(res.status, 200, 'the Web UI answers');
       const conn = await Connection.connect({ address: `127.0.0.1:${port}` });
-      const pollers = await conn.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: 'resyn' }, taskQueueType: 1 });
+      const pollers = await conn.workflowService.describeTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: 'resyn' },
+        taskQueueType: 1,
+      });
       await conn.close();
       assert.ok((pollers.pollers ?? []).length >= 1, 'a resyn worker polls the "resyn" task queue');
     } finally {
@@ -45,6 +57,8 @@ describe('resyn CLI: up and help', () => {
     }
     assert.equal(await exited, 0, err);
     assert.match(err, /stopped\./);
-    await assert.rejects(Connection.connect({ address: `127.0.0.1:${port}`, connectTimeout: 1000 }).then((c) => c.workflowService.getSystemInfo({})));
+    await assert.rejects(
+      Connection.connect({ address: `127.0.0.1:${port}`, connectTimeout: 1000 }).then((c) => c.workflowService.getSystemInfo({})),
+    );
   });
 });

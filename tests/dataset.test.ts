@@ -24,7 +24,10 @@ describe('dataset: request, plan, seeds, encoders', () => {
     assert.ok(!bad.success);
     assert.match(bad.error.issues[0]!.path.join('.'), /^difficulties/);
     assert.ok(!sampleRequestSchema.safeParse({ name: '../x' }).success);
-    assert.deepEqual(difficultyWeights([1, 1, 3]), [{ level: 1, weight: 2 }, { level: 3, weight: 1 }]);
+    assert.deepEqual(difficultyWeights([1, 1, 3]), [
+      { level: 1, weight: 2 },
+      { level: 3, weight: 1 },
+    ]);
   });
 
   it('caps per environment and shares a per-tag cap fairly', () => {
@@ -39,7 +42,15 @@ describe('dataset: request, plan, seeds, encoders', () => {
   });
 
   it('cuts the rows into shards that cover every position exactly once', () => {
-    const env = (train: number, validation: number): PlanEnv => ({ id: 'e', name: 'e', family: null, tags: [], train, validation, levels: [{ level: 1, weight: 1 }] });
+    const env = (train: number, validation: number): PlanEnv => ({
+      id: 'e',
+      name: 'e',
+      family: null,
+      tags: [],
+      train,
+      validation,
+      levels: [{ level: 1, weight: 1 }],
+    });
     const envs = [env(7, 2), env(0, 0), env(5, 3), env(11, 0)];
     const specs = shardSpecs({ envs, shardSize: 4 });
     for (const split of ['train', 'validation'] as const) {
@@ -50,7 +61,10 @@ describe('dataset: request, plan, seeds, encoders', () => {
         for (const g of s.segments) for (let p = g.from; p < g.to; p++) seen[g.env]![p]++;
         start += s.segments.reduce((a, g) => a + g.to - g.from, 0);
       }
-      assert.ok(seen.every((a) => a.every((c) => c === 1)), split);
+      assert.ok(
+        seen.every((a) => a.every((c) => c === 1)),
+        split,
+      );
     }
     assert.equal(specs.filter((s) => s.split === 'train').length, 6); // 23 rows / 4
   });
@@ -71,12 +85,17 @@ describe('dataset: request, plan, seeds, encoders', () => {
     const n = 1000;
     const ones = Array.from({ length: n }, (_, p) => difficultyFor(levels, p)).filter((d) => d === 1).length;
     assert.ok(Math.abs(ones - 750) <= 2, String(ones));
-    assert.deepEqual([0, 1, 2, 3].map((p) => difficultyFor(difficultyWeights([2, 4]), p)), [2, 4, 2, 4]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((p) => difficultyFor(difficultyWeights([2, 4]), p)),
+      [2, 4, 2, 4],
+    );
   });
 
   it('writes Parquet that an independent reader (hyparquet) reads back, prompt as chat messages; same rows, same bytes', async () => {
     const env = { id: 'f'.repeat(64), name: 'toy', family: 'logic', tags: ['logic', 'toy'] };
-    const rows = Array.from({ length: 50 }, (_, i) => buildRow(env, i % 2 ? 'validation' : 'train', i, 4_000_000_000 - i, 1 + (i % 3), `question ${i} — ünïcode`));
+    const rows = Array.from({ length: 50 }, (_, i) =>
+      buildRow(env, i % 2 ? 'validation' : 'train', i, 4_000_000_000 - i, 1 + (i % 3), `question ${i} — ünïcode`),
+    );
     const a = await encodeParquet(rows);
     const b = await encodeParquet(rows);
     assert.ok(a.equals(b));
@@ -89,7 +108,11 @@ describe('dataset: request, plan, seeds, encoders', () => {
     assert.match(back[7].prompt[0].content, /<answer>/);
     assert.deepEqual(back[7].reward_model, rows[7]!.reward_model);
     assert.deepEqual({ ...back[7].extra_info, index: Number(back[7].extra_info.index) }, rows[7]!.extra_info);
-    const jl = encodeJsonl(rows).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const jl = encodeJsonl(rows)
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(jl[3], rows[3]);
     assert.deepEqual(JSON.parse(jl[3].reward_model.ground_truth), { env_id: env.id, seed: rows[3]!.seed, difficulty: rows[3]!.difficulty });
   });
@@ -121,10 +144,16 @@ describe('dataset: request, plan, seeds, encoders', () => {
   });
 
   it('the trainer examples are valid Python and shell', function () {
-    try { execFileSync('python3', ['--version']); } catch { this.skip(); }
+    try {
+      execFileSync('python3', ['--version']);
+    } catch {
+      this.skip();
+    }
     const cache = tmpDir('pyc-');
     for (const f of ['verl_reward.py', 'trl_grpo_reward.py']) {
-      execFileSync('python3', ['-m', 'py_compile', path.join(projectRoot, 'examples', f)], { env: { ...process.env, PYTHONPYCACHEPREFIX: cache } });
+      execFileSync('python3', ['-m', 'py_compile', path.join(projectRoot, 'examples', f)], {
+        env: { ...process.env, PYTHONPYCACHEPREFIX: cache },
+      });
     }
     execFileSync('bash', ['-n', path.join(projectRoot, 'examples', 'openrlhf_remote_rm.sh')]);
   });

@@ -49,7 +49,17 @@ describe('resyn env CLI', function () {
     assert.deepEqual(Object.keys(inst).sort(), ['prompt', 'state']);
     assert.match(inst.prompt, /^Compute -?\d+ \+ -?\d+/);
     const sum = String(inst.state.a + inst.state.b);
-    const right = resyn('score', good, '--seed', '42', '--difficulty', '3', '--answer', `so the sum is <answer> ${sum} </answer>`, '--json');
+    const right = resyn(
+      'score',
+      good,
+      '--seed',
+      '42',
+      '--difficulty',
+      '3',
+      '--answer',
+      `so the sum is <answer> ${sum} </answer>`,
+      '--json',
+    );
     assert.equal(right.code, 0, right.err);
     assert.deepEqual(JSON.parse(right.out), { reward: 1 });
     const wrong = resyn('score', good, '--seed', '42', '--difficulty', '3', '--answer', 'garbage', '--json');

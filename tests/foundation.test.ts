@@ -11,9 +11,7 @@ import { Worker } from '@temporalio/worker';
 import { RESYN_WORKFLOWS_PATH } from '../worker/plugin';
 import { freePort, startDevServer } from '../worker/dev-server';
 import { loadHistories, maybeSaveHistory } from './support/histories';
-import {
-  killProcess, spawnWorkerProcess, testClient, testConfig, tmpDir, waitFor, withWorker,
-} from './support/temporal';
+import { killProcess, spawnWorkerProcess, testClient, testConfig, tmpDir, waitFor, withWorker } from './support/temporal';
 
 const readLines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
@@ -22,17 +20,23 @@ async function activityStarted(handle: WorkflowHandle): Promise<boolean> {
   return (d.raw.pendingActivities ?? []).some((a) => String(a.state) === 'PENDING_ACTIVITY_STATE_STARTED' || a.state === 2);
 }
 
-describe('foundation: Temporal wiring', function () {
+describe('foundation: Temporal wiring', () => {
   let client: Client;
-  before(async () => { client = await testClient(); });
-  after(async () => { await client.connection.close(); });
+  before(async () => {
+    client = await testClient();
+  });
+  after(async () => {
+    await client.connection.close();
+  });
 
   it('runs the trivial workflow to completion through ReSynPlugin', async () => {
     const cfg = testConfig();
     const file = path.join(cfg.dataDir, 'effect.txt');
     const result = await withWorker(cfg, async () => {
       const handle = await client.workflow.start('pingWorkflow', {
-        taskQueue: cfg.temporal.taskQueue, workflowId: `ping-${cfg.temporal.taskQueue}`, args: [{ file, token: 'hello' }],
+        taskQueue: cfg.temporal.taskQueue,
+        workflowId: `ping-${cfg.temporal.taskQueue}`,
+        args: [{ file, token: 'hello' }],
       });
       const r = await handle.result();
       await maybeSaveHistory(handle, 'ping');
@@ -47,7 +51,8 @@ describe('foundation: Temporal wiring', function () {
     const file = path.join(cfg.dataDir, 'effect.txt');
     let worker = spawnWorkerProcess(cfg);
     const handle = await client.workflow.start('pingWorkflow', {
-      taskQueue: cfg.temporal.taskQueue, workflowId: `ping-kill-${cfg.temporal.taskQueue}`,
+      taskQueue: cfg.temporal.taskQueue,
+      workflowId: `ping-kill-${cfg.temporal.taskQueue}`,
       args: [{ file, token: 'once', delayMs: 4000 }],
     });
     await waitFor('the activity to start on the worker process', () => activityStarted(handle), 60_000, 100);
@@ -80,7 +85,9 @@ describe('foundation: Temporal wiring', function () {
     const workflowId = `ping-restart-${cfg.temporal.taskQueue}`;
     let conn = await Connection.connect({ address: server.address });
     await new Client({ connection: conn }).workflow.start('pingWorkflow', {
-      taskQueue: cfg.temporal.taskQueue, workflowId, args: [{ file, token: 'survives' }],
+      taskQueue: cfg.temporal.taskQueue,
+      workflowId,
+      args: [{ file, token: 'survives' }],
     });
     await conn.close();
     await server.stop(); // no worker ran yet: the workflow exists only in the SQLite file
@@ -91,19 +98,30 @@ describe('foundation: Temporal wiring', function () {
     try {
       const handle = c.workflow.getHandle(workflowId);
       assert.equal((await handle.describe()).status.name, 'RUNNING');
-      const listed = await waitFor('the run in the visibility list after restart', async () => {
-        const ids: string[] = [];
-        for await (const w of c.workflow.list({ query: `WorkflowId = "${workflowId}"` })) ids.push(w.workflowId);
-        return ids.length ? ids : undefined;
-      }, 30_000, 250);
+      const listed = await waitFor(
+        'the run in the visibility list after restart',
+        async () => {
+          const ids: string[] = [];
+          for await (const w of c.workflow.list({ query: `WorkflowId = "${workflowId}"` })) ids.push(w.workflowId);
+          return ids.length ? ids : undefined;
+        },
+        30_000,
+        250,
+      );
       assert.deepEqual(listed, [workflowId]);
       const r = await withWorker(cfg, () => handle.result());
       assert.deepEqual(r, { token: 'survives', lines: 1 });
       assert.equal((await handle.describe()).status.name, 'COMPLETED');
-      const closed = await waitFor('the completed run listed', async () => {
-        for await (const w of c.workflow.list({ query: `WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed"` })) return w.status.name;
-        return undefined;
-      }, 30_000, 250);
+      const closed = await waitFor(
+        'the completed run listed',
+        async () => {
+          for await (const w of c.workflow.list({ query: `WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed"` }))
+            return w.status.name;
+          return undefined;
+        },
+        30_000,
+        250,
+      );
       assert.equal(closed, 'COMPLETED');
     } finally {
       await conn.close();

@@ -34,14 +34,18 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
     await fake?.close();
     await client?.connection.close();
   });
-  beforeEach(() => { script = happyReply; });
+  beforeEach(() => {
+    script = happyReply;
+  });
 
   const llmEnv = () => fakeLlmEnv(fake.baseURL, { RESYN_LLM_TIMEOUT_MS: '5000' });
   // A run whose history is recorded gets the history's name as its id: replay derives child ids from it.
-  const start = (cfg: ResynConfig, input: Record<string, unknown>, record?: string) => client.workflow.start('growLibrary', {
-    taskQueue: cfg.temporal.taskQueue, args: [input],
-    workflowId: record && process.env.RESYN_RECORD_HISTORIES === '1' ? record : `grow-test-${process.pid}-${++seq}`,
-  });
+  const start = (cfg: ResynConfig, input: Record<string, unknown>, record?: string) =>
+    client.workflow.start('growLibrary', {
+      taskQueue: cfg.temporal.taskQueue,
+      args: [input],
+      workflowId: record && process.env.RESYN_RECORD_HISTORIES === '1' ? record : `grow-test-${process.pid}-${++seq}`,
+    });
   const progress = (h: { query: (q: string) => Promise<unknown> }) => h.query('progress') as Promise<GrowProgress>;
 
   describe('with an in-process worker', () => {
@@ -51,10 +55,16 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       cfg = testConfig(llmEnv(), 'grow');
       worker = await startWorker(cfg);
     });
-    after(async () => { await worker?.stop(); });
+    after(async () => {
+      await worker?.stop();
+    });
 
     it('fans out one child per proposal, reports progress and registers every accepted environment', async () => {
-      const h = await start(cfg, { keywords: ['alpha sums', 'beta sums', 'gamma sums'], concurrency: 4, ...FAST_GROW, proposalsPerKeyword: 2 }, 'grow-library');
+      const h = await start(
+        cfg,
+        { keywords: ['alpha sums', 'beta sums', 'gamma sums'], concurrency: 4, ...FAST_GROW, proposalsPerKeyword: 2 },
+        'grow-library',
+      );
       const final = (await h.result()) as GrowProgress;
       assert.equal(final.status, 'completed');
       assert.equal(final.done, 3);
@@ -79,11 +89,26 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
 
     it('`resyn grow --wait --json` runs a growLibrary and `resyn env list/show --json` read the registry', async () => {
       const env = {
-        ...process.env, ...llmEnv(), RESYN_DATA_DIR: cfg.dataDir, TEMPORAL_ADDRESS: cfg.temporal.address!,
-        RESYN_TASK_QUEUE: cfg.temporal.taskQueue, RESYN_GATES: 'automaticChecks,codeJudge', RESYN_METRICS_PORT: '0',
+        ...process.env,
+        ...llmEnv(),
+        RESYN_DATA_DIR: cfg.dataDir,
+        TEMPORAL_ADDRESS: cfg.temporal.address!,
+        RESYN_TASK_QUEUE: cfg.temporal.taskQueue,
+        RESYN_GATES: 'automaticChecks,codeJudge',
+        RESYN_METRICS_PORT: '0',
       };
       const cli = (...args: string[]) => execFileAsync(process.execPath, [path.join(projectRoot, 'dist/cli/main.js'), ...args], { env });
-      const { stdout, stderr } = await cli('grow', '--keywords', 'cli kw one,cli kw two', '--proposals', '1', '--max-revisions', '0', '--wait', '--json');
+      const { stdout, stderr } = await cli(
+        'grow',
+        '--keywords',
+        'cli kw one,cli kw two',
+        '--proposals',
+        '1',
+        '--max-revisions',
+        '0',
+        '--wait',
+        '--json',
+      );
       const final = JSON.parse(stdout);
       assert.equal(final.status, 'completed', stderr);
       assert.equal(final.accepted, 2);
@@ -101,8 +126,13 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
 
     it('pauses, resumes and cancels cleanly (no new children, in-flight ones finish)', async () => {
       let release!: () => void;
-      let gate = new Promise<void>((r) => { release = r; });
-      script = async (req) => { await gate; return happyReply(req); };
+      let gate = new Promise<void>((r) => {
+        release = r;
+      });
+      script = async (req) => {
+        await gate;
+        return happyReply(req);
+      };
       const h = await start(cfg, { keywords: Array.from({ length: 8 }, (_, i) => `paused kw ${i}`), concurrency: 2, ...FAST_GROW });
       await waitFor('two jobs in flight', async () => (await progress(h)).inFlight === 2);
       const paused = (await h.executeUpdate('control', { args: ['pause'] })) as GrowProgress;
@@ -113,7 +143,9 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       assert.equal(p.status, 'paused');
       assert.ok(p.pending > 0);
       const before = fake.calls.length;
-      gate = new Promise<void>((r) => { release = r; });
+      gate = new Promise<void>((r) => {
+        release = r;
+      });
       await h.signal('resume');
       await waitFor('work resumed', async () => fake.calls.length > before);
       await h.signal('cancel');
@@ -125,7 +157,12 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
     });
 
     it('stops cleanly when the token budget is spent', async () => {
-      const h = await start(cfg, { keywords: Array.from({ length: 10 }, (_, i) => `budget kw ${i}`), concurrency: 1, ...FAST_GROW, budget: { maxTokens: 6000 } });
+      const h = await start(cfg, {
+        keywords: Array.from({ length: 10 }, (_, i) => `budget kw ${i}`),
+        concurrency: 1,
+        ...FAST_GROW,
+        budget: { maxTokens: 6000 },
+      });
       const final = (await h.result()) as GrowProgress;
       assert.equal(final.status, 'budget-exhausted');
       assert.ok(final.done >= 1 && final.done < 10, JSON.stringify(final));
@@ -134,7 +171,11 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
     });
 
     it('continues as new before the history limit, carrying its state', async () => {
-      const h = await start(cfg, { keywords: Array.from({ length: 6 }, (_, i) => `can kw ${i}`), concurrency: 2, ...FAST_GROW, historyLimit: 30 }, 'grow-library-continued');
+      const h = await start(
+        cfg,
+        { keywords: Array.from({ length: 6 }, (_, i) => `can kw ${i}`), concurrency: 2, ...FAST_GROW, historyLimit: 30 },
+        'grow-library-continued',
+      );
       const final = (await h.result()) as GrowProgress;
       assert.equal(final.status, 'completed');
       assert.equal(final.done, 6);
@@ -145,7 +186,12 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
 
     it('stops as failed after consecutive failures (a bad API key) instead of burning through the keywords', async () => {
       script = () => ({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key' } }) });
-      const h = await start(cfg, { keywords: Array.from({ length: 10 }, (_, i) => `badkey kw ${i}`), concurrency: 1, ...FAST_GROW, maxConsecutiveFailures: 3 });
+      const h = await start(cfg, {
+        keywords: Array.from({ length: 10 }, (_, i) => `badkey kw ${i}`),
+        concurrency: 1,
+        ...FAST_GROW,
+        maxConsecutiveFailures: 3,
+      });
       await assert.rejects(h.result(), (err: any) => {
         assert.match(String(err.cause?.message), /3 failures in a row.*401/);
         return true;
@@ -179,12 +225,23 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
 
   it('a worker process SIGKILLed mid-run of 20 keywords is restarted; every keyword is done exactly once', async () => {
     const cfg = testConfig(llmEnv(), 'growkill');
-    script = async (req) => { await new Promise((r) => setTimeout(r, 100)); return happyReply(req); };
+    script = async (req) => {
+      await new Promise((r) => setTimeout(r, 100));
+      return happyReply(req);
+    };
     let w = spawnWorkerProcess(cfg, llmEnv());
     try {
       const keywords = Array.from({ length: 20 }, (_, i) => `killed kw ${i}`);
       const h = await start(cfg, { keywords, concurrency: 4, ...FAST_GROW });
-      await waitFor('some keywords done', async () => { const p = await progress(h).catch(() => undefined); return p && p.done >= 4; }, 120_000, 200);
+      await waitFor(
+        'some keywords done',
+        async () => {
+          const p = await progress(h).catch(() => undefined);
+          return p && p.done >= 4;
+        },
+        120_000,
+        200,
+      );
       await killProcess(w, 'SIGKILL');
       w = spawnWorkerProcess(cfg, llmEnv());
       const final = (await h.result()) as GrowProgress;

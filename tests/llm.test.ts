@@ -8,13 +8,22 @@ import { startFakeLlm, type FakeLlm, type FakeReply } from './support/fake-llm';
 describe('llm client', () => {
   let fake: FakeLlm;
   let next: FakeReply = 'hello';
-  before(async () => { fake = await startFakeLlm(() => next); });
-  after(async () => { await fake.close(); });
+  before(async () => {
+    fake = await startFakeLlm(() => next);
+  });
+  after(async () => {
+    await fake.close();
+  });
   const role = () => ({ name: 'judge' as const, model: 'm1', baseURL: fake.baseURL, apiKey: 'k' });
   const call = () => chat(role(), [{ role: 'user', content: 'hi there' }], { timeoutMs: 500 });
   const fails = async (reply: FakeReply): Promise<LlmError> => {
     next = reply;
-    try { await call(); } catch (err) { assert.ok(err instanceof LlmError, String(err)); return err; }
+    try {
+      await call();
+    } catch (err) {
+      assert.ok(err instanceof LlmError, String(err));
+      return err;
+    }
     throw new Error('expected a failure');
   };
 
@@ -29,10 +38,13 @@ describe('llm client', () => {
 
   it('classifies failures: retryable with Retry-After, or not, naming role, endpoint and model', async () => {
     const rl = await fails({ status: 429, headers: { 'retry-after': '3' } });
-    assert.equal(rl.kind, 'rate-limit'); assert.equal(rl.retryable, true); assert.equal(rl.retryAfterMs, 3000);
+    assert.equal(rl.kind, 'rate-limit');
+    assert.equal(rl.retryable, true);
+    assert.equal(rl.retryAfterMs, 3000);
     assert.equal((await fails({ status: 503 })).retryable, true);
     const t = await fails({ delayMs: 1500, reply: 'late' });
-    assert.equal(t.kind, 'timeout'); assert.equal(t.retryable, true);
+    assert.equal(t.kind, 'timeout');
+    assert.equal(t.retryable, true);
     for (const m of ['truncated', 'not-json', 'no-choices'] as const) {
       const e = await fails({ malformed: m });
       assert.equal(e.retryable, true, m);
@@ -40,10 +52,15 @@ describe('llm client', () => {
     for (const status of [400, 401, 403, 404]) {
       const e = await fails({ status });
       assert.equal(e.retryable, false, String(status));
-      assert.match(e.message, /judge/); assert.match(e.message, /m1/); assert.ok(e.message.includes(fake.baseURL));
+      assert.match(e.message, /judge/);
+      assert.match(e.message, /m1/);
+      assert.ok(e.message.includes(fake.baseURL));
     }
-    const conn = await chat({ ...role(), baseURL: 'http://127.0.0.1:1/v1' }, [{ role: 'user', content: 'x' }], { timeoutMs: 500 }).catch((e) => e);
-    assert.equal(conn.kind, 'connection'); assert.equal(conn.retryable, true);
+    const conn = await chat({ ...role(), baseURL: 'http://127.0.0.1:1/v1' }, [{ role: 'user', content: 'x' }], { timeoutMs: 500 }).catch(
+      (e) => e,
+    );
+    assert.equal(conn.kind, 'connection');
+    assert.equal(conn.retryable, true);
   });
 
   it('says which variables to set when no endpoint is configured', async () => {
@@ -70,11 +87,25 @@ describe('reply parsers and prompts', () => {
   });
   it('parses distinct proposals', () => {
     const r = parseProposals('[{"name":"A B","description":"x"},{"name":"a-b","description":"dup"},{"name":"c","description":"y"}]', 8);
-    assert.deepEqual((r as any).value.map((p: any) => p.name), ['a-b', 'c']);
+    assert.deepEqual(
+      (r as any).value.map((p: any) => p.name),
+      ['a-b', 'c'],
+    );
     assert.equal(parseProposals('{"tasks":[{"name":"z","description":"q"}]}', 1).ok, true);
   });
   it('renders every template with markers and no leftover placeholders', () => {
-    const vars = { keyword: 'k', family: 'logic', count: 3, proposal_name: 'p', proposal_description: 'd', round: 1, source: 'src', feedback: 'fb', samples: 's', examples: 'e' };
+    const vars = {
+      keyword: 'k',
+      family: 'logic',
+      count: 3,
+      proposal_name: 'p',
+      proposal_description: 'd',
+      round: 1,
+      source: 'src',
+      feedback: 'fb',
+      samples: 's',
+      examples: 'e',
+    };
     for (const t of ['propose', 'generate', 'revise', 'code-judge', 'question-judge'] as const) {
       const m = renderPrompt(t, vars);
       assert.match(m[0]!.content, new RegExp(`^\\[resyn:${t}\\]`));

@@ -17,27 +17,40 @@ import { tmpDir } from './support/temporal';
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'dist/cli/main.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist/cli/main.js'), ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
-describe('main job: resyn run on the embedded defaults', function () {
+describe('main job: resyn run on the embedded defaults', () => {
   let llm: FakeLlm;
   before(async function () {
     if (!process.env.RESYN_TEST_TEMPORAL_BIN) this.skip(); // starts its own embedded server
     llm = await startFakeLlm((req) => happyReply(req));
   });
-  after(async () => { await llm?.close(); });
+  after(async () => {
+    await llm?.close();
+  });
 
   async function env(dataDir: string, extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
     const e: NodeJS.ProcessEnv = {
-      ...process.env, RESYN_DATA_DIR: dataDir, RESYN_DEV_SERVER_PORT: String(await freePort()),
-      RESYN_DEV_SERVER_UI_PORT: String(await freePort()), RESYN_METRICS_PORT: '0', ...extra,
+      ...process.env,
+      RESYN_DATA_DIR: dataDir,
+      RESYN_DEV_SERVER_PORT: String(await freePort()),
+      RESYN_DEV_SERVER_UI_PORT: String(await freePort()),
+      RESYN_METRICS_PORT: '0',
+      ...extra,
     };
     for (const k of ['TEMPORAL_ADDRESS', 'OPENAI_BASE_URL', 'OPENAI_API_KEY']) if (!(k in extra)) delete e[k];
     return e;
@@ -45,8 +58,10 @@ describe('main job: resyn run on the embedded defaults', function () {
 
   it('registers the seeds, grows by a keyword with the LLM, and writes a dataset whose manifest it prints', async () => {
     const dataDir = tmpDir('main-job-');
-    const r = await runCli(['run', '--grow', '1', '--proposals', '1', '--instances-per-env', '3', '--json'],
-      await env(dataDir, fakeLlmEnv(llm.baseURL)));
+    const r = await runCli(
+      ['run', '--grow', '1', '--proposals', '1', '--instances-per-env', '3', '--json'],
+      await env(dataDir, fakeLlmEnv(llm.baseURL)),
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /Web UI: http:\/\/127\.0\.0\.1:\d+/);
     const summary = JSON.parse(r.stdout);
@@ -60,8 +75,13 @@ describe('main job: resyn run on the embedded defaults', function () {
     assert.equal(summary.dataset.environments, seeds + 1);
     const db = new Database(path.join(dataDir, 'registry.sqlite'), { readonly: true });
     try {
-      const origins = db.prepare("SELECT origin, count(*) AS n FROM environments WHERE status = 'accepted' GROUP BY origin ORDER BY origin").all();
-      assert.deepEqual(origins, [{ origin: 'seed', n: seeds }, { origin: 'synthesized', n: 1 }]);
+      const origins = db
+        .prepare("SELECT origin, count(*) AS n FROM environments WHERE status = 'accepted' GROUP BY origin ORDER BY origin")
+        .all();
+      assert.deepEqual(origins, [
+        { origin: 'seed', n: seeds },
+        { origin: 'synthesized', n: 1 },
+      ]);
     } finally {
       db.close();
     }

@@ -14,7 +14,17 @@ import { testClient, testConfig, withWorker } from './support/temporal';
 /** Workflow names exported by workflows/index.ts (read as text: importing workflow code outside a worker is not safe). */
 function registeredWorkflows(): string[] {
   const src = fs.readFileSync(path.join(projectRoot, 'workflows', 'index.ts'), 'utf8');
-  return [...src.matchAll(/export\s*\{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((s) => s.trim().split(/\s+as\s+/).pop()!)).filter(Boolean);
+  return [...src.matchAll(/export\s*\{([^}]*)\}/g)]
+    .flatMap((m) =>
+      m[1]!.split(',').map(
+        (s) =>
+          s
+            .trim()
+            .split(/\s+as\s+/)
+            .pop()!,
+      ),
+    )
+    .filter(Boolean);
 }
 
 /** Per workflow: an input with one wrong-typed field, and that field's name. */
@@ -31,22 +41,37 @@ const WRONG_TYPE: Record<string, { input: Record<string, unknown>; field: string
 describe('workflow inputs from the UI (every registered workflow)', function () {
   this.timeout(120_000);
   let client: Client;
-  before(async () => { client = await testClient(); });
-  after(async () => { await client.connection.close(); });
+  before(async () => {
+    client = await testClient();
+  });
+  after(async () => {
+    await client.connection.close();
+  });
 
   const workflows = registeredWorkflows();
 
   it('lists the workflows to check', () => {
-    for (const w of ['growLibrary', 'synthesizeEnvironment', 'sampleTrainingData', 'nightlyGrowth', 'resumeRun']) assert.ok(workflows.includes(w), `${w} registered`);
+    for (const w of ['growLibrary', 'synthesizeEnvironment', 'sampleTrainingData', 'nightlyGrowth', 'resumeRun'])
+      assert.ok(workflows.includes(w), `${w} registered`);
     for (const w of workflows) assert.ok(WRONG_TYPE[w], `add a wrong-type case for the new workflow ${w} to this test`);
   });
 
   /** Starts the workflow with `input` and returns its ApplicationFailure. */
   async function failureOf(cfg: ReturnType<typeof testConfig>, type: string, input: unknown, tag: string): Promise<ApplicationFailure> {
-    const h = await client.workflow.start(type, { taskQueue: cfg.temporal.taskQueue, workflowId: `bad-input-${type}-${tag}-${process.pid}-${Date.now()}`, args: [input] });
-    const err = await h.result().then(() => assert.fail(`${type} accepted ${JSON.stringify(input)}`), (e: unknown) => e);
+    const h = await client.workflow.start(type, {
+      taskQueue: cfg.temporal.taskQueue,
+      workflowId: `bad-input-${type}-${tag}-${process.pid}-${Date.now()}`,
+      args: [input],
+    });
+    const err = await h.result().then(
+      () => assert.fail(`${type} accepted ${JSON.stringify(input)}`),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof WorkflowFailedError, `${type}: expected WorkflowFailedError, got ${String(err)}`);
-    assert.ok(err.cause instanceof ApplicationFailure, `${type}: the cause is an ApplicationFailure (got ${err.cause?.constructor.name}: ${err.cause?.message})`);
+    assert.ok(
+      err.cause instanceof ApplicationFailure,
+      `${type}: the cause is an ApplicationFailure (got ${err.cause?.constructor.name}: ${err.cause?.message})`,
+    );
     return err.cause;
   }
 
@@ -54,16 +79,20 @@ describe('workflow inputs from the UI (every registered workflow)', function () 
     const cfg = testConfig({}, 'inputs');
     const problems: string[] = [];
     await withWorker(cfg, async () => {
-      await Promise.all(workflows.map(async (type) => {
-        const typo = await failureOf(cfg, type, { ...WRONG_TYPE[type]!.input, thisKeyIsATypo: true }, 'typo');
-        if (!typo.nonRetryable) problems.push(`${type}: typo failure is retryable`);
-        if (!typo.message.includes('thisKeyIsATypo')) problems.push(`${type}: an unknown key is not reported (make its input schema strict: z.strictObject): ${typo.message}`);
-        const wrong = await failureOf(cfg, type, WRONG_TYPE[type]!.input, 'type');
-        if (!wrong.nonRetryable) problems.push(`${type}: wrong-type failure is retryable`);
-        if (!wrong.message.includes(WRONG_TYPE[type]!.field)) problems.push(`${type}: wrong type of ${WRONG_TYPE[type]!.field} not named: ${wrong.message}`);
-        const notObject = await failureOf(cfg, type, 'just a string', 'str');
-        if (!notObject.nonRetryable) problems.push(`${type}: non-object input failure is retryable`);
-      }));
+      await Promise.all(
+        workflows.map(async (type) => {
+          const typo = await failureOf(cfg, type, { ...WRONG_TYPE[type]!.input, thisKeyIsATypo: true }, 'typo');
+          if (!typo.nonRetryable) problems.push(`${type}: typo failure is retryable`);
+          if (!typo.message.includes('thisKeyIsATypo'))
+            problems.push(`${type}: an unknown key is not reported (make its input schema strict: z.strictObject): ${typo.message}`);
+          const wrong = await failureOf(cfg, type, WRONG_TYPE[type]!.input, 'type');
+          if (!wrong.nonRetryable) problems.push(`${type}: wrong-type failure is retryable`);
+          if (!wrong.message.includes(WRONG_TYPE[type]!.field))
+            problems.push(`${type}: wrong type of ${WRONG_TYPE[type]!.field} not named: ${wrong.message}`);
+          const notObject = await failureOf(cfg, type, 'just a string', 'str');
+          if (!notObject.nonRetryable) problems.push(`${type}: non-object input failure is retryable`);
+        }),
+      );
     });
     assert.deepEqual(problems, []);
   });

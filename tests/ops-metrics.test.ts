@@ -19,15 +19,26 @@ describe('observability', function () {
     const client = await testClient();
     try {
       // Some work, so worker task metrics exist beside the poller gauges.
-      const h = await client.workflow.start('resumeRun', { taskQueue: cfg.temporal.taskQueue, workflowId: `metrics-${process.pid}-${Date.now()}`, args: [{ bogus: 1 }] });
+      const h = await client.workflow.start('resumeRun', {
+        taskQueue: cfg.temporal.taskQueue,
+        workflowId: `metrics-${process.pid}-${Date.now()}`,
+        args: [{ bogus: 1 }],
+      });
       await h.result().catch(() => undefined);
-      const body = await waitFor('temporal_ metrics on /metrics', async () => {
-        try {
-          const res = await fetch(`http://127.0.0.1:${port}/metrics`);
-          const text = await res.text();
-          return res.ok && /^temporal_workflow_task_execution_latency/m.test(text) ? text : undefined;
-        } catch { return undefined; }
-      }, 60_000, 500);
+      const body = await waitFor(
+        'temporal_ metrics on /metrics',
+        async () => {
+          try {
+            const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+            const text = await res.text();
+            return res.ok && /^temporal_workflow_task_execution_latency/m.test(text) ? text : undefined;
+          } catch {
+            return undefined;
+          }
+        },
+        60_000,
+        500,
+      );
       assert.match(body, /^# (HELP|TYPE) temporal_/m);
       assert.match(body, new RegExp(`task_queue="${cfg.temporal.taskQueue}"`));
     } finally {
@@ -35,9 +46,16 @@ describe('observability', function () {
       await client.connection.close();
     }
     // The SDK's own log lines (worker state changes at INFO) are JSON lines too, with the task queue.
-    const sdkLines = fs.readFileSync(path.join(cfg.dataDir, 'worker.log'), 'utf8').split('\n')
-      .filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((r) => r.component === 'temporal-sdk');
-    assert.ok(sdkLines.some((r) => r.level === 'info' && r.taskQueue === cfg.temporal.taskQueue), JSON.stringify(sdkLines.slice(0, 3)));
+    const sdkLines = fs
+      .readFileSync(path.join(cfg.dataDir, 'worker.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.component === 'temporal-sdk');
+    assert.ok(
+      sdkLines.some((r) => r.level === 'info' && r.taskQueue === cfg.temporal.taskQueue),
+      JSON.stringify(sdkLines.slice(0, 3)),
+    );
   });
 
   it('the logger writes one JSON object per line with the bound run ids, and honours the level', () => {
@@ -47,8 +65,12 @@ describe('observability', function () {
     log.info('resuming', { from: 'r0' });
     log.error('boom', { err: new Error('bad thing') });
     assert.equal(lines.length, 2);
-    const a = JSON.parse(lines[0]!), b = JSON.parse(lines[1]!);
-    assert.deepEqual({ level: a.level, msg: a.msg, component: a.component, workflowId: a.workflowId, runId: a.runId, from: a.from }, { level: 'info', msg: 'resuming', component: 'ops', workflowId: 'w1', runId: 'r1', from: 'r0' });
+    const a = JSON.parse(lines[0]!),
+      b = JSON.parse(lines[1]!);
+    assert.deepEqual(
+      { level: a.level, msg: a.msg, component: a.component, workflowId: a.workflowId, runId: a.runId, from: a.from },
+      { level: 'info', msg: 'resuming', component: 'ops', workflowId: 'w1', runId: 'r1', from: 'r0' },
+    );
     assert.ok(!Number.isNaN(Date.parse(a.time)));
     assert.equal(b.err.message, 'bad thing');
   });

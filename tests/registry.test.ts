@@ -12,15 +12,28 @@ const tmpDir = () => fs.mkdtempSync(path.join(process.env.RESYN_TEST_TMP ?? os.t
 
 function rec(id: string, over: Partial<EnvironmentRecord> = {}): Omit<EnvironmentRecord, 'createdAt'> {
   return {
-    id, name: `env-${id}`, description: 'd', tags: ['t'], family: null, keyword: 'kw', source: tinyEnv(id),
-    status: 'accepted', origin: 'synthesized', rounds: 1, runId: 'wf', parentId: null, scores: { a: 4 }, ...over,
+    id,
+    name: `env-${id}`,
+    description: 'd',
+    tags: ['t'],
+    family: null,
+    keyword: 'kw',
+    source: tinyEnv(id),
+    status: 'accepted',
+    origin: 'synthesized',
+    rounds: 1,
+    runId: 'wf',
+    parentId: null,
+    scores: { a: 4 },
+    ...over,
   };
 }
 
 describe('registry store', () => {
   it('opens from two handles (WAL), writes idempotently by id and never downgrades accepted', () => {
     const file = path.join(tmpDir(), 'sub', 'registry.sqlite');
-    const a = Registry.open(file), b = Registry.open(file);
+    const a = Registry.open(file),
+      b = Registry.open(file);
     try {
       const first = a.upsertEnvironment(rec('x1', { status: 'rejected' }));
       assert.equal(first.status, 'rejected');
@@ -32,13 +45,23 @@ describe('registry store', () => {
       assert.equal(again.status, 'accepted');
       a.upsertEnvironment(rec('x2', { family: 'arithmetic', tags: ['t', 'u'] }));
       assert.equal(a.listEnvironments().length, 2);
-      assert.deepEqual(a.listEnvironments({ tags: ['u'] }).map((e) => e.id), ['x2']);
-      assert.deepEqual(a.listEnvironments({ family: 'arithmetic' }).map((e) => e.id), ['x2']);
-      assert.deepEqual(a.listEnvironments({ ids: ['x1'] }).map((e) => e.id), ['x1']);
+      assert.deepEqual(
+        a.listEnvironments({ tags: ['u'] }).map((e) => e.id),
+        ['x2'],
+      );
+      assert.deepEqual(
+        a.listEnvironments({ family: 'arithmetic' }).map((e) => e.id),
+        ['x2'],
+      );
+      assert.deepEqual(
+        a.listEnvironments({ ids: ['x1'] }).map((e) => e.id),
+        ['x1'],
+      );
       assert.equal(a.getEnvironment('env-x2')?.id, 'x2');
       assert.equal(a.getEnvironment('nope'), undefined);
     } finally {
-      a.close(); b.close();
+      a.close();
+      b.close();
     }
   });
 
@@ -64,7 +87,17 @@ describe('registry store', () => {
   });
 
   it('lexes comments, regexes, templates and numbers canonically', () => {
-    assert.deepEqual(canonicalTokens('const a = /x\\/y[/]/g.test(`t${b}`); // hi'), ['const', 'I', '=', 'R/x\\/y[/]/g', '.', 'I', '(', 'S', ')']);
+    assert.deepEqual(canonicalTokens('const a = /x\\/y[/]/g.test(`t${b}`); // hi'), [
+      'const',
+      'I',
+      '=',
+      'R/x\\/y[/]/g',
+      '.',
+      'I',
+      '(',
+      'S',
+      ')',
+    ]);
     assert.deepEqual(canonicalTokens('f(1_000, 0x10, .5,)'), ['I', '(', '1000', ',', '16', ',', '0.5', ')']);
     assert.deepEqual(canonicalTokens('x = a / b / c'), ['I', '=', 'I', '/', 'I', '/', 'I']);
   });
@@ -72,11 +105,29 @@ describe('registry store', () => {
   it('keeps rounds and outcomes idempotently and knows tried keywords', () => {
     const reg = Registry.open(path.join(tmpDir(), 'registry.sqlite'));
     try {
-      const row = { workflowId: 'w1', round: 0, keyword: 'k', proposal: { name: 'n', description: 'd' }, envId: null, source: null, gates: [], feedback: 'f' };
+      const row = {
+        workflowId: 'w1',
+        round: 0,
+        keyword: 'k',
+        proposal: { name: 'n', description: 'd' },
+        envId: null,
+        source: null,
+        gates: [],
+        feedback: 'f',
+      };
       recordRound(reg, row);
       recordRound(reg, { ...row, feedback: 'f2' });
       assert.equal(roundsOf(reg, 'w1').length, 1);
-      recordSynthesisRun(reg, { workflowId: 'w1', parentWorkflowId: null, keyword: 'k', proposal: row.proposal, outcome: 'rejected', envId: null, rounds: 1, reason: 'r' });
+      recordSynthesisRun(reg, {
+        workflowId: 'w1',
+        parentWorkflowId: null,
+        keyword: 'k',
+        proposal: row.proposal,
+        outcome: 'rejected',
+        envId: null,
+        rounds: 1,
+        reason: 'r',
+      });
       reg.upsertEnvironment(rec('z', { keyword: 'k2' }));
       assert.deepEqual([...triedKeywords(reg)].sort(), ['k', 'k2']);
     } finally {

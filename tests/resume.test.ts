@@ -28,7 +28,6 @@ import { startWorker, testClient, testConfig, waitFor, type RunningWorker } from
 // resyn's JSON logs (lib/logger.ts) at warn and up: keeps the test output readable.
 process.env.RESYN_LOG_LEVEL ??= 'WARN';
 
-
 describe('resume a run that ended badly (real Temporal, registry, sandbox; scripted LLM)', function () {
   this.timeout(180_000);
   let client: Client;
@@ -56,10 +55,16 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
     await fake?.close();
     await client?.connection.close();
   });
-  beforeEach(() => { script = happyReply; });
+  beforeEach(() => {
+    script = happyReply;
+  });
 
   const generateCalls = (keyword: string) => fake.calls.filter((c) => stepOf(c) === 'generate' && keywordOf(c) === keyword).length;
-  const ended = (h: WorkflowHandle) => h.result().then(() => assert.fail('the run should not complete'), () => undefined);
+  const ended = (h: WorkflowHandle) =>
+    h.result().then(
+      () => assert.fail('the run should not complete'),
+      () => undefined,
+    );
 
   /** Resumes through the CLI's functions; returns the resume workflow's result. */
   async function resume(workflowId: string, oldRunId: string): Promise<ResumeResult> {
@@ -71,56 +76,92 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
     const d = await client.workflow.getHandle(workflowId, p.runId!).describe();
     assert.deepEqual((d.memo as any).resumedFrom, { workflowId, runId: oldRunId, status: s.resumedFrom.status }, 'memo links the old run');
     assert.equal(d.parentExecution?.workflowId, s.resumeWorkflowId, 'the resume workflow is the parent in the UI');
-    const result = await client.workflow.getHandle(s.resumeWorkflowId).result() as ResumeResult;
+    const result = (await client.workflow.getHandle(s.resumeWorkflowId).result()) as ResumeResult;
     await maybeSaveHistory(client.workflow.getHandle(s.resumeWorkflowId), `resumeRun-${s.type}`);
     return result;
   }
 
   function growRuns(workflowId: string) {
     const reg = Registry.open(dataPaths(cfg).registry);
-    try { return synthesisRuns(reg, { parentWorkflowId: workflowId }); } finally { reg.close(); }
+    try {
+      return synthesisRuns(reg, { parentWorkflowId: workflowId });
+    } finally {
+      reg.close();
+    }
   }
 
   it('growLibrary that FAILED (a non-retryable LLM error) resumes: finished keywords are not redone, the failed one is done', async () => {
     let broken = true;
-    script = (req) => (broken && keywordOf(req) === 'rs fail zeta' ? { status: 400, body: JSON.stringify({ error: { message: 'bad request (scripted)' } }) } : happyReply(req));
+    script = (req) =>
+      broken && keywordOf(req) === 'rs fail zeta'
+        ? { status: 400, body: JSON.stringify({ error: { message: 'bad request (scripted)' } }) }
+        : happyReply(req);
     const id = `grow-resume-fail-${process.pid}-${++seq}`;
     const h = await client.workflow.start('growLibrary', {
-      taskQueue: cfg.temporal.taskQueue, workflowId: id,
+      taskQueue: cfg.temporal.taskQueue,
+      workflowId: id,
       args: [{ keywords: ['rs fail alpha', 'rs fail zeta', 'rs fail beta'], concurrency: 1, maxConsecutiveFailures: 1, ...FAST_GROW }],
     });
-    const err = await h.result().then(() => undefined, (e) => e);
+    const err = await h.result().then(
+      () => undefined,
+      (e) => e,
+    );
     assert.ok(err instanceof WorkflowFailedError, `the run failed: ${String(err)}`);
     const old = await h.describe();
     assert.equal(old.status.name, 'FAILED');
-    assert.deepEqual(growRuns(id).map((r) => r.keyword).sort(), ['rs fail alpha'], 'alpha finished before zeta failed the run; beta never started');
+    assert.deepEqual(
+      growRuns(id)
+        .map((r) => r.keyword)
+        .sort(),
+      ['rs fail alpha'],
+      'alpha finished before zeta failed the run; beta never started',
+    );
 
     broken = false;
     const r = await resume(id, old.runId);
     const progress = r.result as GrowProgress;
     assert.equal(progress.status, 'completed');
     const runs = growRuns(id);
-    assert.deepEqual(runs.map((x) => `${x.keyword}:${x.outcome}`).sort(), ['rs fail alpha:accepted', 'rs fail beta:accepted', 'rs fail zeta:accepted'], 'nothing lost');
+    assert.deepEqual(
+      runs.map((x) => `${x.keyword}:${x.outcome}`).sort(),
+      ['rs fail alpha:accepted', 'rs fail beta:accepted', 'rs fail zeta:accepted'],
+      'nothing lost',
+    );
     assert.equal(generateCalls('rs fail alpha'), 1, 'a finished environment is not generated again');
     assert.ok(r.report && fs.readFileSync(r.report, 'utf8').includes('rs fail zeta'), 'the run report is written');
 
-    await assert.rejects(startResume(client, cfg, id), (e: unknown) => e instanceof CliError && /completed: nothing to resume/.test(e.message), 'a completed run is refused');
+    await assert.rejects(
+      startResume(client, cfg, id),
+      (e: unknown) => e instanceof CliError && /completed: nothing to resume/.test(e.message),
+      'a completed run is refused',
+    );
   });
 
   for (const how of ['cancel', 'terminate'] as const) {
     it(`growLibrary that was ${how === 'cancel' ? 'CANCELLED' : 'TERMINATED'} mid-run resumes without redoing accepted environments`, async () => {
       let release!: () => void;
-      const gate = new Promise<void>((r) => { release = r; });
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
       const slow = `rs ${how} slow`;
-      script = async (req) => { if (keywordOf(req) === slow && stepOf(req) === 'generate') await gate; return happyReply(req); };
+      script = async (req) => {
+        if (keywordOf(req) === slow && stepOf(req) === 'generate') await gate;
+        return happyReply(req);
+      };
       const id = `grow-resume-${how}-${process.pid}-${++seq}`;
       const h = await client.workflow.start('growLibrary', {
-        taskQueue: cfg.temporal.taskQueue, workflowId: id,
+        taskQueue: cfg.temporal.taskQueue,
+        workflowId: id,
         args: [{ keywords: [`rs ${how} one`, `rs ${how} two`, slow], concurrency: 3, ...FAST_GROW }],
       });
       await waitFor('two environments accepted', async () => ((await h.query('progress')) as GrowProgress).accepted === 2);
-      await assert.rejects(startResume(client, cfg, id), (e: unknown) => e instanceof CliError && /still running/.test(e.message), 'a running run is refused');
-      if (how === 'cancel') await h.cancel(); else await h.terminate('test: terminated mid-run');
+      await assert.rejects(
+        startResume(client, cfg, id),
+        (e: unknown) => e instanceof CliError && /still running/.test(e.message),
+        'a running run is refused',
+      );
+      if (how === 'cancel') await h.cancel();
+      else await h.terminate('test: terminated mid-run');
       await ended(h);
       const old = await h.describe();
       assert.equal(old.status.name, how === 'cancel' ? 'CANCELLED' : 'TERMINATED');
@@ -129,7 +170,10 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
 
       const r = await resume(id, old.runId);
       assert.equal((r.result as GrowProgress).status, 'completed');
-      const accepted = growRuns(id).filter((x) => x.outcome === 'accepted').map((x) => x.keyword).sort();
+      const accepted = growRuns(id)
+        .filter((x) => x.outcome === 'accepted')
+        .map((x) => x.keyword)
+        .sort();
       assert.deepEqual(accepted, [`rs ${how} one`, slow, `rs ${how} two`].sort(), 'every keyword accepted once');
       assert.equal(generateCalls(`rs ${how} one`), 1, 'accepted environments are not generated again');
       assert.equal(generateCalls(`rs ${how} two`), 1);
@@ -138,11 +182,17 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
 
   it('growLibrary terminated half-way through one keyword resumes its unfinished proposals without asking for new ones', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
-    script = async (req) => { if (stepOf(req) === 'generate' && taskNameOf(req) === 'rs-partial-task-2') await gate; return happyReply(req); };
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    script = async (req) => {
+      if (stepOf(req) === 'generate' && taskNameOf(req) === 'rs-partial-task-2') await gate;
+      return happyReply(req);
+    };
     const id = `grow-resume-partial-${process.pid}-${++seq}`;
     const h = await client.workflow.start('growLibrary', {
-      taskQueue: cfg.temporal.taskQueue, workflowId: id,
+      taskQueue: cfg.temporal.taskQueue,
+      workflowId: id,
       args: [{ keywords: ['rs partial', 'rs partial later'], concurrency: 1, ...FAST_GROW, proposalsPerKeyword: 3 }],
     });
     await waitFor('two of three proposals accepted', async () => ((await h.query('progress')) as GrowProgress).accepted === 2);
@@ -153,25 +203,63 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
     const r = await resume(id, old.runId);
     const p = r.result as GrowProgress;
     assert.equal(p.status, 'completed');
-    assert.equal(p.accepted, 6, 'the progress counts the old run\'s accepted environments too');
+    assert.equal(p.accepted, 6, "the progress counts the old run's accepted environments too");
     const runs = growRuns(id);
-    assert.deepEqual(runs.filter((x) => x.keyword === 'rs partial' && x.outcome === 'accepted').length, 3, 'the third proposal is not lost');
+    assert.deepEqual(
+      runs.filter((x) => x.keyword === 'rs partial' && x.outcome === 'accepted').length,
+      3,
+      'the third proposal is not lost',
+    );
     assert.equal(runs.filter((x) => x.keyword === 'rs partial later').length, 3);
-    assert.equal(fake.calls.filter((c) => stepOf(c) === 'propose' && keywordOf(c) === 'rs partial').length, 1, 'proposals are not asked for again');
-    for (const t of ['rs-partial-task-0', 'rs-partial-task-1']) assert.equal(fake.calls.filter((c) => stepOf(c) === 'generate' && taskNameOf(c) === t).length, 1, `${t} not generated again`);
+    assert.equal(
+      fake.calls.filter((c) => stepOf(c) === 'propose' && keywordOf(c) === 'rs partial').length,
+      1,
+      'proposals are not asked for again',
+    );
+    for (const t of ['rs-partial-task-0', 'rs-partial-task-1'])
+      assert.equal(fake.calls.filter((c) => stepOf(c) === 'generate' && taskNameOf(c) === t).length, 1, `${t} not generated again`);
   });
 
   /** Marker files of finished shards -> mtime (a rewritten shard gets a new one). */
-  const markers = (dir: string) => new Map(fs.readdirSync(dir).filter((f) => f.endsWith('.done.json')).map((f) => [f, fs.statSync(path.join(dir, f)).mtimeMs]));
-  const rowsIn = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).id as string));
+  const markers = (dir: string) =>
+    new Map(
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.done.json'))
+        .map((f) => [f, fs.statSync(path.join(dir, f)).mtimeMs]),
+    );
+  const rowsIn = (dir: string) =>
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .flatMap((f) =>
+        fs
+          .readFileSync(path.join(dir, f), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l).id as string),
+      );
 
   for (const how of ['terminate', 'cancel'] as const) {
     it(`sampleTrainingData that was ${how === 'cancel' ? 'CANCELLED' : 'TERMINATED'} mid-run resumes: finished shards are kept, every row is written once`, async () => {
       const name = `resume-${how}-${process.pid}-${++seq}`;
-      const req: SampleRequest = { name, instancesPerEnv: 400, difficulties: [1, 2, 3], split: { validationFraction: 0.25 }, shardSize: 50, formats: ['jsonl'], concurrency: 1 };
-      const h = await client.workflow.start('sampleTrainingData', { taskQueue: cfg.temporal.taskQueue, workflowId: `sample-${name}`, args: [req] });
+      const req: SampleRequest = {
+        name,
+        instancesPerEnv: 400,
+        difficulties: [1, 2, 3],
+        split: { validationFraction: 0.25 },
+        shardSize: 50,
+        formats: ['jsonl'],
+        concurrency: 1,
+      };
+      const h = await client.workflow.start('sampleTrainingData', {
+        taskQueue: cfg.temporal.taskQueue,
+        workflowId: `sample-${name}`,
+        args: [req],
+      });
       await waitFor('a shard written', async () => ((await h.query('progress')) as SampleProgress).shardsDone >= 1, 60_000, 20);
-      if (how === 'cancel') await h.cancel(); else await h.terminate('test: terminated mid-run');
+      if (how === 'cancel') await h.cancel();
+      else await h.terminate('test: terminated mid-run');
       await ended(h);
       const old = await h.describe();
       assert.equal(old.status.name, how === 'cancel' ? 'CANCELLED' : 'TERMINATED');
@@ -192,9 +280,19 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
   }
 
   it('refuses a run that does not exist and a workflow type it does not handle', async () => {
-    await assert.rejects(startResume(client, cfg, `no-such-run-${Date.now()}`), (e: unknown) => e instanceof CliError && /no run with workflow id/.test(e.message));
-    const h = await client.workflow.start('resumeRun', { taskQueue: cfg.temporal.taskQueue, workflowId: `resume-bad-${process.pid}-${++seq}`, args: [{ workflowId: 'x', bogus: true }] });
+    await assert.rejects(
+      startResume(client, cfg, `no-such-run-${Date.now()}`),
+      (e: unknown) => e instanceof CliError && /no run with workflow id/.test(e.message),
+    );
+    const h = await client.workflow.start('resumeRun', {
+      taskQueue: cfg.temporal.taskQueue,
+      workflowId: `resume-bad-${process.pid}-${++seq}`,
+      args: [{ workflowId: 'x', bogus: true }],
+    });
     await h.result().catch(() => undefined);
-    await assert.rejects(startResume(client, cfg, h.workflowId), (e: unknown) => e instanceof CliError && /resume restarts only growLibrary or sampleTrainingData/.test(e.message));
+    await assert.rejects(
+      startResume(client, cfg, h.workflowId),
+      (e: unknown) => e instanceof CliError && /resume restarts only growLibrary or sampleTrainingData/.test(e.message),
+    );
   });
 });

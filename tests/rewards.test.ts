@@ -40,7 +40,10 @@ describe('rewards: scoring service and resyn score', function () {
     reg.close();
     const items = [1, 2, 3].map((difficulty, i) => ({ seed: 1000 + i, difficulty }));
     const sampled = await pool.sample(rec.source, items);
-    const solved = await pool.solve(rec.source, sampled.map((s) => (s.ok ? s.value.state : null)));
+    const solved = await pool.solve(
+      rec.source,
+      sampled.map((s) => (s.ok ? s.value.state : null)),
+    );
     items.forEach((it, i) => {
       const s = sampled[i]!;
       const sol = solved[i]!;
@@ -58,7 +61,7 @@ describe('rewards: scoring service and resyn score', function () {
   const post = (route: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
     fetch(server.url + route, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-  it('scores solve()\'s answer 1 and garbage 0, in the same order, with reasons', async () => {
+  it("scores solve()'s answer 1 and garbage 0, in the same order, with reasons", async () => {
     const gt = (c: (typeof cases)[number]) => groundTruth(envId, c.seed, c.difficulty);
     const items = [
       ...cases.map((c) => ({ ground_truth: gt(c), response: `Let me think.\n<answer>${c.solution}</answer>` })),
@@ -73,7 +76,10 @@ describe('rewards: scoring service and resyn score', function () {
     assert.equal(res.status, 200);
     const { rewards } = (await res.json()) as { rewards: { reward: number; reason: string }[] };
     assert.equal(rewards.length, items.length);
-    assert.deepEqual(rewards.slice(0, 3).map((r) => r.reward), [1, 1, 1]);
+    assert.deepEqual(
+      rewards.slice(0, 3).map((r) => r.reward),
+      [1, 1, 1],
+    );
     assert.equal(rewards[3]!.reward, 0);
     assert.match(rewards[4]!.reason, /no <answer>/);
     assert.match(rewards[5]!.reason, /ground_truth/);
@@ -90,16 +96,38 @@ describe('rewards: scoring service and resyn score', function () {
     src.close();
     const pool = sharedPool(cfg.sandbox);
     const fresh = cases.map((c) => ({ seed: c.seed + 500, difficulty: c.difficulty }));
-    const solved = await pool.solve(source, (await pool.sample(source, fresh)).map((r) => (r.ok ? r.value.state : null)));
-    const answers = fresh.flatMap((_, i) => [solved[i]!.ok ? solved[i]!.value : '', 'zz garbage', '', solved[i]!.ok ? solved[i]!.value : '']);
-    const items = cases.flatMap((c, i) => answers.slice(i * 4, i * 4 + 4).map((a) => ({ ground_truth: gt(c), response: `<answer>${a}</answer>` })));
-    const expected = (await pool.scoreInstances(source, fresh.flatMap((f, i) => answers.slice(i * 4, i * 4 + 4).map((answer) => ({ ...f, answer })))))
-      .map((r) => (r.ok ? r.value : -1));
-    assert.deepEqual(expected.filter((_, i) => i % 4 === 0), [1, 1, 1], 'the reference scores solve() 1');
+    const solved = await pool.solve(
+      source,
+      (await pool.sample(source, fresh)).map((r) => (r.ok ? r.value.state : null)),
+    );
+    const answers = fresh.flatMap((_, i) => [
+      solved[i]!.ok ? solved[i]!.value : '',
+      'zz garbage',
+      '',
+      solved[i]!.ok ? solved[i]!.value : '',
+    ]);
+    const items = cases.flatMap((c, i) =>
+      answers.slice(i * 4, i * 4 + 4).map((a) => ({ ground_truth: gt(c), response: `<answer>${a}</answer>` })),
+    );
+    const expected = (
+      await pool.scoreInstances(
+        source,
+        fresh.flatMap((f, i) => answers.slice(i * 4, i * 4 + 4).map((answer) => ({ ...f, answer }))),
+      )
+    ).map((r) => (r.ok ? r.value : -1));
+    assert.deepEqual(
+      expected.filter((_, i) => i % 4 === 0),
+      [1, 1, 1],
+      'the reference scores solve() 1',
+    );
     for (const pass of ['new instances', 'second sighting', 'cached states']) {
       const res = await post('/v1/rewards', { items });
       const { rewards } = (await res.json()) as { rewards: { reward: number }[] };
-      assert.deepEqual(rewards.map((r) => r.reward), expected, pass);
+      assert.deepEqual(
+        rewards.map((r) => r.reward),
+        expected,
+        pass,
+      );
       await new Promise((r) => setTimeout(r, 200)); // lets the background state fetch of a second sighting land
     }
     assert.ok(scorerCacheStats().states >= fresh.length, 'the third pass ran on cached states');
@@ -124,7 +152,7 @@ describe('rewards: scoring service and resyn score', function () {
     assert.equal(h.status, 200);
   });
 
-  it('serves OpenRLHF\'s remote reward call {query, prompts, labels}', async () => {
+  it("serves OpenRLHF's remote reward call {query, prompts, labels}", async () => {
     const c = cases[1]!;
     const prompt = `<|user|>${userContent(c.prompt)}<|assistant|>`;
     const label = { style: 'rule', ground_truth: groundTruth(envId, c.seed, c.difficulty) };
@@ -146,7 +174,9 @@ describe('rewards: scoring service and resyn score', function () {
       'this is not json',
       JSON.stringify({ id: 'abc', response: 'x' }),
     ];
-    const child = spawn(process.execPath, [cli, 'score'], { env: { ...process.env, RESYN_DATA_DIR: cfg.dataDir, RESYN_SANDBOX_WORKERS: '1' } });
+    const child = spawn(process.execPath, [cli, 'score'], {
+      env: { ...process.env, RESYN_DATA_DIR: cfg.dataDir, RESYN_SANDBOX_WORKERS: '1' },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -154,7 +184,10 @@ describe('rewards: scoring service and resyn score', function () {
     child.stdin.end(lines.join('\n') + '\n');
     const code = await new Promise((r) => child.on('exit', r));
     assert.equal(code, 0, err);
-    const rows = out.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(rows.length, 4);
     assert.equal(rows[0].reward, 1);
     assert.equal(rows[1].reward, 0);

@@ -35,7 +35,13 @@ async function seededConfig(): Promise<ResynConfig> {
 
 /** Every visible file of a dataset folder -> its bytes. */
 function snapshot(dir: string): Map<string, Buffer> {
-  return new Map(fs.readdirSync(dir).filter((f) => !f.startsWith('.') && !f.endsWith('.log')).sort().map((f) => [f, fs.readFileSync(path.join(dir, f))]));
+  return new Map(
+    fs
+      .readdirSync(dir)
+      .filter((f) => !f.startsWith('.') && !f.endsWith('.log'))
+      .sort()
+      .map((f) => [f, fs.readFileSync(path.join(dir, f))]),
+  );
 }
 
 const request: SampleRequest = {
@@ -53,8 +59,12 @@ describe('sampleTrainingData workflow', function () {
   let client: Client;
   let reference: { dir: string; manifest: Manifest };
 
-  before(async () => { client = await testClient(); });
-  after(async () => { await client.connection.close(); });
+  before(async () => {
+    client = await testClient();
+  });
+  after(async () => {
+    await client.connection.close();
+  });
 
   it('an uninterrupted run writes shards and a manifest with counts, checksums and the mix', async () => {
     const cfg = await seededConfig();
@@ -68,11 +78,12 @@ describe('sampleTrainingData workflow', function () {
     assert.equal(Object.keys(manifest.mix.byEnv).length, 3);
     assert.deepEqual(Object.keys(manifest.mix.byDifficulty).sort(), ['1', '2', '3', '5']);
     const files = snapshot(outcome.outDir);
-    for (const s of manifest.shards) for (const f of s.files) {
-      const data = files.get(f.file);
-      assert.ok(data, f.file);
-      assert.equal(require('node:crypto').createHash('sha256').update(data).digest('hex'), f.sha256);
-    }
+    for (const s of manifest.shards)
+      for (const f of s.files) {
+        const data = files.get(f.file);
+        assert.ok(data, f.file);
+        assert.equal(require('node:crypto').createHash('sha256').update(data).digest('hex'), f.sha256);
+      }
     reference = { dir: outcome.outDir, manifest };
   });
 
@@ -81,7 +92,11 @@ describe('sampleTrainingData workflow', function () {
     const rows: any[] = [];
     const { parquetReadObjects } = await importEsm('hyparquet');
     for (const s of manifest.shards) {
-      const jl = fs.readFileSync(path.join(dir, s.files.find((f) => f.format === 'jsonl')!.file), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const jl = fs
+        .readFileSync(path.join(dir, s.files.find((f) => f.format === 'jsonl')!.file), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const pqBuf = fs.readFileSync(path.join(dir, s.files.find((f) => f.format === 'parquet')!.file));
       const pq: any[] = await parquetReadObjects({ file: pqBuf.buffer.slice(pqBuf.byteOffset, pqBuf.byteOffset + pqBuf.byteLength) });
       assert.equal(jl.length, s.rows);
@@ -99,7 +114,10 @@ describe('sampleTrainingData workflow', function () {
     const train = new Set(rows.filter((r) => r.extra_info.split === 'train').map(key));
     const val = rows.filter((r) => r.extra_info.split === 'validation').map(key);
     assert.ok(val.length > 0 && train.size > 0);
-    assert.ok(val.every((k) => !train.has(k)), 'an instance is in both splits');
+    assert.ok(
+      val.every((k) => !train.has(k)),
+      'an instance is in both splits',
+    );
     assert.equal(new Set(rows.map((r) => r.id)).size, rows.length, 'duplicate row ids');
     assert.ok(rows.every((r) => r.prompt[0].role === 'user' && r.prompt[0].content.includes(r.extra_info.question)));
   });
@@ -115,7 +133,10 @@ describe('sampleTrainingData workflow', function () {
     await waitFor('a few shards written', () => markers() >= 2, 120_000, 10);
     await killProcess(worker, 'SIGKILL');
     const doneAtKill = markers();
-    assert.ok(!fs.existsSync(path.join(outDir, 'manifest.json')) && doneAtKill < reference.manifest.shards.length, `the run finished before the kill (${doneAtKill} shards)`);
+    assert.ok(
+      !fs.existsSync(path.join(outDir, 'manifest.json')) && doneAtKill < reference.manifest.shards.length,
+      `the run finished before the kill (${doneAtKill} shards)`,
+    );
     worker = spawnWorkerProcess(cfg);
     try {
       const outcome = await run;
@@ -123,7 +144,10 @@ describe('sampleTrainingData workflow', function () {
       const ref = snapshot(reference.dir);
       assert.deepEqual([...again.keys()], [...ref.keys()]);
       for (const [f, b] of ref) assert.ok(again.get(f)!.equals(b), `${f} differs after the crash`);
-      assert.deepEqual(fs.readdirSync(outcome.outDir).filter((f) => f.endsWith('.tmp')), []);
+      assert.deepEqual(
+        fs.readdirSync(outcome.outDir).filter((f) => f.endsWith('.tmp')),
+        [],
+      );
     } finally {
       await killProcess(worker, 'SIGTERM');
     }
@@ -139,14 +163,20 @@ describe('sampleTrainingData workflow', function () {
     const after = snapshot(second.outDir);
     for (const [f, b] of before) assert.ok(after.get(f)!.equals(b), f);
     // Shards were skipped (not rewritten); only the manifest is rewritten, with the same bytes.
-    [...before.keys()].forEach((f, i) => { if (f !== 'manifest.json') assert.equal(fs.statSync(path.join(second.outDir, f)).mtimeMs, mtimes[i], f); });
+    [...before.keys()].forEach((f, i) => {
+      if (f !== 'manifest.json') assert.equal(fs.statSync(path.join(second.outDir, f)).mtimeMs, mtimes[i], f);
+    });
   });
 
   it('a request larger than one run continues as new and writes the same shards', async () => {
     const cfg = await seededConfig();
     const req = { ...request, name: 'continued', shardsPerRun: 25 };
     const outcome = await withWorker(cfg, async () => {
-      const h = await client.workflow.start('sampleTrainingData', { taskQueue: cfg.temporal.taskQueue, workflowId: `resyn-sample-continued-${Date.now()}`, args: [req] });
+      const h = await client.workflow.start('sampleTrainingData', {
+        taskQueue: cfg.temporal.taskQueue,
+        workflowId: `resyn-sample-continued-${Date.now()}`,
+        args: [req],
+      });
       const out = await h.result();
       const latest = await client.workflow.getHandle(h.workflowId).describe();
       assert.notEqual(latest.runId, h.firstExecutionRunId, 'no continue-as-new happened');
@@ -168,7 +198,11 @@ describe('sampleTrainingData workflow', function () {
         runSample(client, cfg, { name: 'no-match', instancesPerEnv: 1, filter: { tags: ['no-such-tag'] } }),
         (err: unknown) => {
           const root = (err as WorkflowFailedError).cause?.cause as { nonRetryable?: boolean; message?: string } | undefined; // WorkflowFailed <- ActivityFailure <- ApplicationFailure
-          return err instanceof WorkflowFailedError && root?.nonRetryable === true && /no environment .* matches filter .*no-such-tag/.test(String(root.message));
+          return (
+            err instanceof WorkflowFailedError &&
+            root?.nonRetryable === true &&
+            /no environment .* matches filter .*no-such-tag/.test(String(root.message))
+          );
         },
       );
     });
@@ -178,8 +212,15 @@ describe('sampleTrainingData workflow', function () {
     const cfg = testConfig({}, 'sample-bad');
     await withWorker(cfg, async () => {
       await assert.rejects(
-        client.workflow.execute('sampleTrainingData', { taskQueue: cfg.temporal.taskQueue, workflowId: `bad-${Date.now()}`, args: [{ name: 'x', shardSize: 0, difficulties: [12] }] }),
-        (err: unknown) => err instanceof WorkflowFailedError && /shardSize/.test(String(err.cause?.message)) && /difficulties/.test(String(err.cause?.message)),
+        client.workflow.execute('sampleTrainingData', {
+          taskQueue: cfg.temporal.taskQueue,
+          workflowId: `bad-${Date.now()}`,
+          args: [{ name: 'x', shardSize: 0, difficulties: [12] }],
+        }),
+        (err: unknown) =>
+          err instanceof WorkflowFailedError &&
+          /shardSize/.test(String(err.cause?.message)) &&
+          /difficulties/.test(String(err.cause?.message)),
       );
     });
   });

@@ -36,26 +36,61 @@ describe('sandbox', function () {
   it('samples, solves and scores a good environment in batches', async () => {
     const source = fs.readFileSync(goodFile, 'utf8');
     const info = await pool.describe(source);
-    assert.deepEqual(info, { ok: true, value: { id: environmentId(source), name: 'grid-path-count', description: info.ok ? info.value.description : '', tags: ['combinatorics', 'grid', 'dynamic-programming'] } });
+    assert.deepEqual(info, {
+      ok: true,
+      value: {
+        id: environmentId(source),
+        name: 'grid-path-count',
+        description: info.ok ? info.value.description : '',
+        tags: ['combinatorics', 'grid', 'dynamic-programming'],
+      },
+    });
     const items = Array.from({ length: 300 }, (_, i) => ({ seed: i, difficulty: 1 + (i % 10) }));
     const sampled = await pool.sample(source, items);
     assert.ok(sampled.every((r) => r.ok));
     const states = sampled.map((r) => (r.ok ? r.value.state : null));
     const solved = await pool.solve(source, states);
     const answers = solved.map((r) => (r.ok ? r.value : ''));
-    const rewards = await pool.score(source, states.map((state, i) => ({ state, answer: answers[i]! })));
+    const rewards = await pool.score(
+      source,
+      states.map((state, i) => ({ state, answer: answers[i]! })),
+    );
     assert.ok(rewards.every((r) => r.ok && r.value === 1));
-    const byInstance = await pool.scoreInstances(source, items.map((it, i) => ({ ...it, answer: i % 2 ? answers[i]! : 'nope' })));
-    assert.deepEqual(byInstance.map((r) => (r.ok ? r.value : -1)), items.map((_, i) => (i % 2 ? 1 : 0)));
+    const byInstance = await pool.scoreInstances(
+      source,
+      items.map((it, i) => ({ ...it, answer: i % 2 ? answers[i]! : 'nope' })),
+    );
+    assert.deepEqual(
+      byInstance.map((r) => (r.ok ? r.value : -1)),
+      items.map((_, i) => (i % 2 ? 1 : 0)),
+    );
   });
 
   it('the rng is sfc32 seeded by splitmix32 (as documented), with Math.random and Date removed', async () => {
     // Reference implementation in plain Node, written from docs/sandbox.md.
     function reference(seed: number, n: number): number[] {
-      let a0 = (seed % 4294967296 >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) >>> 0, 0x85ebca6b);
-      const sm = () => { a0 = (a0 + 0x9e3779b9) | 0; let t = a0 ^ (a0 >>> 16); t = Math.imul(t, 0x21f0aaad); t ^= t >>> 15; t = Math.imul(t, 0x735a2d97); return (t ^ (t >>> 15)) >>> 0; };
-      let a = sm() | 0, b = sm() | 0, c = sm() | 0, d = sm() | 0;
-      const next = () => { const t = (((a + b) | 0) + d) | 0; d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0; return t >>> 0; };
+      let a0 = ((seed % 4294967296) >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) >>> 0, 0x85ebca6b);
+      const sm = () => {
+        a0 = (a0 + 0x9e3779b9) | 0;
+        let t = a0 ^ (a0 >>> 16);
+        t = Math.imul(t, 0x21f0aaad);
+        t ^= t >>> 15;
+        t = Math.imul(t, 0x735a2d97);
+        return (t ^ (t >>> 15)) >>> 0;
+      };
+      let a = sm() | 0,
+        b = sm() | 0,
+        c = sm() | 0,
+        d = sm() | 0;
+      const next = () => {
+        const t = (((a + b) | 0) + d) | 0;
+        d = (d + 1) | 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) | 0;
+        c = (c << 21) | (c >>> 11);
+        c = (c + t) | 0;
+        return t >>> 0;
+      };
       for (let i = 0; i < 15; i++) next();
       return Array.from({ length: n }, () => next() / 4294967296);
     }
@@ -88,16 +123,24 @@ describe('sandbox', function () {
   });
 
   it('stops an infinite loop at the deadline (interrupt handler) and keeps going', async () => {
-    const rs = await pool.score(verifying('if (a === "loop") for (;;) {} return a === "1";'), ['1', 'loop', '1', '0'].map((answer) => ({ state: { n: 1 }, answer })));
+    const rs = await pool.score(
+      verifying('if (a === "loop") for (;;) {} return a === "1";'),
+      ['1', 'loop', '1', '0'].map((answer) => ({ state: { n: 1 }, answer })),
+    );
     assert.deepEqual(rs.map(kind), ['ok', 'timeout', 'ok', 'ok']);
-    assert.deepEqual(rs.map((r) => (r.ok ? r.value : null)), [1, null, 1, 0]);
+    assert.deepEqual(
+      rs.map((r) => (r.ok ? r.value : null)),
+      [1, null, 1, 0],
+    );
   });
 
   it('stops builtins that overrun the deadline (Array.fill over 1<<20 slots) with the watchdog, within the memory cap', async () => {
     const rss0 = process.memoryUsage().rss;
     const kills0 = pool.stats.kills;
-    const rs = await pool.score(verifying('if (a === "fill") { const xs = new Array(1 << 20).fill(1); let t = 0; for (;;) t += xs.fill(1).length; } return 1;'),
-      ['ok', 'fill', 'ok'].map((answer) => ({ state: {}, answer })));
+    const rs = await pool.score(
+      verifying('if (a === "fill") { const xs = new Array(1 << 20).fill(1); let t = 0; for (;;) t += xs.fill(1).length; } return 1;'),
+      ['ok', 'fill', 'ok'].map((answer) => ({ state: {}, answer })),
+    );
     assert.deepEqual(rs.map(kind), ['ok', 'timeout', 'ok']);
     // The interrupt handler alone does not stop this (the time is spent inside builtins): the watchdog did.
     assert.equal(pool.stats.kills, kills0 + 1);
@@ -110,11 +153,14 @@ describe('sandbox', function () {
 
   it('caps memory: a memory bomb and JSON.parse of a huge string fail cleanly (out-of-memory or timeout)', async () => {
     const rss0 = process.memoryUsage().rss;
-    const rs = await pool.score(verifying(`
+    const rs = await pool.score(
+      verifying(`
       if (a === "bomb") { const xs = []; for (;;) xs.push(new Array(1e5).fill(0)); }
       if (a === "parse") return JSON.parse("[" + "1,".repeat(4e6) + "1]").length > 0;
       if (a === "string") { let s = "x"; for (;;) s = s + s; }
-      return 1;`), ['bomb', 'parse', 'string', 'fine'].map((answer) => ({ state: {}, answer })));
+      return 1;`),
+      ['bomb', 'parse', 'string', 'fine'].map((answer) => ({ state: {}, answer })),
+    );
     assert.ok(['out-of-memory', 'timeout'].includes(kind(rs[0]!)), kind(rs[0]!));
     assert.ok(['out-of-memory', 'timeout'].includes(kind(rs[1]!)), kind(rs[1]!));
     assert.ok(['out-of-memory', 'timeout', 'guest-error'].includes(kind(rs[2]!)), kind(rs[2]!));
@@ -123,25 +169,35 @@ describe('sandbox', function () {
   });
 
   it('turns deep recursion into a guest stack-overflow, not a host crash', async () => {
-    const rs = await pool.score(verifying('const f = (n) => f(n + 1) + 1; if (a === "deep") return f(0); const g = (o, n) => n ? g([o], n - 1) : o; if (a === "json") return JSON.stringify(g([], 1e6)).length > 0; return 1;'),
-      ['deep', 'json', 'x'].map((answer) => ({ state: {}, answer })));
+    const rs = await pool.score(
+      verifying(
+        'const f = (n) => f(n + 1) + 1; if (a === "deep") return f(0); const g = (o, n) => n ? g([o], n - 1) : o; if (a === "json") return JSON.stringify(g([], 1e6)).length > 0; return 1;',
+      ),
+      ['deep', 'json', 'x'].map((answer) => ({ state: {}, answer })),
+    );
     assert.deepEqual(rs.map(kind), ['stack-overflow', 'stack-overflow', 'ok']);
   });
 
   it('types every other failure: guest-error, non-json, output-too-large, invalid-module', async () => {
-    const rs = await pool.score(verifying(`
+    const rs = await pool.score(
+      verifying(`
       if (a === "throw") throw new TypeError("bad");
       if (a === "str") throw "just a string";
       if (a === "obj") return { reward: 1 };
       if (a === "nan") return NaN;
       if (a === "big") return 2;
-      return true;`), ['throw', 'str', 'obj', 'nan', 'big', 'ok'].map((answer) => ({ state: {}, answer })));
+      return true;`),
+      ['throw', 'str', 'obj', 'nan', 'big', 'ok'].map((answer) => ({ state: {}, answer })),
+    );
     assert.deepEqual(rs.map(kind), ['guest-error', 'guest-error', 'non-json', 'non-json', 'non-json', 'ok']);
     assert.match((rs[0] as { error: { message: string } }).error.message, /TypeError: bad/);
     const [long] = await pool.score(verifying('return 1;'), [{ state: {}, answer: 'x'.repeat(pool.limits.maxAnswerChars + 1) }]);
     assert.equal(kind(long!), 'output-too-large');
     const fn = `export default { name: "f", description: "f", tags: [], generate(rng, d) { return d === 1 ? { f() {} } : d === 2 ? { x: "y".repeat(2e6) } : { s: new Map() }; }, prompt() { return "?"; }, verify() { return 0; }, solve() { return ""; } };`;
-    const sampled = await pool.sample(fn, [1, 2, 3].map((difficulty) => ({ seed: 1, difficulty })));
+    const sampled = await pool.sample(
+      fn,
+      [1, 2, 3].map((difficulty) => ({ seed: 1, difficulty })),
+    );
     assert.deepEqual(sampled.map(kind), ['non-json', 'output-too-large', 'non-json']);
     for (const bad of ['export default {', 'import fs from "fs"; export default {}', 'module.exports = {}', 'await 1; export default {}']) {
       const d = await pool.describe(bad);

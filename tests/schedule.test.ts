@@ -34,21 +34,37 @@ describe('nightly growth schedule (real Temporal Schedules)', function () {
     worker = await startWorker(cfg);
   });
   after(async () => {
-    await client?.schedule.getHandle(name).delete().catch(() => undefined);
+    await client?.schedule
+      .getHandle(name)
+      .delete()
+      .catch(() => undefined);
     await worker?.stop();
     await fake?.close();
     await client?.connection.close();
   });
 
   it('checks the command line before creating anything', () => {
-    assert.throws(() => nightlyInputFrom({ catchupWindow: '1h', count: 0 } as any), (e: unknown) => e instanceof CliError && /count/.test(e.message));
-    assert.deepEqual(nightlyInputFrom({ catchupWindow: '1h', target: 5, budgetTokens: 1000, sample: true }), { target: 5, budget: { maxTokens: 1000 }, sample: true });
+    assert.throws(
+      () => nightlyInputFrom({ catchupWindow: '1h', count: 0 } as any),
+      (e: unknown) => e instanceof CliError && /count/.test(e.message),
+    );
+    assert.deepEqual(nightlyInputFrom({ catchupWindow: '1h', target: 5, budgetTokens: 1000, sample: true }), {
+      target: 5,
+      budget: { maxTokens: 1000 },
+      sample: true,
+    });
   });
 
   it('fires on its interval, each run growing from fresh keywords, reporting and sampling; paused, it does not fire', async () => {
     const created = await createSchedule(client, cfg, name, {
-      interval: '2s', count: 1, keywords: 'nightly sums one,nightly sums two,nightly sums three', proposals: 1, maxRevisions: 0, gates: 'automaticChecks,codeJudge',
-      sampleInstances: 4, catchupWindow: '1h',
+      interval: '2s',
+      count: 1,
+      keywords: 'nightly sums one,nightly sums two,nightly sums three',
+      proposals: 1,
+      maxRevisions: 0,
+      gates: 'automaticChecks,codeJudge',
+      sampleInstances: 4,
+      catchupWindow: '1h',
     });
     assert.equal(created.paused, false);
     assert.equal(created.overlap, 'SKIP');
@@ -56,20 +72,25 @@ describe('nightly growth schedule (real Temporal Schedules)', function () {
     const h = client.schedule.getHandle(name);
 
     // Two runs finished (overlap SKIP: a run still going is not doubled).
-    const done = await waitFor('two finished nightly runs', async () => {
-      const d = await h.describe();
-      const ids = d.info.recentActions.map((a) => a.action.workflow.workflowId);
-      if (ids.length < 2) return undefined;
-      const results: NightlyResult[] = [];
-      for (const id of ids.slice(0, 2)) {
-        const wd = await client.workflow.getHandle(id).describe();
-        if (wd.status.name === 'RUNNING') return undefined;
-        assert.equal(wd.status.name, 'COMPLETED', `nightly run ${id} completed`);
-        assert.equal(wd.typedSearchAttributes.get({ name: 'ResynRunKind', type: 'KEYWORD' } as any), 'nightly');
-        results.push(await client.workflow.getHandle(id).result() as NightlyResult);
-      }
-      return results;
-    }, 150_000, 500);
+    const done = await waitFor(
+      'two finished nightly runs',
+      async () => {
+        const d = await h.describe();
+        const ids = d.info.recentActions.map((a) => a.action.workflow.workflowId);
+        if (ids.length < 2) return undefined;
+        const results: NightlyResult[] = [];
+        for (const id of ids.slice(0, 2)) {
+          const wd = await client.workflow.getHandle(id).describe();
+          if (wd.status.name === 'RUNNING') return undefined;
+          assert.equal(wd.status.name, 'COMPLETED', `nightly run ${id} completed`);
+          assert.equal(wd.typedSearchAttributes.get({ name: 'ResynRunKind', type: 'KEYWORD' } as any), 'nightly');
+          results.push((await client.workflow.getHandle(id).result()) as NightlyResult);
+        }
+        return results;
+      },
+      150_000,
+      500,
+    );
 
     await h.pause('test: paused');
     for (const r of done) {
@@ -101,8 +122,18 @@ describe('nightly growth schedule (real Temporal Schedules)', function () {
 
   it('runs nightlyGrowth started by hand to the end (recorded for the replay test with RESYN_RECORD_HISTORIES=1)', async () => {
     const h = await client.workflow.start('nightlyGrowth', {
-      taskQueue: cfg.temporal.taskQueue, workflowId: 'nightlyGrowth-history',
-      args: [{ count: 1, keywordPool: ['history sums'], proposalsPerKeyword: 1, maxRevisions: 0, gates: ['automaticChecks', 'codeJudge'], sample: { instancesPerEnv: 2, formats: ['jsonl'] } }],
+      taskQueue: cfg.temporal.taskQueue,
+      workflowId: 'nightlyGrowth-history',
+      args: [
+        {
+          count: 1,
+          keywordPool: ['history sums'],
+          proposalsPerKeyword: 1,
+          maxRevisions: 0,
+          gates: ['automaticChecks', 'codeJudge'],
+          sample: { instancesPerEnv: 2, formats: ['jsonl'] },
+        },
+      ],
     });
     assert.equal(((await h.result()) as NightlyResult).phase, 'done');
     await maybeSaveHistory(h, 'nightlyGrowth-history');

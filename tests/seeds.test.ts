@@ -15,8 +15,12 @@ describe('seed library', function () {
   const seeds = listSeedEnvironments();
   let pool: SandboxPool;
 
-  before(() => { pool = new SandboxPool(loadConfig({}).sandbox); });
-  after(async () => { await pool?.close(); });
+  before(() => {
+    pool = new SandboxPool(loadConfig({}).sandbox);
+  });
+  after(async () => {
+    await pool?.close();
+  });
 
   it('has at least 24 environments, at least 3 in each of the 8 families', () => {
     assert.ok(seeds.length >= 24, `only ${seeds.length} seed environments`);
@@ -24,7 +28,10 @@ describe('seed library', function () {
       const n = seeds.filter((s) => s.family === family).length;
       assert.ok(n >= 3, `family ${family} has ${n} environments`);
     }
-    assert.deepEqual(seeds.map((s) => s.family).filter((f) => !(SEED_FAMILIES as readonly string[]).includes(f)), []);
+    assert.deepEqual(
+      seeds.map((s) => s.family).filter((f) => !(SEED_FAMILIES as readonly string[]).includes(f)),
+      [],
+    );
   });
 
   it('lists environments sorted by family then name, with their source', () => {
@@ -70,7 +77,13 @@ describe('seed library', function () {
   it('loadKeywords rejects duplicates and unknown families, naming the entry', () => {
     const dir = tmpDir('seeds-');
     const dup = path.join(dir, 'dup.json');
-    fs.writeFileSync(dup, JSON.stringify([{ keyword: 'maze path', family: 'spatial' }, { keyword: 'Maze Path', family: 'spatial' }]));
+    fs.writeFileSync(
+      dup,
+      JSON.stringify([
+        { keyword: 'maze path', family: 'spatial' },
+        { keyword: 'Maze Path', family: 'spatial' },
+      ]),
+    );
     assert.throws(() => loadKeywords(dup), /1\.keyword: duplicate keyword "Maze Path"/);
     const fam = path.join(dir, 'fam.json');
     fs.writeFileSync(fam, JSON.stringify([{ keyword: 'maze path', family: 'cooking' }]));

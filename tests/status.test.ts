@@ -21,7 +21,6 @@ import { startWorker, testAddress, testClient, testConfig, waitFor, type Running
 // resyn's JSON logs (lib/logger.ts) at warn and up: keeps the test output readable.
 process.env.RESYN_LOG_LEVEL ??= 'WARN';
 
-
 describe('resyn status (real Temporal, registry)', function () {
   this.timeout(120_000);
   let client: Client;
@@ -29,12 +28,15 @@ describe('resyn status (real Temporal, registry)', function () {
   let cfg: ResynConfig;
   let worker: RunningWorker;
   let release!: () => void;
-  const gate = new Promise<void>((r) => { release = r; });
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
   const tag = `${process.pid}-${Date.now().toString(36)}`;
   const script = async (req: FakeRequest): Promise<FakeReply> => {
     const kw = keywordOf(req);
     if (kw.startsWith('st hang') && stepOf(req) === 'generate') await gate;
-    if (kw.startsWith('st rejected') && stepOf(req) === 'code-judge') return verdict('reject', 'verify() accepts any answer: not a real verifier');
+    if (kw.startsWith('st rejected') && stepOf(req) === 'code-judge')
+      return verdict('reject', 'verify() accepts any answer: not a real verifier');
     return happyReply(req);
   };
 
@@ -54,10 +56,24 @@ describe('resyn status (real Temporal, registry)', function () {
   it('shows running runs with progress, the library by family, recent failures, and a run report', async () => {
     const q = cfg.temporal.taskQueue;
     const doneId = `status-done-${tag}`;
-    await client.workflow.execute('growLibrary', { taskQueue: q, workflowId: doneId, args: [{ keywords: ['st accepted one', 'st accepted two', 'st rejected three'], concurrency: 2, ...FAST_GROW }] });
-    const running = await client.workflow.start('growLibrary', { taskQueue: q, workflowId: `status-running-${tag}`, args: [{ keywords: ['st hang four'], ...FAST_GROW }] });
-    await waitFor('its child blocked in the LLM call', () => fake.calls.some((c) => stepOf(c) === 'generate' && keywordOf(c) === 'st hang four'));
-    const killed = await client.workflow.start('growLibrary', { taskQueue: q, workflowId: `status-killed-${tag}`, args: [{ keywords: ['st hang five'], ...FAST_GROW }] });
+    await client.workflow.execute('growLibrary', {
+      taskQueue: q,
+      workflowId: doneId,
+      args: [{ keywords: ['st accepted one', 'st accepted two', 'st rejected three'], concurrency: 2, ...FAST_GROW }],
+    });
+    const running = await client.workflow.start('growLibrary', {
+      taskQueue: q,
+      workflowId: `status-running-${tag}`,
+      args: [{ keywords: ['st hang four'], ...FAST_GROW }],
+    });
+    await waitFor('its child blocked in the LLM call', () =>
+      fake.calls.some((c) => stepOf(c) === 'generate' && keywordOf(c) === 'st hang four'),
+    );
+    const killed = await client.workflow.start('growLibrary', {
+      taskQueue: q,
+      workflowId: `status-killed-${tag}`,
+      args: [{ keywords: ['st hang five'], ...FAST_GROW }],
+    });
     await killed.terminate('operator stopped it');
 
     const s = await overview(client, cfg, 50);
@@ -72,7 +88,10 @@ describe('resyn status (real Temporal, registry)', function () {
     assert.ok(failure, 'the terminated run is a recent failure');
     assert.equal(failure.status, 'TERMINATED');
     assert.match(failure.reason, /operator stopped it/);
-    assert.ok(s.topRejectionReasons.some((r) => /not a real verifier/.test(r.reason)), JSON.stringify(s.topRejectionReasons));
+    assert.ok(
+      s.topRejectionReasons.some((r) => /not a real verifier/.test(r.reason)),
+      JSON.stringify(s.topRejectionReasons),
+    );
 
     const one = await runStatus(client, cfg, doneId);
     assert.equal(one.status, 'COMPLETED');
@@ -81,7 +100,15 @@ describe('resyn status (real Temporal, registry)', function () {
     assert.equal(one.report.accepted, 2);
     assert.ok(one.report.usage.calls >= 6 && one.report.usage.promptTokens > 0, 'tokens of the run and its children');
     const md = one.report.markdown;
-    for (const s of ['## Accept rate per family', '## Rounds per environment', '## Tokens and cost', '## Top rejection reasons', 'st accepted one', 'not a real verifier']) assert.ok(md.includes(s), `report has ${s}`);
+    for (const s of [
+      '## Accept rate per family',
+      '## Rounds per environment',
+      '## Tokens and cost',
+      '## Top rejection reasons',
+      'st accepted one',
+      'not a real verifier',
+    ])
+      assert.ok(md.includes(s), `report has ${s}`);
     assert.equal(one.report.file, path.join(cfg.dataDir, 'reports', `${doneId}.md`));
     assert.ok(fs.existsSync(one.report.file));
   });
@@ -94,7 +121,11 @@ describe('resyn status (real Temporal, registry)', function () {
     const out = JSON.parse(ok.stdout);
     assert.equal(out.library.accepted, 2);
     const port = await freePort();
-    const down = spawnSync(process.execPath, [cli, 'status'], { env: { ...env, TEMPORAL_ADDRESS: `127.0.0.1:${port}` }, encoding: 'utf8', timeout: 60_000 });
+    const down = spawnSync(process.execPath, [cli, 'status'], {
+      env: { ...env, TEMPORAL_ADDRESS: `127.0.0.1:${port}` },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(down.status, 1);
     assert.match(down.stderr, /not reachable at 127\.0\.0\.1:\d+.*TEMPORAL_ADDRESS/);
     const missing = spawnSync(process.execPath, [cli, 'status', 'no-such-run'], { env, encoding: 'utf8', timeout: 60_000 });

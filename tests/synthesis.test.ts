@@ -34,12 +34,16 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     await fake?.close();
     await client?.connection.close();
   });
-  beforeEach(() => { script = happyReply; });
+  beforeEach(() => {
+    script = happyReply;
+  });
 
   // Short retry backoff: the faults test retries six times.
   const run = async (args: Record<string, unknown>, record?: string) => {
     const h = await client.workflow.start('synthesizeEnvironment', {
-      taskQueue: cfg.temporal.taskQueue, workflowId: `synth-test-${process.pid}-${++seq}`, args: [{ retry: { initialIntervalMs: 200, backoffCoefficient: 1.5 }, ...args }],
+      taskQueue: cfg.temporal.taskQueue,
+      workflowId: `synth-test-${process.pid}-${++seq}`,
+      args: [{ retry: { initialIntervalMs: 200, backoffCoefficient: 1.5 }, ...args }],
     });
     const res = await h.result();
     if (record) await maybeSaveHistory(h, record);
@@ -53,7 +57,10 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
       if (step === 'generate') return fence(tinyEnv(taskNameOf(req), { broken: true }));
       return happyReply(req);
     };
-    const res = await run({ keyword: 'modular sums', proposal: { name: 'modular-sum-a', description: 'sum mod m' }, maxRevisions: 1 }, 'synthesize-environment-revised');
+    const res = await run(
+      { keyword: 'modular sums', proposal: { name: 'modular-sum-a', description: 'sum mod m' }, maxRevisions: 1 },
+      'synthesize-environment-revised',
+    );
     assert.equal(res.outcome, 'accepted', res.reason);
     assert.equal(res.rounds, 2);
     const reviseCall = fake.calls.find((c) => stepOf(c) === 'revise' && taskNameOf(c) === 'modular-sum-a');
@@ -72,7 +79,10 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
       assert.equal(rounds[0]!.gates[0]!.verdict, 'revise');
       assert.ok(rounds[0]!.feedback.length > 0);
       assert.equal(env.parentId, rounds[0]!.envId, 'lineage: parent is the first draft');
-      assert.deepEqual(rounds[1]!.gates.map((g) => g.verdict), ['pass', 'pass', 'pass']);
+      assert.deepEqual(
+        rounds[1]!.gates.map((g) => g.verdict),
+        ['pass', 'pass', 'pass'],
+      );
       assert.ok(env.scores['codeJudge.verifier_logic'] === 5);
       assert.ok(usageTotals(reg, env.runId!).calls >= 4, 'token usage recorded per call');
     } finally {
@@ -83,7 +93,10 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
   it('a draft the judge rejects on every round ends rejected with its full history', async () => {
     let judged = 0;
     script = (req) => {
-      if (stepOf(req) === 'code-judge') { judged++; return verdict('reject', `verify compares strings with solve() (review ${judged})`); }
+      if (stepOf(req) === 'code-judge') {
+        judged++;
+        return verdict('reject', `verify compares strings with solve() (review ${judged})`);
+      }
       return happyReply(req);
     };
     const res = await run({ keyword: 'judged harshly', proposal: { name: 'harsh-task', description: 'x' }, maxRevisions: 2 });
@@ -100,7 +113,7 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
         const cj = r.gates.find((g) => g.gate === 'codeJudge')!;
         assert.equal(cj.verdict, 'reject');
         assert.match(cj.feedback, new RegExp(`review ${i + 1}`));
-        assert.ok(r.source && r.source.includes('export default'));
+        assert.ok(r.source?.includes('export default'));
       }
       assert.equal(reg.getEnvironment(res.envId)!.status, 'rejected');
       assert.equal(reg.listEnvironments({ status: 'accepted' }).filter((e) => e.keyword === 'judged harshly').length, 0);
@@ -118,7 +131,8 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
       { malformed: 'not-json' },
       { malformed: 'no-choices' },
     ];
-    let gen = 0, judge = 0;
+    let gen = 0,
+      judge = 0;
     script = (req) => {
       const step = stepOf(req);
       if (step === 'generate' && gen < faults.length) return faults[gen++]!;
@@ -137,7 +151,8 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     const original = tinyEnv('dup-original');
     script = (req) => {
       const step = stepOf(req);
-      if (step === 'generate') return fence(taskNameOf(req) === 'dup-original' ? original : cosmeticVariant('dup-original', 'totally-new-task'));
+      if (step === 'generate')
+        return fence(taskNameOf(req) === 'dup-original' ? original : cosmeticVariant('dup-original', 'totally-new-task'));
       return happyReply(req);
     };
     const a = await run({ keyword: 'dup one', proposal: { name: 'dup-original', description: 'x' } });
@@ -179,21 +194,31 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
       assert.match(cause.message, /maxRevisions/);
       return true;
     });
-    await assert.rejects(client.workflow.execute('growLibrary', {
-      taskQueue: cfg.temporal.taskQueue, workflowId: `grow-bad-${process.pid}-${++seq}`, args: [{ keywords: ['a'], concurrency: 0 }],
-    }), (err: unknown) => {
-      const cause = (err as any).cause;
-      assert.equal(cause?.nonRetryable, true);
-      assert.match(cause.message, /concurrency/);
-      return true;
-    });
-    await assert.rejects(client.workflow.execute('growLibrary', {
-      taskQueue: cfg.temporal.taskQueue, workflowId: `grow-bad-${process.pid}-${++seq}`, args: [{ keywords: ['a'], count: 3 }],
-    }), (err: unknown) => {
-      const cause = (err as any).cause;
-      assert.equal(cause?.nonRetryable, true);
-      assert.match(cause.message, /exactly one of keywords/);
-      return true;
-    });
+    await assert.rejects(
+      client.workflow.execute('growLibrary', {
+        taskQueue: cfg.temporal.taskQueue,
+        workflowId: `grow-bad-${process.pid}-${++seq}`,
+        args: [{ keywords: ['a'], concurrency: 0 }],
+      }),
+      (err: unknown) => {
+        const cause = (err as any).cause;
+        assert.equal(cause?.nonRetryable, true);
+        assert.match(cause.message, /concurrency/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      client.workflow.execute('growLibrary', {
+        taskQueue: cfg.temporal.taskQueue,
+        workflowId: `grow-bad-${process.pid}-${++seq}`,
+        args: [{ keywords: ['a'], count: 3 }],
+      }),
+      (err: unknown) => {
+        const cause = (err as any).cause;
+        assert.equal(cause?.nonRetryable, true);
+        assert.match(cause.message, /exactly one of keywords/);
+        return true;
+      },
+    );
   });
 });

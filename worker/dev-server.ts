@@ -51,12 +51,18 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 
 function serverArgs(o: DevServerOptions): string[] {
   const args = [
-    '--db-filename', o.dbFile,
-    '--ip', o.ip ?? '127.0.0.1',
-    '--port', String(o.port),
-    '--log-level', 'warn',
-    '--sqlite-pragma', 'journal_mode=WAL',
-    '--sqlite-pragma', 'synchronous=NORMAL',
+    '--db-filename',
+    o.dbFile,
+    '--ip',
+    o.ip ?? '127.0.0.1',
+    '--port',
+    String(o.port),
+    '--log-level',
+    'warn',
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=NORMAL',
   ];
   if (o.namespace && o.namespace !== 'default') args.push('--namespace', o.namespace);
   if (o.headless || !o.uiPort) args.push('--headless');
@@ -119,7 +125,9 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   return {
     address,
     uiUrl,
-    kill: () => { proc.kill('SIGKILL'); },
+    kill: () => {
+      proc.kill('SIGKILL');
+    },
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       proc.kill('SIGTERM');
@@ -131,7 +139,11 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
 }
 
 async function startSdkDownloadedServer(o: DevServerOptions, address: string, uiUrl?: string): Promise<DevServer> {
-  const extraArgs = serverArgs(o).filter((a, i, all) => !['--db-filename', '--ip', '--port', '--ui-port'].includes(all[i - 1] ?? '') && !['--db-filename', '--ip', '--port', '--ui-port', '--headless'].includes(a));
+  const extraArgs = serverArgs(o).filter(
+    (a, i, all) =>
+      !['--db-filename', '--ip', '--port', '--ui-port'].includes(all[i - 1] ?? '') &&
+      !['--db-filename', '--ip', '--port', '--ui-port', '--headless'].includes(a),
+  );
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'cached-download' },

@@ -8,7 +8,10 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const bin = await ensureTemporalBinary(cfg, (m) => console.error(m));
   if (!bin) {
-    console.error(noTemporalMessage(cfg, 'no binary on PATH or in the cache, and the Go build failed') + '\n(the SDK download will be tried when the server starts)');
+    console.error(
+      noTemporalMessage(cfg, 'no binary on PATH or in the cache, and the Go build failed') +
+        '\n(the SDK download will be tried when the server starts)',
+    );
     return;
   }
   console.error(`temporal: ${bin} (${temporalVersion(bin)}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -106,8 +106,14 @@ export async function buildTemporalWithGo(cfg: ResynConfig, log: Log): Promise<s
           stdio: ['ignore', 'inherit', 'inherit'],
         });
         const tick = setInterval(() => log(`  still building the Temporal CLI (${Math.round((Date.now() - t0) / 1000)} s)...`), 30_000);
-        p.on('exit', (c) => { clearInterval(tick); resolve(c ?? 1); });
-        p.on('error', () => { clearInterval(tick); resolve(1); });
+        p.on('exit', (c) => {
+          clearInterval(tick);
+          resolve(c ?? 1);
+        });
+        p.on('error', () => {
+          clearInterval(tick);
+          resolve(1);
+        });
       });
       if (code !== 0 || !isExecutable(path.join(tmp, 'temporal'))) {
         fs.rmSync(tmp, { recursive: true, force: true });

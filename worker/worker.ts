@@ -1,5 +1,5 @@
 /** Creates resyn's worker on a connection: the plugin, the task queue, bounded concurrency. */
-import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { DefaultLogger, type NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createLogger, levelFromEnv } from '../lib/logger';
 import type { ResynConfig } from '../temporal.config';
 import { ReSynPlugin } from './plugin';
@@ -50,8 +50,6 @@ export function installRuntime(cfg: ResynConfig): void {
   runtimeInstalled = true;
   Runtime.install({
     logger: sdkLogger(),
-    telemetryOptions: cfg.metricsPort
-      ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${cfg.metricsPort}` } } }
-      : undefined,
+    telemetryOptions: cfg.metricsPort ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${cfg.metricsPort}` } } } : undefined,
   });
 }

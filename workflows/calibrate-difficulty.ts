@@ -18,33 +18,52 @@ const { calibrateEnvironment } = proxyActivities<ResynActivities>({
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
-export const calibrateInputSchema = z.object({
-  filter: z.object({
-    status: z.enum(['accepted', 'rejected']).default('accepted'),
-    tags: z.array(z.string().min(1)).optional(),
-    ids: z.array(z.string().min(1)).optional(),
-  }).strict().default({ status: 'accepted' }),
-  /** Levels attempted; the test compares the lowest with the highest. */
-  levels: z.array(z.number().int().min(1).max(10)).min(2, 'give at least two levels').default([1, 4, 7, 10])
-    .refine((l) => new Set(l).size >= 2, 'give at least two distinct levels'),
-  instancesPerLevel: z.number().int().min(1).max(10_000).default(16),
-  alpha: z.number().gt(0).lt(0.5).default(0.05),
-  /** Policy model name; default the configured policy role's model. */
-  model: z.string().min(1).optional(),
-  /** Environments calibrated at once, and LLM calls in flight per environment. */
-  concurrency: z.number().int().min(1).max(64).default(2),
-  parallelCalls: z.number().int().min(1).max(64).default(4),
-}).strict();
+export const calibrateInputSchema = z
+  .object({
+    filter: z
+      .object({
+        status: z.enum(['accepted', 'rejected']).default('accepted'),
+        tags: z.array(z.string().min(1)).optional(),
+        ids: z.array(z.string().min(1)).optional(),
+      })
+      .strict()
+      .default({ status: 'accepted' }),
+    /** Levels attempted; the test compares the lowest with the highest. */
+    levels: z
+      .array(z.number().int().min(1).max(10))
+      .min(2, 'give at least two levels')
+      .default([1, 4, 7, 10])
+      .refine((l) => new Set(l).size >= 2, 'give at least two distinct levels'),
+    instancesPerLevel: z.number().int().min(1).max(10_000).default(16),
+    alpha: z.number().gt(0).lt(0.5).default(0.05),
+    /** Policy model name; default the configured policy role's model. */
+    model: z.string().min(1).optional(),
+    /** Environments calibrated at once, and LLM calls in flight per environment. */
+    concurrency: z.number().int().min(1).max(64).default(2),
+    parallelCalls: z.number().int().min(1).max(64).default(4),
+  })
+  .strict();
 export type CalibrateRequest = z.input<typeof calibrateInputSchema>;
 
-export interface CalibrateProgress { envsDone: number; envsTotal: number; kept: number; dropped: number; llmCalls: number }
-export interface CalibrateOutcome extends CalibrateProgress { results: CalibrationSummary[] }
+export interface CalibrateProgress {
+  envsDone: number;
+  envsTotal: number;
+  kept: number;
+  dropped: number;
+  llmCalls: number;
+}
+export interface CalibrateOutcome extends CalibrateProgress {
+  results: CalibrationSummary[];
+}
 
 export const calibrateProgressQuery = defineQuery<CalibrateProgress>('progress');
 
 export async function calibrateDifficulty(input: CalibrateRequest): Promise<CalibrateOutcome> {
   const req = parseInput(calibrateInputSchema, input, 'calibrateDifficulty');
-  upsertSearchAttributes([{ key: RESYN_RUN_KIND, value: 'calibrate' }, { key: RESYN_STATUS, value: 'running' }]);
+  upsertSearchAttributes([
+    { key: RESYN_RUN_KIND, value: 'calibrate' },
+    { key: RESYN_STATUS, value: 'running' },
+  ]);
   const progress: CalibrateProgress = { envsDone: 0, envsTotal: 0, kept: 0, dropped: 0, llmCalls: 0 };
   setHandler(calibrateProgressQuery, () => progress);
 
@@ -56,13 +75,18 @@ export async function calibrateDifficulty(input: CalibrateRequest): Promise<Cali
     while (next < targets.length) {
       const k = next++;
       const r = await calibrateEnvironment({
-        envId: targets[k]!.id, levels: req.levels, instancesPerLevel: req.instancesPerLevel, alpha: req.alpha,
-        model: req.model, parallel: req.parallelCalls,
+        envId: targets[k]!.id,
+        levels: req.levels,
+        instancesPerLevel: req.instancesPerLevel,
+        alpha: req.alpha,
+        model: req.model,
+        parallel: req.parallelCalls,
       });
       results[k] = r;
       progress.envsDone++;
       progress.llmCalls += r.llmCalls;
-      if (r.kept) progress.kept++; else progress.dropped++;
+      if (r.kept) progress.kept++;
+      else progress.dropped++;
     }
   };
   await Promise.all(Array.from({ length: Math.min(req.concurrency, targets.length) }, lane));

@@ -6,31 +6,53 @@
  * restarted run never redoes a finished child.
  */
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate,
-  executeChild, isCancellation, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
-  ParentClosePolicy, WorkflowIdReusePolicy,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ResynActivities } from '../activities';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 import {
-  DEFAULT_GATES, growInputSchema, keywordSlug, retrySchema, synthesizeMemo, synthesizeSearchAttributes, type GrowInput, type GrowState,
+  DEFAULT_GATES,
+  growInputSchema,
+  keywordSlug,
+  retrySchema,
+  synthesizeMemo,
+  synthesizeSearchAttributes,
+  type GrowInput,
+  type GrowState,
 } from './synthesis-input';
 import { parseInput } from './parse-input';
 import { synthesizeEnvironment } from './synthesize-environment';
-
 
 export type GrowStatus = 'running' | 'paused' | 'stopping' | 'completed' | 'cancelled' | 'budget-exhausted' | 'target-reached' | 'failed';
 export interface GrowProgress {
   /** Keywords fully processed (proposed and every child finished). */
   done: number;
-  accepted: number; rejected: number; duplicates: number; failed: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  failed: number;
   /** Jobs running now (proposal calls and child workflows). */
   inFlight: number;
   /** Keywords not started plus proposals not started. */
   pending: number;
   keywords: number;
-  tokens: number; costUsd: number;
+  tokens: number;
+  costUsd: number;
   paused: boolean;
   status: GrowStatus;
   lastError: string | null;
@@ -40,7 +62,7 @@ export interface GrowProgress {
 /** The root cause's message (activity and child failures wrap it). */
 function errorMessage(err: unknown): string {
   let e = err as { message?: string; cause?: unknown } | undefined;
-  while (e && e.cause) e = e.cause as typeof e;
+  while (e?.cause) e = e.cause as typeof e;
   return String(e?.message ?? err);
 }
 
@@ -56,24 +78,56 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
   const growId = workflowInfo().workflowId;
   const r = retrySchema.parse(input.retry ?? {});
   const acts = proxyActivities<ResynActivities>({
-    startToCloseTimeout: '15 minutes', heartbeatTimeout: '15 seconds',
-    retry: { initialInterval: r.initialIntervalMs, backoffCoefficient: r.backoffCoefficient, maximumInterval: r.maximumIntervalMs, maximumAttempts: r.maximumAttempts },
+    startToCloseTimeout: '15 minutes',
+    heartbeatTimeout: '15 seconds',
+    retry: {
+      initialInterval: r.initialIntervalMs,
+      backoffCoefficient: r.backoffCoefficient,
+      maximumInterval: r.maximumIntervalMs,
+      maximumAttempts: r.maximumAttempts,
+    },
   });
   const fresh = !input.state;
   const s: GrowState = input.state ?? {
-    pendingKeywords: [], tasks: [], outstanding: {}, done: 0, accepted: 0, rejected: 0, duplicates: 0, failed: 0,
-    tokens: 0, costUsd: 0, paused: false, cancelRequested: false, consecutiveFailures: 0, lastError: null, continuedAsNew: 0,
+    pendingKeywords: [],
+    tasks: [],
+    outstanding: {},
+    done: 0,
+    accepted: 0,
+    rejected: 0,
+    duplicates: 0,
+    failed: 0,
+    tokens: 0,
+    costUsd: 0,
+    paused: false,
+    cancelRequested: false,
+    consecutiveFailures: 0,
+    lastError: null,
+    continuedAsNew: 0,
   };
   let inFlight = 0;
   let totalKeywords = 0;
   let status: GrowStatus = s.paused ? 'paused' : 'running';
   let tick = 0;
-  const bump = () => { tick++; };
+  const bump = () => {
+    tick++;
+  };
 
   const progress = (): GrowProgress => ({
-    done: s.done, accepted: s.accepted, rejected: s.rejected, duplicates: s.duplicates, failed: s.failed,
-    inFlight, pending: s.pendingKeywords.length + s.tasks.length, keywords: totalKeywords,
-    tokens: s.tokens, costUsd: s.costUsd, paused: s.paused, status, lastError: s.lastError, continuedAsNew: s.continuedAsNew,
+    done: s.done,
+    accepted: s.accepted,
+    rejected: s.rejected,
+    duplicates: s.duplicates,
+    failed: s.failed,
+    inFlight,
+    pending: s.pendingKeywords.length + s.tasks.length,
+    keywords: totalKeywords,
+    tokens: s.tokens,
+    costUsd: s.costUsd,
+    paused: s.paused,
+    status,
+    lastError: s.lastError,
+    continuedAsNew: s.continuedAsNew,
   });
   const control = (a: 'pause' | 'resume' | 'cancel') => {
     if (a === 'pause') s.paused = true;
@@ -85,16 +139,28 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
   setHandler(pauseSignal, () => control('pause'));
   setHandler(resumeSignal, () => control('resume'));
   setHandler(cancelSignal, () => control('cancel'));
-  setHandler(controlUpdate, (a) => { control(a); return progress(); }, {
-    validator: (a) => { if (!['pause', 'resume', 'cancel'].includes(a)) throw new Error(`control: expected pause, resume or cancel, got ${String(a)}`); },
-  });
+  setHandler(
+    controlUpdate,
+    (a) => {
+      control(a);
+      return progress();
+    },
+    {
+      validator: (a) => {
+        if (!['pause', 'resume', 'cancel'].includes(a)) throw new Error(`control: expected pause, resume or cancel, got ${String(a)}`);
+      },
+    },
+  );
 
   const setStatus = (st: GrowStatus) => {
     if (st === status) return;
     status = st;
     upsertSearchAttributes([{ key: RESYN_STATUS, value: st }]);
   };
-  upsertSearchAttributes([{ key: RESYN_RUN_KIND, value: 'grow' }, { key: RESYN_STATUS, value: status }]);
+  upsertSearchAttributes([
+    { key: RESYN_RUN_KIND, value: 'grow' },
+    { key: RESYN_STATUS, value: status },
+  ]);
 
   if (fresh) {
     // Keywords this run (same workflow id, e.g. restarted after a failure) or, for `count`, any run already tried are skipped.
@@ -104,8 +170,9 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
   }
   totalKeywords = s.done + s.pendingKeywords.length + Object.keys(s.outstanding).length;
 
-  const budgetSpent = () => (input.budget.maxTokens !== undefined && s.tokens >= input.budget.maxTokens)
-    || (input.budget.maxCostUsd !== undefined && s.costUsd >= input.budget.maxCostUsd);
+  const budgetSpent = () =>
+    (input.budget.maxTokens !== undefined && s.tokens >= input.budget.maxTokens) ||
+    (input.budget.maxCostUsd !== undefined && s.costUsd >= input.budget.maxCostUsd);
   const targetReached = () => input.target !== undefined && s.accepted >= input.target;
   const tooManyFailures = () => s.consecutiveFailures >= input.maxConsecutiveFailures;
   const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > input.historyLimit;
@@ -120,7 +187,10 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
   };
   const finishChild = (keyword: string) => {
     s.outstanding[keyword] = (s.outstanding[keyword] ?? 1) - 1;
-    if (s.outstanding[keyword]! <= 0) { delete s.outstanding[keyword]; s.done++; }
+    if (s.outstanding[keyword]! <= 0) {
+      delete s.outstanding[keyword];
+      s.done++;
+    }
   };
 
   const runProposal = async (keyword: string) => {
@@ -133,7 +203,9 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
       s.consecutiveFailures = 0;
     } catch (err) {
       if (isCancellation(err)) throw err;
-      s.failed++; s.done++; s.consecutiveFailures++;
+      s.failed++;
+      s.done++;
+      s.consecutiveFailures++;
       s.lastError = `${keyword}: ${errorMessage(err)}`;
     }
   };
@@ -143,10 +215,27 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
     try {
       const r = await executeChild(synthesizeEnvironment, {
         workflowId,
-        args: [{ keyword: t.keyword, proposal: t.proposal, gates: input.gates, blockingGates: input.blockingGates, localGates: input.localGates, maxRevisions: input.maxRevisions, parentWorkflowId: growId, retry: input.retry }],
+        args: [
+          {
+            keyword: t.keyword,
+            proposal: t.proposal,
+            gates: input.gates,
+            blockingGates: input.blockingGates,
+            localGates: input.localGates,
+            maxRevisions: input.maxRevisions,
+            parentWorkflowId: growId,
+            retry: input.retry,
+          },
+        ],
         // Set at start rather than upserted by the child: fewer history events and visibility writes per environment.
         typedSearchAttributes: synthesizeSearchAttributes(t.keyword, t.proposal.name),
-        memo: synthesizeMemo({ keyword: t.keyword, proposal: t.proposal, gates: input.gates ?? DEFAULT_GATES, maxRevisions: input.maxRevisions ?? 1, parentWorkflowId: growId }),
+        memo: synthesizeMemo({
+          keyword: t.keyword,
+          proposal: t.proposal,
+          gates: input.gates ?? DEFAULT_GATES,
+          maxRevisions: input.maxRevisions ?? 1,
+          parentWorkflowId: growId,
+        }),
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
@@ -160,11 +249,15 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         // Finished by an earlier run with this grow id: its outcome is in the registry already.
         const o = await acts.synthesisOutcome({ workflowId });
-        if (o === 'accepted') s.accepted++; else if (o === 'duplicate') s.duplicates++; else if (o === 'rejected') s.rejected++; else s.failed++;
+        if (o === 'accepted') s.accepted++;
+        else if (o === 'duplicate') s.duplicates++;
+        else if (o === 'rejected') s.rejected++;
+        else s.failed++;
       } else if (isCancellation(err)) {
         throw err;
       } else {
-        s.failed++; s.consecutiveFailures++;
+        s.failed++;
+        s.consecutiveFailures++;
         s.lastError = `${t.keyword}#${t.index}: ${errorMessage(err)}`;
       }
     }
@@ -174,8 +267,15 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
   const start = (job: () => Promise<void>) => {
     inFlight++;
     void job().then(
-      () => { inFlight--; bump(); },
-      (err) => { inFlight--; fatal = fatal ?? err; bump(); },
+      () => {
+        inFlight--;
+        bump();
+      },
+      (err) => {
+        inFlight--;
+        fatal = fatal ?? err;
+        bump();
+      },
     );
   };
   let fatal: unknown;
@@ -206,7 +306,11 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
   }
   await condition(allHandlersFinished);
   if ((status as GrowStatus) === 'failed') {
-    throw ApplicationFailure.nonRetryable(`growLibrary stopped after ${s.consecutiveFailures} failures in a row; last: ${s.lastError}`, 'GrowFailed', progress());
+    throw ApplicationFailure.nonRetryable(
+      `growLibrary stopped after ${s.consecutiveFailures} failures in a row; last: ${s.lastError}`,
+      'GrowFailed',
+      progress(),
+    );
   }
   return progress();
 }

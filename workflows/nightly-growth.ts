@@ -6,8 +6,17 @@
  * says exactly what it works on, and a resumed child works on the same list.
  */
 import {
-  ApplicationFailure, CancellationScope, defineQuery, executeChild, isCancellation, ParentClosePolicy, proxyActivities, setHandler, upsertMemo,
-  upsertSearchAttributes, workflowInfo,
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  executeChild,
+  isCancellation,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
@@ -20,7 +29,6 @@ const { freshKeywords, writeRunReport } = proxyActivities<ResynActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
-
 
 export interface NightlyProgress {
   phase: 'drawing-keywords' | 'growing' | 'reporting' | 'sampling' | 'done' | 'failed';
@@ -40,9 +48,21 @@ export const nightlyProgressQuery = defineQuery<NightlyProgress>('progress');
 export async function nightlyGrowth(raw: NightlyInput): Promise<NightlyResult> {
   const input = parseInput(nightlyInputSchema, raw, 'nightlyGrowth');
   const id = workflowInfo().workflowId;
-  const p: NightlyProgress = { phase: 'drawing-keywords', keywords: [], growWorkflowId: null, sampleWorkflowId: null, grow: null, report: null, sample: null, error: null };
+  const p: NightlyProgress = {
+    phase: 'drawing-keywords',
+    keywords: [],
+    growWorkflowId: null,
+    sampleWorkflowId: null,
+    grow: null,
+    report: null,
+    sample: null,
+    error: null,
+  };
   setHandler(nightlyProgressQuery, () => p);
-  upsertSearchAttributes([{ key: RESYN_RUN_KIND, value: 'nightly' }, { key: RESYN_STATUS, value: 'running' }]);
+  upsertSearchAttributes([
+    { key: RESYN_RUN_KIND, value: 'nightly' },
+    { key: RESYN_STATUS, value: 'running' },
+  ]);
 
   p.keywords = await freshKeywords({ count: input.count ?? input.target ?? 4, pool: input.keywordPool });
   upsertMemo({ keywords: p.keywords });
@@ -53,10 +73,17 @@ export async function nightlyGrowth(raw: NightlyInput): Promise<NightlyResult> {
     try {
       p.grow = await executeChild<typeof growLibrary>('growLibrary', {
         workflowId: p.growWorkflowId,
-        args: [{
-          keywords: p.keywords, target: input.target, concurrency: input.concurrency, budget: input.budget,
-          proposalsPerKeyword: input.proposalsPerKeyword, maxRevisions: input.maxRevisions, gates: input.gates,
-        }],
+        args: [
+          {
+            keywords: p.keywords,
+            target: input.target,
+            concurrency: input.concurrency,
+            budget: input.budget,
+            proposalsPerKeyword: input.proposalsPerKeyword,
+            maxRevisions: input.maxRevisions,
+            gates: input.gates,
+          },
+        ],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         memo: { startedBy: id },
       });
@@ -66,14 +93,19 @@ export async function nightlyGrowth(raw: NightlyInput): Promise<NightlyResult> {
     // The report is worth having most when the grow run failed.
     p.phase = 'reporting';
     const growId = p.growWorkflowId;
-    const r = await CancellationScope.nonCancellable(() => writeRunReport({ workflowId: growId, status: failure ? 'failed' : p.grow?.status, progress: p.grow ?? undefined }));
+    const r = await CancellationScope.nonCancellable(() =>
+      writeRunReport({ workflowId: growId, status: failure ? 'failed' : p.grow?.status, progress: p.grow ?? undefined }),
+    );
     p.report = r.file;
     if (failure) {
       p.phase = 'failed';
       p.error = ((failure as Error).cause as Error | undefined)?.message ?? (failure as Error).message;
       upsertSearchAttributes([{ key: RESYN_STATUS, value: 'failed' }]);
       if (isCancellation(failure)) throw failure;
-      throw ApplicationFailure.nonRetryable(`nightly growth: growLibrary ${p.growWorkflowId} failed: ${p.error} (resume it with \`resyn resume ${p.growWorkflowId}\`)`, 'GrowFailed');
+      throw ApplicationFailure.nonRetryable(
+        `nightly growth: growLibrary ${p.growWorkflowId} failed: ${p.error} (resume it with \`resyn resume ${p.growWorkflowId}\`)`,
+        'GrowFailed',
+      );
     }
   }
 

@@ -16,10 +16,12 @@ export const nightlyInputSchema = z.strictObject({
   /** Stop growing once this many environments were accepted. */
   target: z.number().int().positive('must be a positive integer').optional(),
   concurrency: z.number().int().min(1).max(500).optional(),
-  budget: z.strictObject({
-    maxTokens: z.number().int().positive().optional(),
-    maxCostUsd: z.number().positive().optional(),
-  }).optional(),
+  budget: z
+    .strictObject({
+      maxTokens: z.number().int().positive().optional(),
+      maxCostUsd: z.number().positive().optional(),
+    })
+    .optional(),
   proposalsPerKeyword: z.number().int().min(1).max(32).optional(),
   maxRevisions: z.number().int().min(0).max(20).optional(),
   gates: z.array(z.string().min(1)).min(1).optional(),
@@ -40,4 +42,3 @@ export function datasetNameFor(workflowId: string): string {
   const n = workflowId.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
   return (n || 'nightly').slice(0, 100);
 }
-

@@ -10,7 +10,16 @@
  * sampleTrainingData the shards are idempotent files keyed by the request. The link to the old run
  * is the child's memo `resumedFrom` and this workflow (its parent) in the UI.
  */
-import { CancellationScope, defineQuery, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  defineQuery,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 import { resumeInputSchema, type ResumeInput } from './ops-input';
@@ -31,15 +40,27 @@ export interface ResumeProgress {
   workflowId: string | null;
   runId: string | null;
 }
-export interface ResumeResult extends ResumeProgress { result: unknown; report: string | null }
+export interface ResumeResult extends ResumeProgress {
+  result: unknown;
+  report: string | null;
+}
 
 export const resumeProgressQuery = defineQuery<ResumeProgress>('progress');
 
 export async function resumeRun(raw: ResumeInput): Promise<ResumeResult> {
   const input = parseInput(resumeInputSchema, raw, 'resumeRun');
-  const p: ResumeProgress = { phase: 'inspecting', type: null, resumedFrom: { workflowId: input.workflowId, runId: input.runId ?? null, status: null }, workflowId: null, runId: null };
+  const p: ResumeProgress = {
+    phase: 'inspecting',
+    type: null,
+    resumedFrom: { workflowId: input.workflowId, runId: input.runId ?? null, status: null },
+    workflowId: null,
+    runId: null,
+  };
   setHandler(resumeProgressQuery, () => p);
-  upsertSearchAttributes([{ key: RESYN_RUN_KIND, value: 'resume' }, { key: RESYN_STATUS, value: 'running' }]);
+  upsertSearchAttributes([
+    { key: RESYN_RUN_KIND, value: 'resume' },
+    { key: RESYN_STATUS, value: 'running' },
+  ]);
 
   const old = await inspectRunForResume(input);
   p.type = old.type;
@@ -61,11 +82,13 @@ export async function resumeRun(raw: ResumeInput): Promise<ResumeResult> {
     const result = await child.result();
     p.phase = 'done';
     upsertSearchAttributes([{ key: RESYN_STATUS, value: 'done' }]);
-    if (old.type === 'growLibrary') report = (await writeRunReport({ workflowId: old.workflowId, status: 'completed', progress: result })).file;
+    if (old.type === 'growLibrary')
+      report = (await writeRunReport({ workflowId: old.workflowId, status: 'completed', progress: result })).file;
     return { ...p, result, report };
   } catch (err) {
     // The report even when the new run ends badly too (not cancellable: it is what a person reads next).
-    if (old.type === 'growLibrary') await CancellationScope.nonCancellable(() => writeRunReport({ workflowId: old.workflowId, status: 'failed' }));
+    if (old.type === 'growLibrary')
+      await CancellationScope.nonCancellable(() => writeRunReport({ workflowId: old.workflowId, status: 'failed' }));
     throw err;
   }
 }

@@ -3,9 +3,7 @@
  * then one idempotent activity per shard with bounded parallelism, then the manifest. Large
  * requests continue-as-new, carrying the plan and the finished shards.
  */
-import {
-  continueAsNew, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
-} from '@temporalio/workflow';
+import { continueAsNew, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
 import { shardSpecs, type SamplePlan, type ShardSpec } from '../dataset/plan';
 import { parseInput } from './parse-input';
@@ -24,10 +22,28 @@ const { writeShard } = proxyActivities<ResynActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-export interface SampleProgress { phase: 'planning' | 'sampling' | 'manifest' | 'done'; shardsDone: number; shardsTotal: number; rows: number }
-export interface SampleOutcome { manifestPath: string; outDir: string; name: string; shards: number; rows: number; train: number; validation: number; dropped: number; environments: number }
+export interface SampleProgress {
+  phase: 'planning' | 'sampling' | 'manifest' | 'done';
+  shardsDone: number;
+  shardsTotal: number;
+  rows: number;
+}
+export interface SampleOutcome {
+  manifestPath: string;
+  outDir: string;
+  name: string;
+  shards: number;
+  rows: number;
+  train: number;
+  validation: number;
+  dropped: number;
+  environments: number;
+}
 /** Carried across continue-as-new. */
-export interface SampleResume { plan: SamplePlan; results: ShardResult[] }
+export interface SampleResume {
+  plan: SamplePlan;
+  results: ShardResult[];
+}
 
 export const sampleProgressQuery = defineQuery<SampleProgress>('progress');
 
@@ -35,9 +51,12 @@ export async function sampleTrainingData(input: SampleRequest, resume?: SampleRe
   const req: NormalizedSampleRequest = parseInput(sampleRequestSchema, input, 'sampleTrainingData');
   const progress: SampleProgress = { phase: 'planning', shardsDone: 0, shardsTotal: 0, rows: 0 };
   setHandler(sampleProgressQuery, () => progress);
-  upsertSearchAttributes([{ key: RESYN_RUN_KIND, value: 'sample' }, { key: RESYN_STATUS, value: 'running' }]);
+  upsertSearchAttributes([
+    { key: RESYN_RUN_KIND, value: 'sample' },
+    { key: RESYN_STATUS, value: 'running' },
+  ]);
 
-  const plan = resume?.plan ?? await planSample(req);
+  const plan = resume?.plan ?? (await planSample(req));
   const results = resume?.results.slice() ?? [];
   const specs = shardSpecs(plan);
   const done = new Set(results.map((r) => `${r.split}/${r.index}`));
@@ -51,7 +70,12 @@ export async function sampleTrainingData(input: SampleRequest, resume?: SampleRe
   let next = 0;
   const runOne = async (s: ShardSpec): Promise<void> => {
     const r = await writeShard({
-      outDir: plan.outDir, formats: plan.formats, split: s.split, index: s.index, count: s.count, start: s.start,
+      outDir: plan.outDir,
+      formats: plan.formats,
+      split: s.split,
+      index: s.index,
+      count: s.count,
+      start: s.start,
       segments: s.segments.map((g) => ({ env: plan.envs[g.env]!, from: g.from, to: g.to })),
     });
     results.push(r);
@@ -72,7 +96,14 @@ export async function sampleTrainingData(input: SampleRequest, resume?: SampleRe
   progress.phase = 'done';
   upsertSearchAttributes([{ key: RESYN_STATUS, value: 'done' }]);
   return {
-    manifestPath: m.path, outDir: plan.outDir, name: plan.name, shards: m.shards, rows: m.totals.rows,
-    train: m.totals.train, validation: m.totals.validation, dropped: m.totals.dropped, environments: plan.envs.length,
+    manifestPath: m.path,
+    outDir: plan.outDir,
+    name: plan.name,
+    shards: m.shards,
+    rows: m.totals.rows,
+    train: m.totals.train,
+    validation: m.totals.validation,
+    dropped: m.totals.dropped,
+    environments: plan.envs.length,
   };
 }

@@ -47,47 +47,68 @@ export const growStateSchema = z.object({
   pendingKeywords: z.array(z.string()),
   tasks: z.array(z.object({ keyword: z.string(), index: z.number().int(), proposal })),
   outstanding: z.record(z.string(), z.number().int()),
-  done: z.number().int(), accepted: z.number().int(), rejected: z.number().int(),
-  duplicates: z.number().int(), failed: z.number().int(),
-  tokens: z.number(), costUsd: z.number(), paused: z.boolean(), cancelRequested: z.boolean(),
-  consecutiveFailures: z.number().int(), lastError: z.string().nullable(), continuedAsNew: z.number().int(),
+  done: z.number().int(),
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  duplicates: z.number().int(),
+  failed: z.number().int(),
+  tokens: z.number(),
+  costUsd: z.number(),
+  paused: z.boolean(),
+  cancelRequested: z.boolean(),
+  consecutiveFailures: z.number().int(),
+  lastError: z.string().nullable(),
+  continuedAsNew: z.number().int(),
 });
 export type GrowState = z.infer<typeof growStateSchema>;
 
-export const growInputSchema = z.strictObject({
-  keywords: z.array(z.string().trim().min(1, 'keywords must be non-empty strings').max(200)).min(1, 'must list at least one keyword').optional(),
-  count: z.number().int().positive('must be a positive integer').max(100_000).optional(),
-  target: z.number().int().positive().optional(),
-  concurrency: z.number().int().min(1).max(500).default(16),
-  budget: budget.default({}),
-  gates: z.array(gateName).min(1).optional(),
-  blockingGates: z.array(gateName).optional(),
-  localGates: z.array(gateName).optional(),
-  maxRevisions: z.number().int().min(0).max(20).optional(),
-  proposalsPerKeyword: z.number().int().min(1).max(32).default(8),
-  retry: retrySchema.optional(),
-  /** Continue-as-new once history passes this many events (or when the server suggests it). */
-  historyLimit: z.number().int().min(20).max(50_000).default(10_000),
-  /** Stop after this many child failures in a row (a dead endpoint, a bad key). */
-  maxConsecutiveFailures: z.number().int().min(1).default(5),
-  /** Carried across continue-as-new; absent on a fresh start. */
-  state: growStateSchema.optional(),
-}).refine((v) => v.state || (v.keywords === undefined) !== (v.count === undefined), {
-  message: 'give exactly one of keywords (a list) or count (how many seed keywords to draw)', path: ['keywords'],
-});
+export const growInputSchema = z
+  .strictObject({
+    keywords: z
+      .array(z.string().trim().min(1, 'keywords must be non-empty strings').max(200))
+      .min(1, 'must list at least one keyword')
+      .optional(),
+    count: z.number().int().positive('must be a positive integer').max(100_000).optional(),
+    target: z.number().int().positive().optional(),
+    concurrency: z.number().int().min(1).max(500).default(16),
+    budget: budget.default({}),
+    gates: z.array(gateName).min(1).optional(),
+    blockingGates: z.array(gateName).optional(),
+    localGates: z.array(gateName).optional(),
+    maxRevisions: z.number().int().min(0).max(20).optional(),
+    proposalsPerKeyword: z.number().int().min(1).max(32).default(8),
+    retry: retrySchema.optional(),
+    /** Continue-as-new once history passes this many events (or when the server suggests it). */
+    historyLimit: z.number().int().min(20).max(50_000).default(10_000),
+    /** Stop after this many child failures in a row (a dead endpoint, a bad key). */
+    maxConsecutiveFailures: z.number().int().min(1).default(5),
+    /** Carried across continue-as-new; absent on a fresh start. */
+    state: growStateSchema.optional(),
+  })
+  .refine((v) => v.state || (v.keywords === undefined) !== (v.count === undefined), {
+    message: 'give exactly one of keywords (a list) or count (how many seed keywords to draw)',
+    path: ['keywords'],
+  });
 export type GrowInput = z.input<typeof growInputSchema>;
-
 
 /** A synthesizeEnvironment run's search attributes while it runs (growLibrary sets them at child start). */
 export function synthesizeSearchAttributes(keyword: string, envName: string): SearchAttributePair[] {
   return [
-    { key: RESYN_RUN_KIND, value: 'synthesize' }, { key: RESYN_KEYWORD, value: keyword },
-    { key: RESYN_ENV_NAME, value: envName }, { key: RESYN_STATUS, value: 'running' },
+    { key: RESYN_RUN_KIND, value: 'synthesize' },
+    { key: RESYN_KEYWORD, value: keyword },
+    { key: RESYN_ENV_NAME, value: envName },
+    { key: RESYN_STATUS, value: 'running' },
   ];
 }
 
 /** A synthesizeEnvironment run's memo (what it works on), shown in the UI. */
-export function synthesizeMemo(m: { keyword: string; proposal: { name: string; description: string }; gates: string[]; maxRevisions: number; parentWorkflowId: string | null }): Record<string, unknown> {
+export function synthesizeMemo(m: {
+  keyword: string;
+  proposal: { name: string; description: string };
+  gates: string[];
+  maxRevisions: number;
+  parentWorkflowId: string | null;
+}): Record<string, unknown> {
   return { keyword: m.keyword, proposal: m.proposal, gates: m.gates, maxRevisions: m.maxRevisions, parentWorkflowId: m.parentWorkflowId };
 }
 
@@ -95,6 +116,11 @@ export function synthesizeMemo(m: { keyword: string; proposal: { name: string; d
 export function keywordSlug(keyword: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < keyword.length; i++) h = Math.imul(h ^ keyword.charCodeAt(i), 0x01000193) >>> 0;
-  const slug = keyword.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'kw';
+  const slug =
+    keyword
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48) || 'kw';
   return `${slug}-${h.toString(16).padStart(8, '0')}`;
 }

@@ -35,17 +35,21 @@ export function registerEnv(program: Command): Command {
     .description('run the automatic checks on an environment file (exit 0 accepted, 1 rejected, 2 unreadable)')
     .argument('<file>', 'environment module (.js, export default {...})')
     .option('--json', 'print the report as one JSON object')
-    .action(action(async (file: string, opts: { json?: boolean }) => {
-      const source = readSource(file);
-      const report = await withPool((pool) => checkEnvironment(source, { pool }));
-      if (opts.json) {
-        printJson(report);
-      } else {
-        process.stdout.write(`${file}: ${report.env ? `${report.env.name} ` : ''}${report.ok ? 'ACCEPTED' : 'REJECTED'} (${report.durationMs} ms)\n`);
-        for (const c of report.checks) process.stdout.write(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}\n`);
-      }
-      if (!report.ok) process.exitCode = 1;
-    }));
+    .action(
+      action(async (file: string, opts: { json?: boolean }) => {
+        const source = readSource(file);
+        const report = await withPool((pool) => checkEnvironment(source, { pool }));
+        if (opts.json) {
+          printJson(report);
+        } else {
+          process.stdout.write(
+            `${file}: ${report.env ? `${report.env.name} ` : ''}${report.ok ? 'ACCEPTED' : 'REJECTED'} (${report.durationMs} ms)\n`,
+          );
+          for (const c of report.checks) process.stdout.write(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}\n`);
+        }
+        if (!report.ok) process.exitCode = 1;
+      }),
+    );
 
   env
     .command('sample')
@@ -54,18 +58,20 @@ export function registerEnv(program: Command): Command {
     .requiredOption('--seed <n>', 'seed (non-negative integer)')
     .requiredOption('--difficulty <d>', 'difficulty 1..10')
     .option('--json', 'print JSON')
-    .action(action(async (file: string, opts: { seed: string; difficulty: string; json?: boolean }) => {
-      const seed = intFlag('--seed', opts.seed, 0);
-      const difficulty = intFlag('--difficulty', opts.difficulty, 1, 10);
-      const source = readSource(file);
-      const [r] = await withPool((pool) => pool.sample(source, [{ seed, difficulty }]));
-      if (!r!.ok) {
-        if (opts.json) printJson({ error: r!.error });
-        throw new CliError(`${r!.error.kind}: ${r!.error.message}`, 1);
-      }
-      if (opts.json) printJson({ state: r!.value.state, prompt: r!.value.prompt });
-      else process.stdout.write(`${r!.value.prompt}\n\nstate: ${JSON.stringify(r!.value.state)}\n`);
-    }));
+    .action(
+      action(async (file: string, opts: { seed: string; difficulty: string; json?: boolean }) => {
+        const seed = intFlag('--seed', opts.seed, 0);
+        const difficulty = intFlag('--difficulty', opts.difficulty, 1, 10);
+        const source = readSource(file);
+        const [r] = await withPool((pool) => pool.sample(source, [{ seed, difficulty }]));
+        if (!r!.ok) {
+          if (opts.json) printJson({ error: r!.error });
+          throw new CliError(`${r!.error.kind}: ${r!.error.message}`, 1);
+        }
+        if (opts.json) printJson({ state: r!.value.state, prompt: r!.value.prompt });
+        else process.stdout.write(`${r!.value.prompt}\n\nstate: ${JSON.stringify(r!.value.state)}\n`);
+      }),
+    );
 
   env
     .command('score')
@@ -75,19 +81,21 @@ export function registerEnv(program: Command): Command {
     .requiredOption('--difficulty <d>', 'difficulty 1..10')
     .requiredOption('--answer <text>', 'the final answer, or a full response with <answer>...</answer>')
     .option('--json', 'print JSON')
-    .action(action(async (file: string, opts: { seed: string; difficulty: string; answer: string; json?: boolean }) => {
-      const seed = intFlag('--seed', opts.seed, 0);
-      const difficulty = intFlag('--difficulty', opts.difficulty, 1, 10);
-      const source = readSource(file);
-      const answer = extractAnswer(opts.answer) ?? opts.answer;
-      const [r] = await withPool((pool) => pool.scoreInstances(source, [{ seed, difficulty, answer }]));
-      if (!r!.ok) {
-        if (opts.json) printJson({ error: r!.error });
-        throw new CliError(`${r!.error.kind}: ${r!.error.message}`, 1);
-      }
-      if (opts.json) printJson({ reward: r!.value });
-      else process.stdout.write(`reward: ${r!.value}\n`);
-    }));
+    .action(
+      action(async (file: string, opts: { seed: string; difficulty: string; answer: string; json?: boolean }) => {
+        const seed = intFlag('--seed', opts.seed, 0);
+        const difficulty = intFlag('--difficulty', opts.difficulty, 1, 10);
+        const source = readSource(file);
+        const answer = extractAnswer(opts.answer) ?? opts.answer;
+        const [r] = await withPool((pool) => pool.scoreInstances(source, [{ seed, difficulty, answer }]));
+        if (!r!.ok) {
+          if (opts.json) printJson({ error: r!.error });
+          throw new CliError(`${r!.error.kind}: ${r!.error.message}`, 1);
+        }
+        if (opts.json) printJson({ reward: r!.value });
+        else process.stdout.write(`reward: ${r!.value}\n`);
+      }),
+    );
 
   // Commander's own usage errors (missing option, unknown flag) exit 1 by default; the contract says 2.
   for (const c of [env, ...env.commands]) c.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));

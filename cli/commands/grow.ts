@@ -10,8 +10,18 @@ import type { GrowInput } from '../../workflows/synthesis-input';
 import type { GrowProgress } from '../../workflows/grow-library';
 
 interface GrowOptions {
-  keywords?: string; count?: string; target?: string; concurrency?: string; budgetTokens?: string; budgetUsd?: string;
-  proposals?: string; maxRevisions?: string; id?: string; wait?: boolean; json?: boolean; llmCheck?: boolean;
+  keywords?: string;
+  count?: string;
+  target?: string;
+  concurrency?: string;
+  budgetTokens?: string;
+  budgetUsd?: string;
+  proposals?: string;
+  maxRevisions?: string;
+  id?: string;
+  wait?: boolean;
+  json?: boolean;
+  llmCheck?: boolean;
 }
 
 const int = (name: string, v: string | undefined, min = 1) => optional(intFlag)(`--${name}`, v, min);
@@ -41,13 +51,20 @@ export async function followGrow(client: Client, workflowId: string, json: boole
   const handle = client.workflow.getHandle(workflowId);
   let last = '';
   let done = false;
-  const result = handle.result().finally(() => { done = true; });
+  const result = handle.result().finally(() => {
+    done = true;
+  });
   while (!done) {
     try {
       const p = await handle.query<GrowProgress>('progress');
       const l = line(p);
-      if (l !== last) { note(l); last = l; }
-    } catch { /* not started yet or just finished */ }
+      if (l !== last) {
+        note(l);
+        last = l;
+      }
+    } catch {
+      /* not started yet or just finished */
+    }
     await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
   }
   try {
@@ -65,8 +82,11 @@ export async function followGrow(client: Client, workflowId: string, json: boole
 }
 
 export function registerGrow(program: Command): void {
-  program.command('grow')
-    .description('grow the environment library: propose tasks per keyword, synthesize, check, judge, revise, register (a growLibrary workflow)')
+  program
+    .command('grow')
+    .description(
+      'grow the environment library: propose tasks per keyword, synthesize, check, judge, revise, register (a growLibrary workflow)',
+    )
     .option('--keywords <list>', 'comma-separated seed keywords')
     .option('--count <n>', 'draw N untried keywords from seeds/keywords.json')
     .option('--target <n>', 'stop once N environments are accepted')
@@ -75,33 +95,40 @@ export function registerGrow(program: Command): void {
     .option('--budget-usd <x>', 'stop starting work once $X is spent (needs RESYN_LLM_*_COST_PER_MTOK)')
     .option('--proposals <n>', 'task proposals per keyword (default: config, 8 as in the paper)')
     .option('--max-revisions <n>', 'revision rounds after the first draft (default: config)')
-    .option('--id <workflowId>', 'workflow id (default grow-<timestamp>); reusing a failed run\'s id skips its finished keywords')
+    .option('--id <workflowId>', "workflow id (default grow-<timestamp>); reusing a failed run's id skips its finished keywords")
     .option('--no-llm-check', 'do not require an LLM endpoint in this shell (the worker has its own config)')
     .option('--wait', 'follow progress on stderr until the run ends')
     .option('--json', 'print JSON (the run id, or with --wait the final progress object)')
-    .addHelpText('after', '\nExamples:\n  resyn grow --keywords "sudoku,graph coloring" --wait\n  resyn grow --count 50 --target 20 --budget-tokens 2000000 --wait --json\n\n' +
-      'The LLM endpoint comes from OPENAI_BASE_URL / OPENAI_API_KEY (or RESYN_GENERATOR_BASE_URL, RESYN_JUDGE_BASE_URL ...)\nin the environment of the worker (`resyn up`).')
-    .action(action(async (o: GrowOptions) => {
-      const cfg = cliConfig();
-      const input = growInputFromOptions(o, cfg);
-      if (o.llmCheck !== false) {
-        const problem = endpointProblem({ ...cfg.llm.generator, name: 'generator' }) ?? endpointProblem({ ...cfg.llm.judge, name: 'judge' });
-        if (problem) throw new CliError(`${problem} (the worker needs them; pass --no-llm-check if only the worker's environment has them)`);
-      }
-      const client = await connectClient(cfg);
-      try {
-        const workflowId = o.id ?? `grow-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-        await client.workflow.start('growLibrary', { taskQueue: cfg.temporal.taskQueue, workflowId, args: [input] });
-        note(`started growLibrary ${workflowId} on task queue ${cfg.temporal.taskQueue}`);
-        if (!o.wait) {
-          if (o.json) printJson({ workflowId });
-          else note(`follow it: resyn grow ... --wait, or the Temporal UI (ResynRunKind = "grow")`);
-          return;
+    .addHelpText(
+      'after',
+      '\nExamples:\n  resyn grow --keywords "sudoku,graph coloring" --wait\n  resyn grow --count 50 --target 20 --budget-tokens 2000000 --wait --json\n\n' +
+        'The LLM endpoint comes from OPENAI_BASE_URL / OPENAI_API_KEY (or RESYN_GENERATOR_BASE_URL, RESYN_JUDGE_BASE_URL ...)\nin the environment of the worker (`resyn up`).',
+    )
+    .action(
+      action(async (o: GrowOptions) => {
+        const cfg = cliConfig();
+        const input = growInputFromOptions(o, cfg);
+        if (o.llmCheck !== false) {
+          const problem =
+            endpointProblem({ ...cfg.llm.generator, name: 'generator' }) ?? endpointProblem({ ...cfg.llm.judge, name: 'judge' });
+          if (problem)
+            throw new CliError(`${problem} (the worker needs them; pass --no-llm-check if only the worker's environment has them)`);
         }
-        const final = await followGrow(client, workflowId, !!o.json);
-        if (o.json) printJson({ workflowId, ...final });
-      } finally {
-        await client.connection.close();
-      }
-    }));
+        const client = await connectClient(cfg);
+        try {
+          const workflowId = o.id ?? `grow-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+          await client.workflow.start('growLibrary', { taskQueue: cfg.temporal.taskQueue, workflowId, args: [input] });
+          note(`started growLibrary ${workflowId} on task queue ${cfg.temporal.taskQueue}`);
+          if (!o.wait) {
+            if (o.json) printJson({ workflowId });
+            else note(`follow it: resyn grow ... --wait, or the Temporal UI (ResynRunKind = "grow")`);
+            return;
+          }
+          const final = await followGrow(client, workflowId, !!o.json);
+          if (o.json) printJson({ workflowId, ...final });
+        } finally {
+          await client.connection.close();
+        }
+      }),
+    );
 }

@@ -10,7 +10,11 @@ import type { ResynConfig } from '../../temporal.config';
 import { action, CliError, cliConfig, note, printJson } from '../output';
 import { connectClient } from '../stack';
 
-export interface StartedResume { resumeWorkflowId: string; resumedFrom: { workflowId: string; runId: string; status: string }; type: string }
+export interface StartedResume {
+  resumeWorkflowId: string;
+  resumedFrom: { workflowId: string; runId: string; status: string };
+  type: string;
+}
 
 /** Checks the run can be resumed (clear error if not), then starts resumeRun for it. */
 export async function startResume(client: Client, cfg: ResynConfig, workflowId: string, runId?: string): Promise<StartedResume> {
@@ -18,7 +22,11 @@ export async function startResume(client: Client, cfg: ResynConfig, workflowId: 
   try {
     info = await inspectRun(client, workflowId, runId);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new CliError(`no run with workflow id ${JSON.stringify(workflowId)}${runId ? ` and run id ${runId}` : ''} in namespace ${cfg.temporal.namespace}`, 1);
+    if (err instanceof WorkflowNotFoundError)
+      throw new CliError(
+        `no run with workflow id ${JSON.stringify(workflowId)}${runId ? ` and run id ${runId}` : ''} in namespace ${cfg.temporal.namespace}`,
+        1,
+      );
     throw err;
   }
   const refusal = resumeRefusal(info);
@@ -50,40 +58,63 @@ export async function waitForNewRun(client: Client, resumeWorkflowId: string, ti
     try {
       const p = await h.query<ResumeProgress>('progress');
       if (p.runId) return p;
-    } catch { /* not yet queryable */ }
-    if (Date.now() > deadline) throw new CliError(`the resume workflow ${resumeWorkflowId} has not started the new run after ${timeoutMs / 1000}s: is a resyn worker running (\`resyn up\`)?`, 1);
+    } catch {
+      /* not yet queryable */
+    }
+    if (Date.now() > deadline)
+      throw new CliError(
+        `the resume workflow ${resumeWorkflowId} has not started the new run after ${timeoutMs / 1000}s: is a resyn worker running (\`resyn up\`)?`,
+        1,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 export function registerResume(program: Command): void {
-  program.command('resume <workflowId>')
-    .description('restart a failed, cancelled, terminated or timed-out growLibrary or sampleTrainingData run where it stopped (nothing finished is redone)')
+  program
+    .command('resume <workflowId>')
+    .description(
+      'restart a failed, cancelled, terminated or timed-out growLibrary or sampleTrainingData run where it stopped (nothing finished is redone)',
+    )
     .option('--run-id <runId>', 'a specific run of that workflow id (default: the latest)')
     .option('--wait', 'wait for the resumed run to finish and print its result')
     .option('--json', 'print JSON')
-    .action(action(async (workflowId: string, o: { runId?: string; wait?: boolean; json?: boolean }) => {
-      const cfg = cliConfig();
-      const client = await connectClient(cfg);
-      try {
-        const s = await startResume(client, cfg, workflowId, o.runId);
-        if (!o.json) note(`resuming ${s.type} ${s.resumedFrom.workflowId} (run ${s.resumedFrom.runId}, ${s.resumedFrom.status}) via workflow ${s.resumeWorkflowId}`);
-        const p = await waitForNewRun(client, s.resumeWorkflowId);
-        const out = { resumeWorkflowId: s.resumeWorkflowId, type: s.type, resumedFrom: s.resumedFrom, workflowId: p.workflowId, runId: p.runId };
-        if (!o.wait) {
-          if (o.json) printJson(out); else note(`new run: ${p.workflowId} (run ${p.runId}); follow it with \`resyn status ${p.workflowId}\``);
-          return;
-        }
-        if (!o.json) note(`new run: ${p.workflowId} (run ${p.runId}); waiting for it to finish...`);
+    .action(
+      action(async (workflowId: string, o: { runId?: string; wait?: boolean; json?: boolean }) => {
+        const cfg = cliConfig();
+        const client = await connectClient(cfg);
         try {
-          const r = await client.workflow.getHandle(s.resumeWorkflowId).result() as ResumeResult;
-          if (o.json) printJson({ ...out, result: r.result, report: r.report }); else note(`finished: ${JSON.stringify(r.result)}${r.report ? `\nreport: ${r.report}` : ''}`);
-        } catch (err) {
-          if (err instanceof WorkflowFailedError) throw new CliError(`the resumed run failed: ${(err.cause as Error | undefined)?.message ?? err.message}`, 1);
-          throw err;
+          const s = await startResume(client, cfg, workflowId, o.runId);
+          if (!o.json)
+            note(
+              `resuming ${s.type} ${s.resumedFrom.workflowId} (run ${s.resumedFrom.runId}, ${s.resumedFrom.status}) via workflow ${s.resumeWorkflowId}`,
+            );
+          const p = await waitForNewRun(client, s.resumeWorkflowId);
+          const out = {
+            resumeWorkflowId: s.resumeWorkflowId,
+            type: s.type,
+            resumedFrom: s.resumedFrom,
+            workflowId: p.workflowId,
+            runId: p.runId,
+          };
+          if (!o.wait) {
+            if (o.json) printJson(out);
+            else note(`new run: ${p.workflowId} (run ${p.runId}); follow it with \`resyn status ${p.workflowId}\``);
+            return;
+          }
+          if (!o.json) note(`new run: ${p.workflowId} (run ${p.runId}); waiting for it to finish...`);
+          try {
+            const r = (await client.workflow.getHandle(s.resumeWorkflowId).result()) as ResumeResult;
+            if (o.json) printJson({ ...out, result: r.result, report: r.report });
+            else note(`finished: ${JSON.stringify(r.result)}${r.report ? `\nreport: ${r.report}` : ''}`);
+          } catch (err) {
+            if (err instanceof WorkflowFailedError)
+              throw new CliError(`the resumed run failed: ${(err.cause as Error | undefined)?.message ?? err.message}`, 1);
+            throw err;
+          }
+        } finally {
+          await client.connection.close();
         }
-      } finally {
-        await client.connection.close();
-      }
-    }));
+      }),
+    );
 }

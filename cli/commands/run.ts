@@ -17,7 +17,12 @@ import { startStack, type Stack } from '../stack';
 import { followGrow, growInputFromOptions } from './grow';
 import { runSample } from './sample';
 
-interface RunOptions { grow: string; proposals: string; instancesPerEnv: string; json?: boolean }
+interface RunOptions {
+  grow: string;
+  proposals: string;
+  instancesPerEnv: string;
+  json?: boolean;
+}
 
 async function registerSeedLibrary(registry: Registry, cfg: ResynConfig): Promise<void> {
   note('checking and registering the seed library (seeds/environments)...');
@@ -44,7 +49,10 @@ async function growWhenConfigured(stack: Stack, cfg: ResynConfig, keywords: numb
 
 /** The dataset is named after the accepted library: the same library gives the same dataset, byte for byte. */
 function libraryDatasetName(registry: Registry): string {
-  const ids = registry.listEnvironments({ status: 'accepted' }).map((e) => e.id).sort();
+  const ids = registry
+    .listEnvironments({ status: 'accepted' })
+    .map((e) => e.id)
+    .sort();
   return `library-${sha256(ids.join('\n')).slice(0, 12)}`;
 }
 
@@ -62,37 +70,43 @@ async function sampleDataset(stack: Stack, cfg: ResynConfig, registry: Registry,
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('the main job: start the embedded Temporal server and a worker, register the seed library, grow it (with an LLM endpoint), sample a dataset, print where it is')
+    .description(
+      'the main job: start the embedded Temporal server and a worker, register the seed library, grow it (with an LLM endpoint), sample a dataset, print where it is',
+    )
     .option('--grow <n>', 'untried seed keywords to grow the library by when an LLM endpoint is configured (0: skip)', '3')
     .option('--proposals <n>', 'task proposals per keyword while growing', '2')
     .option('--instances-per-env <n>', 'dataset instances per environment', '100')
     .option('--json', 'print a JSON summary on stdout')
-    .action(action(async (o: RunOptions) => {
-      const cfg = cliConfig();
-      const grow = intFlag('--grow', o.grow);
-      const proposals = intFlag('--proposals', o.proposals, 1);
-      const instancesPerEnv = intFlag('--instances-per-env', o.instancesPerEnv, 1);
-      const t0 = Date.now();
-      const stack = await startStack(cfg, note);
-      // One handle for the whole job; the worker's activities open their own (SQLite, WAL).
-      const registry = Registry.open(dataPaths(cfg).registry);
-      try {
-        note(`Temporal: ${stack.address}${stack.uiUrl ? `   Web UI: ${stack.uiUrl}` : ''}`);
-        await registerSeedLibrary(registry, cfg);
-        await growWhenConfigured(stack, cfg, grow, proposals);
-        const out = await sampleDataset(stack, cfg, registry, instancesPerEnv);
-        const envs = registry.listEnvironments({ status: 'accepted' }).length;
-        note('');
-        note(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s. Library: ${envs} accepted environments (${dataPaths(cfg).registry}).`);
-        note(`dataset: ${out.rows} rows (${out.train} train, ${out.validation} validation) from ${out.environments} environments in ${out.shards} shard(s)`);
-        note(`  ${out.outDir}`);
-        note(`  manifest: ${out.manifestPath}`);
-        note('next: `resyn env list`, `resyn serve-rewards`, `resyn up` for the Web UI (docs/trainers.md for verl / TRL / OpenRLHF).');
-        if (o.json) printJson({ library: envs, registry: dataPaths(cfg).registry, dataset: out });
-      } finally {
-        registry.close();
-        await sharedPool(cfg.sandbox).close();
-        await stack.shutdown();
-      }
-    }));
+    .action(
+      action(async (o: RunOptions) => {
+        const cfg = cliConfig();
+        const grow = intFlag('--grow', o.grow);
+        const proposals = intFlag('--proposals', o.proposals, 1);
+        const instancesPerEnv = intFlag('--instances-per-env', o.instancesPerEnv, 1);
+        const t0 = Date.now();
+        const stack = await startStack(cfg, note);
+        // One handle for the whole job; the worker's activities open their own (SQLite, WAL).
+        const registry = Registry.open(dataPaths(cfg).registry);
+        try {
+          note(`Temporal: ${stack.address}${stack.uiUrl ? `   Web UI: ${stack.uiUrl}` : ''}`);
+          await registerSeedLibrary(registry, cfg);
+          await growWhenConfigured(stack, cfg, grow, proposals);
+          const out = await sampleDataset(stack, cfg, registry, instancesPerEnv);
+          const envs = registry.listEnvironments({ status: 'accepted' }).length;
+          note('');
+          note(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s. Library: ${envs} accepted environments (${dataPaths(cfg).registry}).`);
+          note(
+            `dataset: ${out.rows} rows (${out.train} train, ${out.validation} validation) from ${out.environments} environments in ${out.shards} shard(s)`,
+          );
+          note(`  ${out.outDir}`);
+          note(`  manifest: ${out.manifestPath}`);
+          note('next: `resyn env list`, `resyn serve-rewards`, `resyn up` for the Web UI (docs/trainers.md for verl / TRL / OpenRLHF).');
+          if (o.json) printJson({ library: envs, registry: dataPaths(cfg).registry, dataset: out });
+        } finally {
+          registry.close();
+          await sharedPool(cfg.sandbox).close();
+          await stack.shutdown();
+        }
+      }),
+    );
 }

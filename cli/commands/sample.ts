@@ -24,7 +24,12 @@ export const sampleWorkflowId = (name: string) => `resyn-sample-${name}`;
  * Starts sampleTrainingData (or attaches to the running one with the same name), reports
  * progress, and returns the outcome (manifest path and counts). For `resyn sample` and `resyn run`.
  */
-export async function runSample(client: Client, cfg: ResynConfig, request: SampleRequest, onProgress?: (p: SampleProgress) => void): Promise<SampleOutcome> {
+export async function runSample(
+  client: Client,
+  cfg: ResynConfig,
+  request: SampleRequest,
+  onProgress?: (p: SampleProgress) => void,
+): Promise<SampleOutcome> {
   const workflowId = sampleWorkflowId(request.name);
   let handle;
   try {
@@ -38,7 +43,11 @@ export async function runSample(client: Client, cfg: ResynConfig, request: Sampl
   let finished = false;
   const poll = (async () => {
     while (!finished) {
-      try { onProgress(await handle.query<SampleProgress>('progress')); } catch { /* not started yet, or done */ }
+      try {
+        onProgress(await handle.query<SampleProgress>('progress'));
+      } catch {
+        /* not started yet, or done */
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
   })();
@@ -52,7 +61,8 @@ export async function runSample(client: Client, cfg: ResynConfig, request: Sampl
 
 function intList(s: string): number[] {
   const out = listFlag(s).map(Number);
-  if (out.some((n) => !Number.isInteger(n))) throw new CliError(`--difficulties: expected integers like 1,2,3 or a weighted mix like 1:2,5:1, got "${s}"`);
+  if (out.some((n) => !Number.isInteger(n)))
+    throw new CliError(`--difficulties: expected integers like 1,2,3 or a weighted mix like 1:2,5:1, got "${s}"`);
   return out;
 }
 function difficulties(s: string): SampleRequest['difficulties'] {
@@ -74,7 +84,7 @@ export function registerSample(program: Command): void {
     .option('--name <name>', 'dataset name (folder under <dataDir>/datasets); default: derived from the request')
     .option('--instances-per-env <n>', 'instances per environment', '100')
     .option('--difficulties <list>', 'levels 1..10 ("1,2,3") or a weighted mix ("1:2,5:1")', '1,2,3,4,5')
-    .option('--validation-fraction <f>', 'share of each environment\'s instances in the validation split', '0.1')
+    .option('--validation-fraction <f>', "share of each environment's instances in the validation split", '0.1')
     .option('--shard-size <n>', 'rows per shard file', '10000')
     .option('--format <list>', 'jsonl, parquet or both', 'jsonl,parquet')
     .option('--tags <list>', 'only environments with all these tags')
@@ -87,58 +97,78 @@ export function registerSample(program: Command): void {
     .option('--concurrency <n>', 'shard activities at once', '4')
     .option('--wait', 'wait for the dataset, with a progress bar on stderr')
     .option('--json', 'print JSON')
-    .action(action(async (o: Record<string, string | boolean | undefined>) => {
-      const cfg = cliConfig();
-      let band: SampleRequest['passRateBand'];
-      if (typeof o.passRate === 'string') {
-        const [a, b] = o.passRate.split(':').map(Number);
-        band = { min: a!, max: b! };
-      }
-      const req: Omit<SampleRequest, 'name'> = {
-        filter: {
-          status: 'accepted',
-          ...(o.tags ? { tags: listFlag(o.tags as string) } : {}),
-          ...(o.ids ? { ids: listFlag(o.ids as string) } : {}),
-          calibratedOnly: !!o.calibratedOnly,
-        },
-        instancesPerEnv: num('--instances-per-env', o.instancesPerEnv as string),
-        difficulties: difficulties(o.difficulties as string),
-        split: { validationFraction: num('--validation-fraction', o.validationFraction as string)! },
-        shardSize: num('--shard-size', o.shardSize as string),
-        formats: listFlag(o.format as string) as ('jsonl' | 'parquet')[],
-        caps: { perEnv: num('--cap-per-env', o.capPerEnv as string | undefined), perTag: num('--cap-per-tag', o.capPerTag as string | undefined) },
-        ...(band ? { passRateBand: band } : {}),
-        ...(o.out ? { outDir: path.resolve(o.out as string) } : {}),
-        concurrency: num('--concurrency', o.concurrency as string),
-      };
-      const checked = sampleRequestSchema.safeParse({ ...req, name: (o.name as string | undefined) ?? 'x' });
-      if (!checked.success) throw new CliError(`invalid sample request: ${describeZodError(checked.error)}`);
-      const request: SampleRequest = { ...req, name: (o.name as string | undefined) ?? defaultDatasetName(req) };
-      const client = await connectClient(cfg);
-      try {
-        if (!o.wait) {
-          const h = await client.workflow.start('sampleTrainingData', { taskQueue: cfg.temporal.taskQueue, workflowId: sampleWorkflowId(request.name), args: [request] })
-            .catch((err) => { if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle(sampleWorkflowId(request.name)); throw err; });
-          const outDir = request.outDir ?? path.join(dataPaths(cfg).datasets, request.name);
-          if (o.json) printJson({ workflowId: h.workflowId, name: request.name, outDir });
-          else note(`started ${h.workflowId}; the dataset goes to ${outDir} (add --wait to follow it)`);
-          return;
+    .action(
+      action(async (o: Record<string, string | boolean | undefined>) => {
+        const cfg = cliConfig();
+        let band: SampleRequest['passRateBand'];
+        if (typeof o.passRate === 'string') {
+          const [a, b] = o.passRate.split(':').map(Number);
+          band = { min: a!, max: b! };
         }
-        const bar = process.stderr.isTTY ? new SingleBar({ format: 'sampling [{bar}] {value}/{total} shards | {rows} rows', stream: process.stderr }) : undefined;
-        let started = false;
-        const outcome = await runSample(client, cfg, request, (p) => {
-          if (!bar || p.shardsTotal === 0) return;
-          if (!started) { bar.start(p.shardsTotal, p.shardsDone, { rows: p.rows }); started = true; }
-          bar.update(p.shardsDone, { rows: p.rows });
-        });
-        bar?.stop();
-        if (o.json) printJson(outcome);
-        else {
-          note(`${outcome.rows} rows (${outcome.train} train, ${outcome.validation} validation) from ${outcome.environments} environments in ${outcome.shards} shards`);
-          process.stdout.write(outcome.manifestPath + '\n');
+        const req: Omit<SampleRequest, 'name'> = {
+          filter: {
+            status: 'accepted',
+            ...(o.tags ? { tags: listFlag(o.tags as string) } : {}),
+            ...(o.ids ? { ids: listFlag(o.ids as string) } : {}),
+            calibratedOnly: !!o.calibratedOnly,
+          },
+          instancesPerEnv: num('--instances-per-env', o.instancesPerEnv as string),
+          difficulties: difficulties(o.difficulties as string),
+          split: { validationFraction: num('--validation-fraction', o.validationFraction as string)! },
+          shardSize: num('--shard-size', o.shardSize as string),
+          formats: listFlag(o.format as string) as ('jsonl' | 'parquet')[],
+          caps: {
+            perEnv: num('--cap-per-env', o.capPerEnv as string | undefined),
+            perTag: num('--cap-per-tag', o.capPerTag as string | undefined),
+          },
+          ...(band ? { passRateBand: band } : {}),
+          ...(o.out ? { outDir: path.resolve(o.out as string) } : {}),
+          concurrency: num('--concurrency', o.concurrency as string),
+        };
+        const checked = sampleRequestSchema.safeParse({ ...req, name: (o.name as string | undefined) ?? 'x' });
+        if (!checked.success) throw new CliError(`invalid sample request: ${describeZodError(checked.error)}`);
+        const request: SampleRequest = { ...req, name: (o.name as string | undefined) ?? defaultDatasetName(req) };
+        const client = await connectClient(cfg);
+        try {
+          if (!o.wait) {
+            const h = await client.workflow
+              .start('sampleTrainingData', {
+                taskQueue: cfg.temporal.taskQueue,
+                workflowId: sampleWorkflowId(request.name),
+                args: [request],
+              })
+              .catch((err) => {
+                if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle(sampleWorkflowId(request.name));
+                throw err;
+              });
+            const outDir = request.outDir ?? path.join(dataPaths(cfg).datasets, request.name);
+            if (o.json) printJson({ workflowId: h.workflowId, name: request.name, outDir });
+            else note(`started ${h.workflowId}; the dataset goes to ${outDir} (add --wait to follow it)`);
+            return;
+          }
+          const bar = process.stderr.isTTY
+            ? new SingleBar({ format: 'sampling [{bar}] {value}/{total} shards | {rows} rows', stream: process.stderr })
+            : undefined;
+          let started = false;
+          const outcome = await runSample(client, cfg, request, (p) => {
+            if (!bar || p.shardsTotal === 0) return;
+            if (!started) {
+              bar.start(p.shardsTotal, p.shardsDone, { rows: p.rows });
+              started = true;
+            }
+            bar.update(p.shardsDone, { rows: p.rows });
+          });
+          bar?.stop();
+          if (o.json) printJson(outcome);
+          else {
+            note(
+              `${outcome.rows} rows (${outcome.train} train, ${outcome.validation} validation) from ${outcome.environments} environments in ${outcome.shards} shards`,
+            );
+            process.stdout.write(outcome.manifestPath + '\n');
+          }
+        } finally {
+          await client.connection.close();
         }
-      } finally {
-        await client.connection.close();
-      }
-    }));
+      }),
+    );
 }

@@ -18,14 +18,32 @@ import { connectClient } from '../stack';
 
 const DURATION = /^\d+(ms|s|m|h|d)$/;
 
-const int = (flag: string) => (v: string): number => intFlag(flag, v, 1);
-const num = (flag: string) => (v: string): number => positiveNumberFlag(flag, v);
+const int =
+  (flag: string) =>
+  (v: string): number =>
+    intFlag(flag, v, 1);
+const num =
+  (flag: string) =>
+  (v: string): number =>
+    positiveNumberFlag(flag, v);
 
 export interface CreateOptions {
-  cron?: string; interval?: string; target?: number; count?: number; concurrency?: number;
-  budgetTokens?: number; budgetUsd?: number; sample?: boolean; sampleInstances?: number;
-  proposals?: number; maxRevisions?: number; gates?: string; keywords?: string;
-  catchupWindow: string; paused?: boolean; json?: boolean;
+  cron?: string;
+  interval?: string;
+  target?: number;
+  count?: number;
+  concurrency?: number;
+  budgetTokens?: number;
+  budgetUsd?: number;
+  sample?: boolean;
+  sampleInstances?: number;
+  proposals?: number;
+  maxRevisions?: number;
+  gates?: string;
+  keywords?: string;
+  catchupWindow: string;
+  paused?: boolean;
+  json?: boolean;
 }
 
 /**
@@ -33,18 +51,42 @@ export interface CreateOptions {
  * workflow does). With cfg, settings not given take the configured values (as `resyn grow` does).
  */
 export function nightlyInputFrom(o: CreateOptions, cfg?: ResynConfig): NightlyInput {
-  const budget = o.budgetTokens !== undefined || o.budgetUsd !== undefined
-    ? { ...(o.budgetTokens !== undefined ? { maxTokens: o.budgetTokens } : {}), ...(o.budgetUsd !== undefined ? { maxCostUsd: o.budgetUsd } : {}) }
-    : undefined;
+  const budget =
+    o.budgetTokens !== undefined || o.budgetUsd !== undefined
+      ? {
+          ...(o.budgetTokens !== undefined ? { maxTokens: o.budgetTokens } : {}),
+          ...(o.budgetUsd !== undefined ? { maxCostUsd: o.budgetUsd } : {}),
+        }
+      : undefined;
   const input: NightlyInput = {
     ...(o.count !== undefined ? { count: o.count } : {}),
-    ...(o.keywords ? { keywordPool: o.keywords.split(',').map((k) => k.trim()).filter(Boolean) } : {}),
+    ...(o.keywords
+      ? {
+          keywordPool: o.keywords
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean),
+        }
+      : {}),
     ...(o.target !== undefined ? { target: o.target } : {}),
-    ...(o.concurrency ?? cfg?.grow.concurrency) !== undefined ? { concurrency: o.concurrency ?? cfg?.grow.concurrency } : {},
+    ...((o.concurrency ?? cfg?.grow.concurrency) !== undefined ? { concurrency: o.concurrency ?? cfg?.grow.concurrency } : {}),
     ...(budget ? { budget } : {}),
-    ...(o.proposals ?? cfg?.synthesis.proposalsPerKeyword) !== undefined ? { proposalsPerKeyword: o.proposals ?? cfg?.synthesis.proposalsPerKeyword } : {},
-    ...(o.maxRevisions ?? cfg?.synthesis.maxRevisions) !== undefined ? { maxRevisions: o.maxRevisions ?? cfg?.synthesis.maxRevisions } : {},
-    ...(o.gates || cfg) ? { gates: o.gates ? o.gates.split(',').map((g) => g.trim()).filter(Boolean) : cfg!.synthesis.gates } : {},
+    ...((o.proposals ?? cfg?.synthesis.proposalsPerKeyword) !== undefined
+      ? { proposalsPerKeyword: o.proposals ?? cfg?.synthesis.proposalsPerKeyword }
+      : {}),
+    ...((o.maxRevisions ?? cfg?.synthesis.maxRevisions) !== undefined
+      ? { maxRevisions: o.maxRevisions ?? cfg?.synthesis.maxRevisions }
+      : {}),
+    ...(o.gates || cfg
+      ? {
+          gates: o.gates
+            ? o.gates
+                .split(',')
+                .map((g) => g.trim())
+                .filter(Boolean)
+            : cfg!.synthesis.gates,
+        }
+      : {}),
     sample: o.sampleInstances !== undefined ? { instancesPerEnv: o.sampleInstances } : !!o.sample,
   };
   const r = nightlyInputSchema.safeParse(input);
@@ -77,8 +119,10 @@ export function scheduleSummary(d: ScheduleDescription) {
 
 export async function createSchedule(client: Client, cfg: ResynConfig, name: string, o: CreateOptions) {
   if (!o.cron === !o.interval) throw new CliError('give exactly one of --cron "<5-field cron>" or --interval <duration, e.g. 24h>');
-  if (o.interval && !DURATION.test(o.interval)) throw new CliError(`--interval: expected a duration like 30s, 15m, 24h or 1d, got ${JSON.stringify(o.interval)}`);
-  if (!DURATION.test(o.catchupWindow)) throw new CliError(`--catchup-window: expected a duration like 1h, got ${JSON.stringify(o.catchupWindow)}`);
+  if (o.interval && !DURATION.test(o.interval))
+    throw new CliError(`--interval: expected a duration like 30s, 15m, 24h or 1d, got ${JSON.stringify(o.interval)}`);
+  if (!DURATION.test(o.catchupWindow))
+    throw new CliError(`--catchup-window: expected a duration like 1h, got ${JSON.stringify(o.catchupWindow)}`);
   const input = nightlyInputFrom(o, cfg);
   const handle = await client.schedule.create({
     scheduleId: name,
@@ -99,25 +143,32 @@ export async function createSchedule(client: Client, cfg: ResynConfig, name: str
   return scheduleSummary(await handle.describe());
 }
 
-async function withSchedule<T>(client: Client, name: string, fn: () => Promise<T>): Promise<T> {
+async function withSchedule<T>(_client: Client, name: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof ScheduleNotFoundError) throw new CliError(`no schedule named ${JSON.stringify(name)} (see \`resyn schedule list\`)`, 1);
+    if (err instanceof ScheduleNotFoundError)
+      throw new CliError(`no schedule named ${JSON.stringify(name)} (see \`resyn schedule list\`)`, 1);
     throw err;
   }
 }
 
 function show(s: ReturnType<typeof scheduleSummary>): void {
   const when = [...s.cron.map((c) => `cron "${c}"`), ...s.intervals.map((i) => `every ${i}`)].join(', ');
-  process.stdout.write(`${s.name}: ${s.paused ? 'PAUSED' : 'active'}; ${when}; next: ${s.nextActionTimes[0] ?? '-'}; runs so far: ${s.actionCount}` +
-    (s.runningWorkflows.length ? `; running: ${s.runningWorkflows.join(', ')}` : '') + '\n');
+  process.stdout.write(
+    `${s.name}: ${s.paused ? 'PAUSED' : 'active'}; ${when}; next: ${s.nextActionTimes[0] ?? '-'}; runs so far: ${s.actionCount}` +
+      (s.runningWorkflows.length ? `; running: ${s.runningWorkflows.join(', ')}` : '') +
+      '\n',
+  );
 }
 
 export function registerSchedule(program: Command): void {
-  const cmd = program.command('schedule').description('nightly growth of the library as a Temporal Schedule (starts the nightlyGrowth workflow)');
+  const cmd = program
+    .command('schedule')
+    .description('nightly growth of the library as a Temporal Schedule (starts the nightlyGrowth workflow)');
 
-  cmd.command('create <name>')
+  cmd
+    .command('create <name>')
     .description('create a schedule that grows the library from fresh seed keywords (and optionally samples a dataset)')
     .option('--cron <expr>', 'when to run, a 5-field cron expression in UTC, e.g. "0 2 * * *"')
     .option('--interval <duration>', 'or run every <duration> (30s, 15m, 24h, 1d)')
@@ -135,60 +186,79 @@ export function registerSchedule(program: Command): void {
     .option('--catchup-window <duration>', 'how late a missed run may still start (e.g. after downtime)', '1h')
     .option('--paused', 'create the schedule paused')
     .option('--json', 'print the schedule as JSON')
-    .action(action(async (name: string, o: CreateOptions) => {
-      const cfg = cliConfig();
-      const client = await connectClient(cfg);
-      try {
-        const s = await createSchedule(client, cfg, name, o).catch((err: unknown) => {
-          if ((err as Error).name === 'ScheduleAlreadyRunning') throw new CliError(`a schedule named ${JSON.stringify(name)} exists already (delete it first, or pick another name)`, 1);
-          throw err;
-        });
-        if (o.json) printJson(s); else show(s);
-        // Not an error: the worker may have its own endpoint variables. But a night without an LLM fails, so say it now.
-        const problem = endpointProblem({ ...cfg.llm.generator, name: 'generator' });
-        if (problem) note(`warning: ${problem} — the worker that runs the schedule needs them`);
-      } finally {
-        await client.connection.close();
-      }
-    }));
-
-  cmd.command('list')
-    .description('list schedules that start resyn workflows')
-    .option('--json', 'print JSON')
-    .action(action(async (o: { json?: boolean }) => {
-      const cfg = cliConfig();
-      const client = await connectClient(cfg);
-      try {
-        const out = [];
-        for await (const s of client.schedule.list()) {
-          if (s.action?.type !== 'startWorkflow' || s.action.workflowType !== 'nightlyGrowth') continue;
-          out.push(scheduleSummary(await client.schedule.getHandle(s.scheduleId).describe()));
-        }
-        if (o.json) printJson(out);
-        else if (!out.length) note('no resyn schedules (create one with `resyn schedule create nightly --cron "0 2 * * *" --target 10`)');
-        else out.forEach(show);
-      } finally {
-        await client.connection.close();
-      }
-    }));
-
-  const simple = (verb: string, description: string, fn: (client: Client, name: string) => Promise<void>) =>
-    cmd.command(`${verb} <name>`).description(description).option('--json', 'print the schedule as JSON afterwards')
-      .action(action(async (name: string, o: { json?: boolean }) => {
+    .action(
+      action(async (name: string, o: CreateOptions) => {
         const cfg = cliConfig();
         const client = await connectClient(cfg);
         try {
-          await withSchedule(client, name, () => fn(client, name));
-          if (verb === 'delete') { if (o.json) printJson({ name, deleted: true }); else note(`deleted schedule ${name}`); return; }
-          const s = scheduleSummary(await client.schedule.getHandle(name).describe());
-          if (o.json) printJson(s); else show(s);
+          const s = await createSchedule(client, cfg, name, o).catch((err: unknown) => {
+            if ((err as Error).name === 'ScheduleAlreadyRunning')
+              throw new CliError(`a schedule named ${JSON.stringify(name)} exists already (delete it first, or pick another name)`, 1);
+            throw err;
+          });
+          if (o.json) printJson(s);
+          else show(s);
+          // Not an error: the worker may have its own endpoint variables. But a night without an LLM fails, so say it now.
+          const problem = endpointProblem({ ...cfg.llm.generator, name: 'generator' });
+          if (problem) note(`warning: ${problem} — the worker that runs the schedule needs them`);
         } finally {
           await client.connection.close();
         }
-      }));
+      }),
+    );
+
+  cmd
+    .command('list')
+    .description('list schedules that start resyn workflows')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (o: { json?: boolean }) => {
+        const cfg = cliConfig();
+        const client = await connectClient(cfg);
+        try {
+          const out = [];
+          for await (const s of client.schedule.list()) {
+            if (s.action?.type !== 'startWorkflow' || s.action.workflowType !== 'nightlyGrowth') continue;
+            out.push(scheduleSummary(await client.schedule.getHandle(s.scheduleId).describe()));
+          }
+          if (o.json) printJson(out);
+          else if (!out.length) note('no resyn schedules (create one with `resyn schedule create nightly --cron "0 2 * * *" --target 10`)');
+          else out.forEach(show);
+        } finally {
+          await client.connection.close();
+        }
+      }),
+    );
+
+  const simple = (verb: string, description: string, fn: (client: Client, name: string) => Promise<void>) =>
+    cmd
+      .command(`${verb} <name>`)
+      .description(description)
+      .option('--json', 'print the schedule as JSON afterwards')
+      .action(
+        action(async (name: string, o: { json?: boolean }) => {
+          const cfg = cliConfig();
+          const client = await connectClient(cfg);
+          try {
+            await withSchedule(client, name, () => fn(client, name));
+            if (verb === 'delete') {
+              if (o.json) printJson({ name, deleted: true });
+              else note(`deleted schedule ${name}`);
+              return;
+            }
+            const s = scheduleSummary(await client.schedule.getHandle(name).describe());
+            if (o.json) printJson(s);
+            else show(s);
+          } finally {
+            await client.connection.close();
+          }
+        }),
+      );
 
   simple('describe', 'show a schedule: state, next runs, recent runs', async () => {});
-  simple('pause', 'pause a schedule (no runs start until unpaused)', (c, n) => c.schedule.getHandle(n).pause('paused with resyn schedule pause'));
+  simple('pause', 'pause a schedule (no runs start until unpaused)', (c, n) =>
+    c.schedule.getHandle(n).pause('paused with resyn schedule pause'),
+  );
   simple('unpause', 'unpause a schedule', (c, n) => c.schedule.getHandle(n).unpause('unpaused with resyn schedule unpause'));
   simple('trigger', 'start a run now (the overlap policy still applies)', (c, n) => c.schedule.getHandle(n).trigger());
   simple('delete', 'delete a schedule (runs already started continue)', (c, n) => c.schedule.getHandle(n).delete());

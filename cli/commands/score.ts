@@ -14,7 +14,11 @@ const NOT_JSON = Symbol('not JSON');
 function loadIds(dir: string): Map<string, string> {
   const manifestFile = fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() ? path.join(dir, MANIFEST_FILE) : dir;
   let m: Manifest;
-  try { m = JSON.parse(fs.readFileSync(manifestFile, 'utf8')); } catch (e) { throw new CliError(`--dataset: cannot read ${manifestFile}: ${(e as Error).message}`); }
+  try {
+    m = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  } catch (e) {
+    throw new CliError(`--dataset: cannot read ${manifestFile}: ${(e as Error).message}`);
+  }
   const ids = new Map<string, string>();
   const root = path.dirname(manifestFile);
   for (const s of m.shards) {
@@ -32,7 +36,8 @@ function loadIds(dir: string): Map<string, string> {
 /** One parsed input line -> the scorer's item, or the reason it cannot be one. */
 function toItem(v: any, n: number, ids: Map<string, string> | undefined): ScoreItem | { error: string } {
   if (v === NOT_JSON) return { error: `line ${n}: not JSON` };
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return { error: `line ${n}: expected an object {ground_truth | instance | id, response}` };
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    return { error: `line ${n}: expected an object {ground_truth | instance | id, response}` };
   if (v.ground_truth !== undefined) return { ground_truth: v.ground_truth, response: v.response };
   if (v.instance !== undefined) return { ground_truth: v.instance, response: v.response };
   if (v.id !== undefined) {
@@ -46,39 +51,50 @@ function toItem(v: any, n: number, ids: Map<string, string> | undefined): ScoreI
 export function registerScore(program: Command): void {
   program
     .command('score')
-    .description('score model responses with the registered verifiers: stdin JSONL {ground_truth | instance | id, response} -> stdout JSONL {reward, reason}')
+    .description(
+      'score model responses with the registered verifiers: stdin JSONL {ground_truth | instance | id, response} -> stdout JSONL {reward, reason}',
+    )
     .option('--dataset <dir>', 'a dataset folder (or its manifest.json) to resolve "id" lines')
-    .action(action(async (o: { dataset?: string }) => {
-      const cfg = cliConfig();
-      const ids = o.dataset ? loadIds(o.dataset) : undefined;
-      const deps = scorerDeps(cfg);
-      try {
-        const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-        let pending: { item: ScoreItem | { error: string }; id?: unknown }[] = [];
-        let n = 0;
-        const flush = async () => {
-          const ok = pending.filter((p) => !('error' in p.item));
-          const rewards = await scoreResponses(ok.map((p) => p.item as ScoreItem), deps);
-          let k = 0;
-          const out = pending.map((p) => {
-            const r = 'error' in p.item ? { reward: 0, reason: p.item.error } : rewards[k++]!;
-            return JSON.stringify(p.id !== undefined ? { id: p.id, ...r } : r);
-          });
-          if (out.length) process.stdout.write(out.join('\n') + '\n');
-          pending = [];
-        };
-        for await (const line of rl) {
-          n++;
-          if (!line.trim()) continue;
-          let v: any;
-          try { v = JSON.parse(line); } catch { v = NOT_JSON; }
-          pending.push({ item: toItem(v, n, ids), id: v !== NOT_JSON ? v?.id : undefined });
-          if (pending.length >= BATCH) await flush();
+    .action(
+      action(async (o: { dataset?: string }) => {
+        const cfg = cliConfig();
+        const ids = o.dataset ? loadIds(o.dataset) : undefined;
+        const deps = scorerDeps(cfg);
+        try {
+          const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+          let pending: { item: ScoreItem | { error: string }; id?: unknown }[] = [];
+          let n = 0;
+          const flush = async () => {
+            const ok = pending.filter((p) => !('error' in p.item));
+            const rewards = await scoreResponses(
+              ok.map((p) => p.item as ScoreItem),
+              deps,
+            );
+            let k = 0;
+            const out = pending.map((p) => {
+              const r = 'error' in p.item ? { reward: 0, reason: p.item.error } : rewards[k++]!;
+              return JSON.stringify(p.id !== undefined ? { id: p.id, ...r } : r);
+            });
+            if (out.length) process.stdout.write(out.join('\n') + '\n');
+            pending = [];
+          };
+          for await (const line of rl) {
+            n++;
+            if (!line.trim()) continue;
+            let v: any;
+            try {
+              v = JSON.parse(line);
+            } catch {
+              v = NOT_JSON;
+            }
+            pending.push({ item: toItem(v, n, ids), id: v !== NOT_JSON ? v?.id : undefined });
+            if (pending.length >= BATCH) await flush();
+          }
+          await flush();
+        } finally {
+          deps.close();
+          await deps.pool.close();
         }
-        await flush();
-      } finally {
-        deps.close();
-        await deps.pool.close();
-      }
-    }));
+      }),
+    );
 }

@@ -13,7 +13,14 @@ import { action, CliError, cliConfig, printJson } from '../output';
 import { connectClient } from '../stack';
 
 /** Top-level run types (synthesizeEnvironment children are counted, not listed). */
-export const RUN_TYPES = ['growLibrary', 'sampleTrainingData', 'nightlyGrowth', 'resumeRun', 'calibrateDifficulty', 'synthesizeEnvironment'];
+export const RUN_TYPES = [
+  'growLibrary',
+  'sampleTrainingData',
+  'nightlyGrowth',
+  'resumeRun',
+  'calibrateDifficulty',
+  'synthesizeEnvironment',
+];
 const typeClause = `WorkflowType IN (${RUN_TYPES.map((t) => `'${t}'`).join(', ')})`;
 const BAD_END = `(ExecutionStatus = 'Failed' OR ExecutionStatus = 'Terminated' OR ExecutionStatus = 'Canceled' OR ExecutionStatus = 'TimedOut')`;
 
@@ -27,15 +34,20 @@ async function progressOf(client: Client, workflowId: string, runId?: string, ms
 async function endReason(client: Client, workflowId: string, runId: string): Promise<string> {
   try {
     const h = await client.workflowService.getWorkflowExecutionHistoryReverse({
-      namespace: client.options.namespace, execution: { workflowId, runId }, maximumPageSize: 1,
+      namespace: client.options.namespace,
+      execution: { workflowId, runId },
+      maximumPageSize: 1,
     });
     const e = h.history?.events?.[0];
     const f = e?.workflowExecutionFailedEventAttributes?.failure;
-    if (f) return shortReason(f.cause?.message ? `${f.message}: ${f.cause.message}` : f.message ?? 'failed', 200);
-    if (e?.workflowExecutionTerminatedEventAttributes) return `terminated: ${e.workflowExecutionTerminatedEventAttributes.reason || '(no reason)'}`;
+    if (f) return shortReason(f.cause?.message ? `${f.message}: ${f.cause.message}` : (f.message ?? 'failed'), 200);
+    if (e?.workflowExecutionTerminatedEventAttributes)
+      return `terminated: ${e.workflowExecutionTerminatedEventAttributes.reason || '(no reason)'}`;
     if (e?.workflowExecutionCanceledEventAttributes) return 'cancelled';
     if (e?.workflowExecutionTimedOutEventAttributes) return 'timed out';
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   return '';
 }
 
@@ -60,30 +72,61 @@ async function list(client: Client, query: string, limit: number) {
 
 export async function overview(client: Client, cfg: ResynConfig, limit = 10) {
   const runningAll = await list(client, `ExecutionStatus = 'Running' AND ${typeClause}`, 1000);
-  const running = await Promise.all(runningAll.filter((w) => w.type !== 'synthesizeEnvironment').slice(0, limit).map(async (w) => (
-    { workflowId: w.workflowId, runId: w.runId, type: w.type, startTime: w.startTime.toISOString(), progress: await progressOf(client, w.workflowId, w.runId) })));
+  const running = await Promise.all(
+    runningAll
+      .filter((w) => w.type !== 'synthesizeEnvironment')
+      .slice(0, limit)
+      .map(async (w) => ({
+        workflowId: w.workflowId,
+        runId: w.runId,
+        type: w.type,
+        startTime: w.startTime.toISOString(),
+        progress: await progressOf(client, w.workflowId, w.runId),
+      })),
+  );
   // Children cancelled because their parent ended are noise here: the parent's line says it.
-  const failed = (await list(client, `${BAD_END} AND ${typeClause}`, limit * 5)).filter((w) => !(w.type === 'synthesizeEnvironment' && w.parentExecution)).slice(0, limit);
-  const failures = await Promise.all(failed.map(async (w) => (
-    { workflowId: w.workflowId, runId: w.runId, type: w.type, status: w.status.name, closeTime: w.closeTime?.toISOString() ?? null, reason: await endReason(client, w.workflowId, w.runId),
-      laterRun: await laterRun(client, w.workflowId, w.runId) })));
+  const failed = (await list(client, `${BAD_END} AND ${typeClause}`, limit * 5))
+    .filter((w) => !(w.type === 'synthesizeEnvironment' && w.parentExecution))
+    .slice(0, limit);
+  const failures = await Promise.all(
+    failed.map(async (w) => ({
+      workflowId: w.workflowId,
+      runId: w.runId,
+      type: w.type,
+      status: w.status.name,
+      closeTime: w.closeTime?.toISOString() ?? null,
+      reason: await endReason(client, w.workflowId, w.runId),
+      laterRun: await laterRun(client, w.workflowId, w.runId),
+    })),
+  );
   const reg = Registry.open(dataPaths(cfg).registry);
   try {
     ensureSynthesisTables(reg);
-    const families = reg.db.prepare(`SELECT COALESCE(family, 'unknown') AS family,
+    const families = reg.db
+      .prepare(`SELECT COALESCE(family, 'unknown') AS family,
         SUM(status = 'accepted') AS accepted, SUM(status = 'rejected') AS rejected
-      FROM environments GROUP BY 1 ORDER BY 1`).all() as { family: string; accepted: number; rejected: number }[];
+      FROM environments GROUP BY 1 ORDER BY 1`)
+      .all() as { family: string; accepted: number; rejected: number }[];
     const reasons = new Map<string, number>();
-    for (const r of reg.db.prepare(`SELECT reason FROM synthesis_runs WHERE outcome != 'accepted' ORDER BY created_at DESC LIMIT 500`).all() as { reason: string }[]) {
+    for (const r of reg.db
+      .prepare(`SELECT reason FROM synthesis_runs WHERE outcome != 'accepted' ORDER BY created_at DESC LIMIT 500`)
+      .all() as { reason: string }[]) {
       const k = shortReason(r.reason);
       reasons.set(k, (reasons.get(k) ?? 0) + 1);
     }
     return {
       running,
       synthesesRunning: runningAll.filter((w) => w.type === 'synthesizeEnvironment').length,
-      library: { accepted: families.reduce((a, f) => a + f.accepted, 0), rejected: families.reduce((a, f) => a + f.rejected, 0), byFamily: families },
+      library: {
+        accepted: families.reduce((a, f) => a + f.accepted, 0),
+        rejected: families.reduce((a, f) => a + f.rejected, 0),
+        byFamily: families,
+      },
       recentFailures: failures,
-      topRejectionReasons: [...reasons.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count).slice(0, 5),
+      topRejectionReasons: [...reasons.entries()]
+        .map(([reason, count]) => ({ reason, count }))
+        .sort((a, b) => b.count - a.count)
+        .slice(0, 5),
     };
   } finally {
     reg.close();
@@ -107,7 +150,11 @@ export async function runStatus(client: Client, cfg: ResynConfig, workflowId: st
   try {
     d = await client.workflow.getHandle(workflowId).describe();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new CliError(`no run with workflow id ${JSON.stringify(workflowId)} in namespace ${cfg.temporal.namespace} (see \`resyn status\`)`, 1);
+    if (err instanceof WorkflowNotFoundError)
+      throw new CliError(
+        `no run with workflow id ${JSON.stringify(workflowId)} in namespace ${cfg.temporal.namespace} (see \`resyn status\`)`,
+        1,
+      );
     throw err;
   }
   const progress = await progressOf(client, workflowId, d.runId);
@@ -119,54 +166,94 @@ export async function runStatus(client: Client, cfg: ResynConfig, workflowId: st
   if (growId) {
     const reg = Registry.open(dataPaths(cfg).registry);
     try {
-      const r = writeGrowReport(reg, dataPaths(cfg).reports, growId, { status: d.type === 'growLibrary' ? status.toLowerCase() : undefined, progress: d.type === 'growLibrary' ? progress ?? undefined : undefined });
+      const r = writeGrowReport(reg, dataPaths(cfg).reports, growId, {
+        status: d.type === 'growLibrary' ? status.toLowerCase() : undefined,
+        progress: d.type === 'growLibrary' ? (progress ?? undefined) : undefined,
+      });
       report = { ...r.report, file: r.file, markdown: require('node:fs').readFileSync(r.file, 'utf8') };
     } finally {
       reg.close();
     }
   }
-  return { workflowId, runId: d.runId, type: d.type, status, startTime: d.startTime.toISOString(), closeTime: d.closeTime?.toISOString() ?? null, reason: reason || null, memo, progress, report };
+  return {
+    workflowId,
+    runId: d.runId,
+    type: d.type,
+    status,
+    startTime: d.startTime.toISOString(),
+    closeTime: d.closeTime?.toISOString() ?? null,
+    reason: reason || null,
+    memo,
+    progress,
+    report,
+  };
 }
 
 export function registerStatus(program: Command): void {
-  program.command('status [workflowId]')
-    .description('running runs and their progress, the library by family, recent failures; or one run\'s progress and report')
-    .option('--limit <n>', 'runs to list per section', (v) => { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new CliError('--limit: expected a positive integer'); return n; }, 10)
+  program
+    .command('status [workflowId]')
+    .description("running runs and their progress, the library by family, recent failures; or one run's progress and report")
+    .option(
+      '--limit <n>',
+      'runs to list per section',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new CliError('--limit: expected a positive integer');
+        return n;
+      },
+      10,
+    )
     .option('--json', 'print JSON')
-    .action(action(async (workflowId: string | undefined, o: { limit: number; json?: boolean }) => {
-      const cfg = cliConfig();
-      const client = await connectClient(cfg);
-      try {
-        if (workflowId) {
-          const s = await runStatus(client, cfg, workflowId);
-          if (o.json) { printJson(s); return; }
-          process.stdout.write(`${s.type} ${s.workflowId} (run ${s.runId}): ${s.status}${s.reason ? ` — ${s.reason}` : ''}\n`);
-          if (s.progress) process.stdout.write(`progress: ${JSON.stringify(s.progress)}\n`);
-          if (s.report) process.stdout.write(`\n${s.report.markdown}\n(report file: ${s.report.file})\n`);
-          return;
+    .action(
+      action(async (workflowId: string | undefined, o: { limit: number; json?: boolean }) => {
+        const cfg = cliConfig();
+        const client = await connectClient(cfg);
+        try {
+          if (workflowId) {
+            const s = await runStatus(client, cfg, workflowId);
+            if (o.json) {
+              printJson(s);
+              return;
+            }
+            process.stdout.write(`${s.type} ${s.workflowId} (run ${s.runId}): ${s.status}${s.reason ? ` — ${s.reason}` : ''}\n`);
+            if (s.progress) process.stdout.write(`progress: ${JSON.stringify(s.progress)}\n`);
+            if (s.report) process.stdout.write(`\n${s.report.markdown}\n(report file: ${s.report.file})\n`);
+            return;
+          }
+          const s = await overview(client, cfg, o.limit);
+          if (o.json) {
+            printJson(s);
+            return;
+          }
+          const w = (l: string) => process.stdout.write(l + '\n');
+          w(`Running (${s.running.length}; synthesis children: ${s.synthesesRunning}):`);
+          for (const r of s.running)
+            w(
+              `  ${r.type} ${r.workflowId} since ${r.startTime}  ${r.progress ? JSON.stringify(r.progress) : '(no progress: is a worker up?)'}`,
+            );
+          w(`Library: ${s.library.accepted} accepted, ${s.library.rejected} rejected`);
+          for (const f of s.library.byFamily)
+            w(`  ${f.family.padEnd(24)} ${String(f.accepted).padStart(5)} accepted ${String(f.rejected).padStart(5)} rejected`);
+          w(`Recent failures (${s.recentFailures.length}):`);
+          for (const f of s.recentFailures) {
+            // A run rejected for its input would fail the same way again: it needs a new start, not a resume.
+            const badInput = /^invalid \w+ input:/.test(f.reason ?? '');
+            const next = f.laterRun
+              ? `  (a later run is ${f.laterRun.status})`
+              : badInput
+                ? '  -> fix the input and start it again'
+                : ['growLibrary', 'sampleTrainingData'].includes(f.type)
+                  ? `  -> resyn resume ${f.workflowId}`
+                  : '';
+            w(`  ${f.type} ${f.workflowId} ${f.status} ${f.closeTime ?? ''} ${f.reason}${next}`);
+          }
+          if (s.topRejectionReasons.length) {
+            w('Top rejection reasons:');
+            for (const r of s.topRejectionReasons) w(`  ${String(r.count).padStart(4)}  ${r.reason}`);
+          }
+        } finally {
+          await client.connection.close();
         }
-        const s = await overview(client, cfg, o.limit);
-        if (o.json) { printJson(s); return; }
-        const w = (l: string) => process.stdout.write(l + '\n');
-        w(`Running (${s.running.length}; synthesis children: ${s.synthesesRunning}):`);
-        for (const r of s.running) w(`  ${r.type} ${r.workflowId} since ${r.startTime}  ${r.progress ? JSON.stringify(r.progress) : '(no progress: is a worker up?)'}`);
-        w(`Library: ${s.library.accepted} accepted, ${s.library.rejected} rejected`);
-        for (const f of s.library.byFamily) w(`  ${f.family.padEnd(24)} ${String(f.accepted).padStart(5)} accepted ${String(f.rejected).padStart(5)} rejected`);
-        w(`Recent failures (${s.recentFailures.length}):`);
-        for (const f of s.recentFailures) {
-          // A run rejected for its input would fail the same way again: it needs a new start, not a resume.
-          const badInput = /^invalid \w+ input:/.test(f.reason ?? '');
-          const next = f.laterRun ? `  (a later run is ${f.laterRun.status})`
-            : badInput ? '  -> fix the input and start it again'
-            : ['growLibrary', 'sampleTrainingData'].includes(f.type) ? `  -> resyn resume ${f.workflowId}` : '';
-          w(`  ${f.type} ${f.workflowId} ${f.status} ${f.closeTime ?? ''} ${f.reason}${next}`);
-        }
-        if (s.topRejectionReasons.length) {
-          w('Top rejection reasons:');
-          for (const r of s.topRejectionReasons) w(`  ${String(r.count).padStart(4)}  ${r.reason}`);
-        }
-      } finally {
-        await client.connection.close();
-      }
-    }));
+      }),
+    );
 }

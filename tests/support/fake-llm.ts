@@ -7,13 +7,21 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface FakeRequest { model: string; messages: { role: string; content: string }[]; body: any }
+export interface FakeRequest {
+  model: string;
+  messages: { role: string; content: string }[];
+  body: any;
+}
 export type FakeReply =
   | string
   | { status: number; body?: string; headers?: Record<string, string> }
   | { delayMs: number; reply: FakeReply }
   | { malformed: 'truncated' | 'not-json' | 'no-choices' };
-export interface FakeLlm { baseURL: string; calls: FakeRequest[]; close(): Promise<void> }
+export interface FakeLlm {
+  baseURL: string;
+  calls: FakeRequest[];
+  close(): Promise<void>;
+}
 
 let completionSeq = 0;
 
@@ -25,7 +33,11 @@ function completion(model: string, content: string, promptChars: number) {
     model,
     choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
     // A rough tokens ~ chars/4, enough for budget tests to be meaningful.
-    usage: { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: Math.ceil(promptChars / 4) + Math.ceil(content.length / 4) },
+    usage: {
+      prompt_tokens: Math.ceil(promptChars / 4),
+      completion_tokens: Math.ceil(content.length / 4),
+      total_tokens: Math.ceil(promptChars / 4) + Math.ceil(content.length / 4),
+    },
   };
 }
 
@@ -72,7 +84,10 @@ export async function startFakeLlm(script: (req: FakeRequest, callIndex: number)
       void (async () => {
         try {
           if (req.method === 'GET' && req.url?.endsWith('/models')) {
-            const body = JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model', created: 1, owned_by: 'resyn-tests' }] });
+            const body = JSON.stringify({
+              object: 'list',
+              data: [{ id: 'fake-model', object: 'model', created: 1, owned_by: 'resyn-tests' }],
+            });
             res.writeHead(200, { 'content-type': 'application/json' });
             res.end(body);
             return;
@@ -94,16 +109,20 @@ export async function startFakeLlm(script: (req: FakeRequest, callIndex: number)
       })();
     });
   });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     calls,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

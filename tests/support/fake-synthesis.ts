@@ -14,16 +14,26 @@ export function stepOf(req: FakeRequest): Step {
 }
 
 export function keywordOf(req: FakeRequest): string {
-  const user = req.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+  const user = req.messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content)
+    .join('\n');
   return /^Keyword: (.*)$/m.exec(user)?.[1]?.trim() ?? 'unknown';
 }
 
 export function taskNameOf(req: FakeRequest): string {
-  const user = req.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+  const user = req.messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content)
+    .join('\n');
   return /^Task: (\S+)/m.exec(user)?.[1]?.trim() ?? keywordOf(req);
 }
 
-export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'kw';
+export const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '') || 'kw';
 
 function hash(s: string): number {
   let h = 0x811c9dc5;
@@ -74,16 +84,22 @@ export function cosmeticVariant(task: string, newName: string): string {
     .replace(/\/\/.*\n/, '/* a brand new environment, honest */\n')
     .replace(`name: ${JSON.stringify(slug(task))}`, `name: ${JSON.stringify(newName)}`)
     .replace(/Add up a list of numbers/, 'Sum the given values')
-    .replace(/\bxs\b/g, 'values').replace(/\bt\b/g, 'total').replace(/\bn\b/g, 'count')
-    .replace(/    /g, '\t');
+    .replace(/\bxs\b/g, 'values')
+    .replace(/\bt\b/g, 'total')
+    .replace(/\bn\b/g, 'count')
+    .replace(/ {4}/g, '\t');
 }
 
 export const fence = (src: string) => `Here is the environment.\n\n\`\`\`js\n${src}\`\`\`\n`;
-export const accept = (feedback = 'looks good') => JSON.stringify({ verdict: 'accept', scores: { verifier_logic: 5, complete: 5 }, feedback });
-export const verdict = (v: 'accept' | 'revise' | 'reject', feedback: string) => '```json\n' + JSON.stringify({ verdict: v, scores: { verifier_logic: 2 }, feedback }) + '\n```';
+export const accept = (feedback = 'looks good') =>
+  JSON.stringify({ verdict: 'accept', scores: { verifier_logic: 5, complete: 5 }, feedback });
+export const verdict = (v: 'accept' | 'revise' | 'reject', feedback: string) =>
+  '```json\n' + JSON.stringify({ verdict: v, scores: { verifier_logic: 2 }, feedback }) + '\n```';
 
 export function proposals(keyword: string, count: number): string {
-  return JSON.stringify(Array.from({ length: count }, (_, i) => ({ name: `${slug(keyword)}-task-${i}`, description: `Task ${i} about ${keyword}` })));
+  return JSON.stringify(
+    Array.from({ length: count }, (_, i) => ({ name: `${slug(keyword)}-task-${i}`, description: `Task ${i} about ${keyword}` })),
+  );
 }
 
 /** A well-behaved LLM: proposes `count` tasks (from the request), writes a valid env per task, judges accept. */
@@ -95,12 +111,18 @@ export function happyReply(req: FakeRequest): FakeReply {
   }
   if (step === 'generate' || step === 'revise') return fence(tinyEnv(taskNameOf(req)));
   if (step === 'code-judge' || step === 'question-judge') return accept();
-  return { status: 400, body: JSON.stringify({ error: { message: `unknown step in ${JSON.stringify(req.messages[0]?.content?.slice(0, 40))}` } }) };
+  return {
+    status: 400,
+    body: JSON.stringify({ error: { message: `unknown step in ${JSON.stringify(req.messages[0]?.content?.slice(0, 40))}` } }),
+  };
 }
 
 /** growLibrary options that keep a test run short: one proposal, no revision, the checks and one judge. */
 export const FAST_GROW = { gates: ['automaticChecks', 'codeJudge'], maxRevisions: 0, proposalsPerKeyword: 1 };
 
 /** The config variables that point every LLM role at the scripted server. */
-export const fakeLlmEnv = (baseURL: string, extra: Record<string, string> = {}): Record<string, string> =>
-  ({ OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: 'test-key', ...extra });
+export const fakeLlmEnv = (baseURL: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  OPENAI_BASE_URL: baseURL,
+  OPENAI_API_KEY: 'test-key',
+  ...extra,
+});

@@ -108,7 +108,12 @@ export async function killProcess(child: ChildProcess, signal: NodeJS.Signals = 
 }
 
 /** Polls until predicate holds (or throws after timeoutMs, with what was last seen). */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
