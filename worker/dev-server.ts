@@ -1,21 +1,20 @@
 /**
  * The embedded Temporal dev server (`temporal server start-dev`), persisted to SQLite with
- * --db-filename, with the Web UI and resyn's search attributes. Falls back to the SDK's
- * downloaded dev server when no binary can be found or built.
+ * --db-filename, with the Web UI and resyn's search attributes. The binary comes from
+ * ensureTemporalBinary (temporal-binary.ts), which also covers the SDK's own download.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ResynConfig } from '../temporal.config';
 import { RESYN_SEARCH_ATTRIBUTES } from '../lib/search-attributes';
-import { ensureTemporalBinary, noTemporalMessage, type Log } from './temporal-binary';
+import { ensureTemporalBinary, type Log } from './temporal-binary';
 
 export interface DevServerOptions {
-  /** `temporal` binary; when undefined the SDK's download is used. */
-  bin?: string;
+  /** The `temporal` binary (ensureTemporalBinary). */
+  bin: string;
   dbFile: string;
   ip?: string;
   port: number;
@@ -105,8 +104,6 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   const ip = o.ip ?? '127.0.0.1';
   const address = `${ip}:${o.port}`;
   const uiUrl = o.headless || !o.uiPort ? undefined : `http://${ip}:${o.uiPort}`;
-  if (!o.bin) return startSdkDownloadedServer(o, address, uiUrl);
-
   const logFile = o.logFile ?? `${o.dbFile}.log`;
   const out = fs.openSync(logFile, 'a');
   const proc = spawn(o.bin, ['server', 'start-dev', ...serverArgs(o)], { stdio: ['ignore', out, out], detached: false });
@@ -138,26 +135,6 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   };
 }
 
-async function startSdkDownloadedServer(o: DevServerOptions, address: string, uiUrl?: string): Promise<DevServer> {
-  const extraArgs = serverArgs(o).filter(
-    (a, i, all) =>
-      !['--db-filename', '--ip', '--port', '--ui-port'].includes(all[i - 1] ?? '') &&
-      !['--db-filename', '--ip', '--port', '--ui-port', '--headless'].includes(a),
-  );
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'cached-download' },
-      dbFilename: o.dbFile,
-      ip: o.ip ?? '127.0.0.1',
-      port: o.port,
-      ui: !!uiUrl,
-      uiPort: uiUrl ? o.uiPort : undefined,
-      extraArgs,
-    },
-  });
-  return { address, uiUrl, stop: () => env.teardown(), kill: () => void env.teardown() };
-}
-
 /** Starts the dev server described by the config (data folder, ports), obtaining the binary first. */
 export async function startConfiguredDevServer(cfg: ResynConfig, log: Log, extra: Partial<DevServerOptions> = {}): Promise<DevServer> {
   const bin = await ensureTemporalBinary(cfg, log);
@@ -170,10 +147,5 @@ export async function startConfiguredDevServer(cfg: ResynConfig, log: Log, extra
     namespace: cfg.temporal.namespace,
     ...extra,
   };
-  try {
-    return await startDevServer(opts);
-  } catch (err) {
-    if (bin) throw err;
-    throw new Error(noTemporalMessage(cfg, `the SDK download failed: ${(err as Error).message}`));
-  }
+  return startDevServer(opts);
 }
