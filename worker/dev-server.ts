@@ -1,16 +1,16 @@
 /**
  * The embedded Temporal dev server (`temporal server start-dev`), persisted to SQLite with
  * --db-filename, with the Web UI and resyn's search attributes. The binary comes from
- * ensureTemporalBinary (temporal-binary.ts), which also covers the SDK's own download.
+ * ensureTemporalBinary (temporal-binary.ts); cli/stack.ts supervises it for `resyn up`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { ResynConfig } from '../temporal.config';
 import { RESYN_SEARCH_ATTRIBUTES } from '../lib/search-attributes';
-import { ensureTemporalBinary, type Log } from './temporal-binary';
+import { listeningPid } from '../lib/processes';
+import { portOwner } from './ports';
 
 export interface DevServerOptions {
   /** The `temporal` binary (ensureTemporalBinary). */
@@ -31,6 +31,11 @@ export interface DevServerOptions {
 export interface DevServer {
   address: string;
   uiUrl?: string;
+  pid: number;
+  dbFile: string;
+  logFile: string;
+  /** Resolves when the server process ends, with how it ended ("exit code 1", "signal SIGKILL"). */
+  exited: Promise<string>;
   /** Stops the server (SIGTERM, then SIGKILL after a grace period). */
   stop(): Promise<void>;
   /** Kills the server at once, as a crash would. */
@@ -99,6 +104,18 @@ async function waitReady(address: string, proc: ChildProcess | undefined, timeou
   throw new Error(`the Temporal dev server at ${address} did not become ready in ${timeoutMs} ms: ${String(lastErr)}`);
 }
 
+/**
+ * The port answered, but is it our server? Another program already on the port answers too while
+ * ours fails with "address already in use": never report someone else's server as ours.
+ */
+function assertServedBy(port: number, proc: ChildProcess): void {
+  const owner = listeningPid(port);
+  if (owner !== undefined && owner !== proc.pid) {
+    throw new Error(`port ${port} is served by ${portOwner(port)}, not by the dev server resyn started (pid ${proc.pid})`);
+  }
+  if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`the Temporal dev server exited while starting (port ${port})`);
+}
+
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   fs.mkdirSync(path.dirname(o.dbFile), { recursive: true });
   const ip = o.ip ?? '127.0.0.1';
@@ -108,13 +125,16 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   const out = fs.openSync(logFile, 'a');
   const proc = spawn(o.bin, ['server', 'start-dev', ...serverArgs(o)], { stdio: ['ignore', out, out], detached: false });
   fs.closeSync(out);
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const exited = new Promise<string>((resolve) =>
+    proc.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `exit code ${code}`)),
+  );
   // Never outlive this process (a test run stopped half-way, an uncaught error): no orphan servers holding ports.
   const killOnExit = () => proc.kill('SIGKILL');
   process.once('exit', killOnExit);
   exited.then(() => process.removeListener('exit', killOnExit));
   try {
     await waitReady(address, proc, o.readyTimeoutMs ?? 60_000, logFile);
+    assertServedBy(o.port, proc);
   } catch (err) {
     proc.kill('SIGKILL');
     throw err;
@@ -122,6 +142,10 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   return {
     address,
     uiUrl,
+    pid: proc.pid!,
+    dbFile: o.dbFile,
+    logFile,
+    exited,
     kill: () => {
       proc.kill('SIGKILL');
     },
@@ -133,19 +157,4 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
       clearTimeout(timer);
     },
   };
-}
-
-/** Starts the dev server described by the config (data folder, ports), obtaining the binary first. */
-export async function startConfiguredDevServer(cfg: ResynConfig, log: Log, extra: Partial<DevServerOptions> = {}): Promise<DevServer> {
-  const bin = await ensureTemporalBinary(cfg, log);
-  const opts: DevServerOptions = {
-    bin,
-    dbFile: path.join(cfg.dataDir, 'temporal.sqlite'),
-    ip: cfg.temporal.devServerIp,
-    port: cfg.temporal.devServerPort,
-    uiPort: cfg.temporal.devServerUiPort,
-    namespace: cfg.temporal.namespace,
-    ...extra,
-  };
-  return startDevServer(opts);
 }
