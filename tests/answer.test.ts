@@ -57,14 +57,16 @@ describe('answer normalisation', () => {
     ['$$', '$$'],
     ['', ''],
   ];
-  for (const [input, want] of cases) it(`${JSON.stringify(input)} -> ${JSON.stringify(want)}`, () => assert.equal(normaliseAnswer(input), want));
+  for (const [input, want] of cases)
+    it(`${JSON.stringify(input)} -> ${JSON.stringify(want)}`, () => assert.equal(normaliseAnswer(input), want));
 
   it('every wrapper is removed again, alone and nested, over many answers', () => {
     const answers = ['42', '1/2', '-3', 'yes', 'fill A, pour A B', '1 2 3', '[1, [2]]', 'R U L D', 'abc', '0.25', 'Knight, Knave'];
     for (const a of answers) {
       for (const w of ANSWER_WRAPPERS) assert.equal(normaliseAnswer(w.wrap(a)), a, `${w.name} around ${a}`);
       for (const w1 of ANSWER_WRAPPERS)
-        for (const w2 of ANSWER_WRAPPERS.filter((w) => w !== w1)) assert.equal(normaliseAnswer(w2.wrap(w1.wrap(a))), a, `${w2.name}(${w1.name}(${a}))`);
+        for (const w2 of ANSWER_WRAPPERS.filter((w) => w !== w1))
+          assert.equal(normaliseAnswer(w2.wrap(w1.wrap(a))), a, `${w2.name}(${w1.name}(${a}))`);
     }
   });
 

@@ -75,7 +75,9 @@ export function registerEnv(program: Command): Command {
 
   env
     .command('score')
-    .description('score one answer for an instance: prints {"reward"} (<answer> tags are extracted and wrappers stripped first, see docs/answers.md)')
+    .description(
+      'score one answer for an instance: prints {"reward"} (<answer> tags are extracted and wrappers stripped first, see docs/answers.md)',
+    )
     .argument('<file>', 'environment module')
     .requiredOption('--seed <n>', 'seed (non-negative integer)')
     .requiredOption('--difficulty <d>', 'difficulty 1..10')
