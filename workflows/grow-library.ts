@@ -26,7 +26,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ResynActivities } from '../activities';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 import {
-  DEFAULT_GATES,
+  DEFAULT_GATES_V2,
+  DEFAULT_MAX_REVISIONS_V2,
   growInputSchema,
   keywordSlug,
   retrySchema,
@@ -232,8 +233,9 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
         memo: synthesizeMemo({
           keyword: t.keyword,
           proposal: t.proposal,
-          gates: input.gates ?? DEFAULT_GATES,
-          maxRevisions: input.maxRevisions ?? 1,
+          // What the child uses when unset (the memo is display only; the child picks by its patch marker).
+          gates: input.gates ?? DEFAULT_GATES_V2,
+          maxRevisions: input.maxRevisions ?? DEFAULT_MAX_REVISIONS_V2,
           parentWorkflowId: growId,
         }),
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
