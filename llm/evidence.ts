@@ -3,6 +3,7 @@
  * (question, state, solve()'s answer), the automatic checks' report with its failing cases, and
  * every earlier round's verdicts. Clipped so one huge state cannot crowd out the rest.
  */
+import type { RoundVerdicts } from '../contracts/revision';
 import { type CheckExample, type CheckReport, checkFeedback } from '../sandbox/checks';
 
 export const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}… (${s.length - n} more characters)` : s);
@@ -55,18 +56,6 @@ export function checksFeedback(report: CheckReport): string {
 /** The whole report, passing checks included: the code judge reads what was measured. */
 export function formatReport(report: Pick<CheckReport, 'ok' | 'checks'>): string {
   return report.checks.map((c) => `- ${c.name}: ${c.ok ? 'ok' : 'FAILED'} — ${clip(c.detail, 600)}`).join('\n');
-}
-
-/** One gate's verdict in a round, as kept in the round history. */
-export interface GateVerdict {
-  gate: string;
-  verdict: string;
-  feedback: string;
-  scores?: Record<string, number>;
-}
-export interface RoundVerdicts {
-  round: number;
-  gates: GateVerdict[];
 }
 
 /** Every earlier round's verdicts, oldest first, so the reviser does not undo an earlier fix. */

@@ -4,6 +4,7 @@
  * Parsers return a result, never throw: a contract-breaking reply becomes feedback, not a crash.
  */
 import { z } from 'zod';
+import type { Proposal } from '../contracts/proposal';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -98,10 +99,6 @@ export function parseRedTeam(reply: string): Parsed<RedTeamClaim[]> {
   return { ok: true, value: v.data };
 }
 
-export interface Proposal {
-  name: string;
-  description: string;
-}
 const proposalsSchema = z.array(z.object({ name: z.string().min(1), description: z.string().min(1) }));
 
 /** Distinct (by kebab-case name) task proposals, at most `max`. */

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ANSWER_WRAPPERS } from '../lib/answer';
 import { seedsDir } from '../lib/paths';
 import { listSeedEnvironments, loadKeywords, type SeedEnvironment } from '../lib/seeds';
 import { CHECK_RULES } from '../sandbox/checks';
@@ -40,7 +41,7 @@ const ANSWER_FORMS = [
   '`18 + 20 = 38` for "which numbers sum to 38": read the terms before "=" (and check the total if one is given).',
   '`1: 1, 2: 1, 3: 2` for a colouring or assignment: accept "key: value" pairs as well as the bare list in key order.',
   '`fill jug B` for the move `fill B`: ignore filler words ("jug", "the", "move"), case and punctuation around the tokens you need.',
-  '`x = 1/2`, `The answer is 1/2`, `**1/2**`, `$1/2$`, `\\boxed{1/2}`, a trailing period: stripped by the framework before verify; verify still trims whitespace.',
+  `\`x = 1/2\`, \`The answer is 1/2\`, \`**1/2**\`, \`$1/2$\`: the framework strips these wrappers before verify sees the answer (${ANSWER_WRAPPERS.map((w) => w.name).join(', ')}); verify still trims whitespace.`,
 ];
 
 /** The answer forms of ANSWER_FORMS, as the red team is told to try them. */

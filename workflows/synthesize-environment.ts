@@ -11,21 +11,21 @@
  */
 import { patched, proxyActivities, proxyLocalActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
-import type { Candidate, GateResult } from '../activities/gates';
-import type { DraftResult, UsageTotals } from '../activities/llm';
-import type { RoundVerdicts } from '../llm/evidence';
-import { RESYN_ENV_NAME, RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
+import type { Candidate, GateResult } from '../contracts/gates';
+import type { Proposal } from '../contracts/proposal';
+import type { DraftResult, RoundVerdicts } from '../contracts/revision';
 import {
   DEFAULT_GATES,
   DEFAULT_GATES_V2,
   DEFAULT_MAX_REVISIONS,
   DEFAULT_MAX_REVISIONS_V2,
-  synthesizeInputSchema,
-  synthesizeMemo,
-  synthesizeSearchAttributes,
   type RetryInput,
   type SynthesizeInput,
-} from './synthesis-input';
+  synthesizeInputSchema,
+} from '../contracts/synthesis-input';
+import { addUsage, type UsageTotals, zeroUsage } from '../contracts/usage';
+import { RESYN_ENV_NAME, RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
+import { synthesizeMemo, synthesizeSearchAttributes } from './synthesis-meta';
 import { parseInput } from './parse-input';
 
 /** Patch marker of the named revise step (see the file comment). */
@@ -56,7 +56,7 @@ function activities(r: RetryInput) {
 export type SynthesisOutcomeKind = 'accepted' | 'rejected' | 'duplicate';
 export interface SynthesizeResult {
   keyword: string;
-  proposal: { name: string; description: string };
+  proposal: Proposal;
   outcome: SynthesisOutcomeKind;
   envId: string | null;
   name: string;
@@ -66,16 +66,6 @@ export interface SynthesizeResult {
   /** Verifier holes the red team confirmed, over all rounds (0 without a red-team gate). */
   redTeamHoles: number;
 }
-
-const add = (a: UsageTotals, b?: UsageTotals): UsageTotals =>
-  b
-    ? {
-        promptTokens: a.promptTokens + b.promptTokens,
-        completionTokens: a.completionTokens + b.completionTokens,
-        costUsd: a.costUsd + b.costUsd,
-        calls: a.calls + b.calls,
-      }
-    : a;
 
 export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<SynthesizeResult> {
   const input = parseInput(synthesizeInputSchema, raw, 'synthesizeEnvironment');
@@ -100,7 +90,7 @@ export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<Synth
     upsertMemo(synthesizeMemo({ keyword, proposal, gates: gateNames, maxRevisions, parentWorkflowId }));
   }
 
-  let usage: UsageTotals = { promptTokens: 0, completionTokens: 0, costUsd: 0, calls: 0 };
+  let usage: UsageTotals = zeroUsage();
   let source: string | null = null;
   let feedback = '';
   const history: RoundVerdicts[] = [];
@@ -126,7 +116,7 @@ export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<Synth
       const earlier = results.map(({ usage: _u, ...g }) => g);
       const candidate: Candidate = { source: code, keyword, proposal, round, ...(withReviseStep ? { earlier } : {}) };
       const r = await (input.localGates.includes(gate) ? localGates : gates)[gate]!(candidate);
-      usage = add(usage, r.usage);
+      usage = addUsage(usage, r.usage);
       results.push(r);
       if (r.verdict === 'reject' || (r.verdict !== 'pass' && input.blockingGates.includes(gate))) break;
     }
@@ -163,7 +153,7 @@ export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<Synth
   for (let round = 0; round <= maxRevisions; round++) {
     const rounds = round + 1;
     const w: DraftResult = round === 0 || source === null ? await generate(round) : await revise(round, source);
-    usage = add(usage, w.usage);
+    usage = addUsage(usage, w.usage);
     let results: GateResult[];
     if (w.source === null) {
       // No code in the reply: the round fails with that as feedback; the previous code (if any) is revised again.
