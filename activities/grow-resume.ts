@@ -19,6 +19,7 @@ import type { Registry } from '../registry/store';
 import { synthesisRunOf } from '../registry/synthesis-log';
 import { synthesisChildId } from '../contracts/child-ids';
 import { initialGrowState, type GrowInput, type GrowState } from '../contracts/grow-input';
+import { countOutcome } from '../contracts/grow-rules';
 import type { Proposal } from '../contracts/proposal';
 const num = (v: unknown): number => Number(String(v ?? 0));
 
@@ -91,10 +92,7 @@ export function rebuildGrowState(
       continue;
     }
     finished++;
-    if (outcome === 'accepted') s.accepted++;
-    else if (outcome === 'duplicate') s.duplicates++;
-    else if (outcome === 'rejected') s.rejected++;
-    else s.failed++;
+    countOutcome(s, outcome);
     remaining[t.keyword] = (remaining[t.keyword] ?? 1) - 1;
   }
   for (const [k, n] of Object.entries(remaining)) {

@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import { dataPaths, type ResynConfig } from '../temporal.config';
 import { Registry } from '../registry/store';
 import { synthesisRuns } from '../registry/synthesis-log';
-import type { GrowProgress } from '../workflows/grow-library';
+import type { GrowProgress } from '../contracts/grow-rules';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
 import { fakeLlmEnv, FAST_GROW, happyReply } from './support/fake-synthesis';
 import { maybeSaveHistory, recordingWorkflowId } from './support/histories';

@@ -17,7 +17,7 @@ import { Registry } from '../registry/store';
 import { synthesisRuns } from '../registry/synthesis-log';
 import { sharedPool } from '../sandbox';
 import { dataPaths, type ResynConfig } from '../temporal.config';
-import type { GrowProgress } from '../workflows/grow-library';
+import type { GrowProgress } from '../contracts/grow-rules';
 import type { ResumeResult } from '../workflows/resume-run';
 import type { SampleOutcome, SampleProgress } from '../workflows/sample-training-data';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
