@@ -8,10 +8,9 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { chat, costUsd, LlmError, type ChatMessage, type RoleName } from '../llm/client';
 import { extractCode, kebab, parseProposals, type Proposal } from '../llm/parse';
 import { fewShotExamples, formatExamples, keywordFamily, renderPrompt } from '../llm/prompts';
-import { recordCall } from '../llm/usage';
+import { openRegistry } from '../registry/open';
 import type { ResynConfig } from '../temporal.config';
 import { heartbeating } from './heartbeat';
-import { registryFor } from './registry';
 
 export interface UsageTotals {
   promptTokens: number;
@@ -47,7 +46,7 @@ export async function callRole(
       }),
     );
     const cost = costUsd(res.usage, cfg.llm);
-    recordCall(registryFor(cfg), {
+    await (await openRegistry(cfg)).recordLlmCall({
       key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${seq}`,
       role,
       model: res.model,

@@ -30,9 +30,9 @@ import * as path from 'node:path';
 import { groundTruth } from '../dataset/rows';
 import { projectRoot } from '../lib/paths';
 import { importSeedEnvironments } from '../registry/import-seeds';
-import { Registry } from '../registry/store';
+import { openRegistry } from '../registry/open';
 import { SandboxPool } from '../sandbox';
-import { dataPaths, loadConfig } from '../temporal.config';
+import { loadConfig } from '../temporal.config';
 
 const BATCH = 256;
 const GROUP = 8;
@@ -144,10 +144,10 @@ async function main(): Promise<void> {
 
   // Setup (untimed): the seed library, and PER_ENV solved instances per environment.
   const pool = new SandboxPool(cfg.sandbox);
-  const registry = Registry.open(dataPaths(cfg).registry);
+  const registry = await openRegistry(cfg);
   await importSeedEnvironments(registry, pool);
-  const envs = registry.listEnvironments({ status: 'accepted' });
-  registry.close();
+  const envs = await registry.listEnvironments({ status: 'accepted' });
+  await registry.close();
   const solved = new Map<string, Pooled[]>();
   for (const env of envs) {
     const inst = Array.from({ length: PER_ENV }, (_, i) => ({ seed: 10_000 + i, difficulty: 1 + (i % 5) }));

@@ -1,24 +1,28 @@
 /** What the scorer needs, from the configuration: the shared sandbox pool and registry lookups. */
-import { Registry } from '../registry/store';
+import { openRegistry } from '../registry/open';
 import { sharedPool } from '../sandbox';
-import { dataPaths, type ResynConfig } from '../temporal.config';
+import type { ResynConfig } from '../temporal.config';
 import type { ScorerDeps } from './scorer';
 
-export function scorerDeps(cfg: ResynConfig): ScorerDeps & { close(): void } {
-  const registry = Registry.open(dataPaths(cfg).registry);
+/** Scores from the configured registry (the SQLite file, or PostgreSQL shared with the growers). */
+export function scorerDeps(cfg: ResynConfig): ScorerDeps & { close(): Promise<void> } {
+  let registry: ReturnType<typeof openRegistry> | undefined;
+  const open = () => (registry ??= openRegistry(cfg));
   // Ids are content hashes: a found source never changes; a miss is asked again (it may be registered later).
   const sources = new Map<string, string>();
   return {
     pool: sharedPool(cfg.sandbox),
-    source(envId) {
+    async source(envId) {
       let s = sources.get(envId);
       if (s === undefined) {
-        const rec = registry.getEnvironment(envId);
+        const rec = await (await open()).getEnvironment(envId);
         if (!rec || rec.id !== envId) return undefined;
         sources.set(envId, (s = rec.source));
       }
       return s;
     },
-    close: () => registry.close(),
+    close: async () => {
+      if (registry) await (await registry).close();
+    },
   };
 }

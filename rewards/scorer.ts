@@ -29,7 +29,7 @@ export interface Reward {
 export interface ScorerDeps {
   pool: SandboxPool;
   /** The environment's source by id, or undefined when the registry does not have it. */
-  source(envId: string): string | undefined;
+  source(envId: string): string | undefined | Promise<string | undefined>;
   /** Answers per sandbox call (the pool cuts calls into chunks itself; this bounds one call). */
   batchSize?: number;
 }
@@ -219,7 +219,7 @@ export async function scoreResponses(items: ScoreItem[], deps: ScorerDeps): Prom
   const size = deps.batchSize ?? 1024;
   const jobs: Promise<void>[] = [];
   for (const [envId, g] of groups) {
-    const source = deps.source(envId);
+    const source = await deps.source(envId);
     if (source === undefined) {
       for (const p of g.values())
         for (const i of p.indexes) out[i] = { reward: 0, reason: `unknown environment ${envId} (not in the registry)` };

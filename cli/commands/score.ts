@@ -92,7 +92,7 @@ export function registerScore(program: Command): void {
           }
           await flush();
         } finally {
-          deps.close();
+          await deps.close();
           await deps.pool.close();
         }
       }),

@@ -24,7 +24,7 @@ export function registerServeRewards(program: Command): void {
           process.once('SIGTERM', resolve);
         });
         await server.close();
-        deps.close();
+        await deps.close();
         await deps.pool.close();
       }),
     );
