@@ -4,7 +4,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { buildManifest, writeManifest, type Manifest } from '../dataset/manifest';
 import { buildPlan } from '../dataset/planner';
 import type { SamplePlan } from '../dataset/plan';
-import type { NormalizedSampleRequest } from '../dataset/request';
+import { Failure } from '../contracts/failures';
+import type { NormalizedSampleRequest } from '../contracts/sample-request';
 import { writeShard, type ShardInput, type ShardResult } from '../dataset/shard';
 import { sharedPool } from '../sandbox';
 import { importSeedEnvironments } from '../registry/import-seeds';
@@ -24,7 +25,7 @@ export function registryAccess(cfg: ResynConfig) {
         if (!rec || rec.id !== envId)
           throw ApplicationFailure.nonRetryable(
             `environment ${envId} is not in the registry ${registryLocation(cfg)}`,
-            'UnknownEnvironment',
+            Failure.UnknownEnvironment,
           );
         s = rec.source;
         sources.set(envId, s);
@@ -50,7 +51,7 @@ export function createDatasetActivities(cfg: ResynConfig) {
           .join('; ');
         throw ApplicationFailure.nonRetryable(
           `no environment in ${registryLocation(cfg)} matches filter ${JSON.stringify(req.filter)}${why ? ` (${why})` : ''}; see \`resyn env list\``,
-          'NothingToSample',
+          Failure.NothingToSample,
         );
       }
       return plan;

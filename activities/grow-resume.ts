@@ -15,9 +15,9 @@
 import type { Client } from '@temporalio/client';
 import { arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
 import type { Registry } from '../registry/registry';
-import { keywordSlug, type GrowInput, type GrowState } from '../workflows/synthesis-input';
-
-type Proposal = { name: string; description: string };
+import { synthesisChildId } from '../contracts/child-ids';
+import { initialGrowState, type GrowInput, type GrowState } from '../contracts/grow-input';
+import type { Proposal } from '../contracts/proposal';
 const num = (v: unknown): number => Number(String(v ?? 0));
 
 /** Proposal lists and drawn keywords found in one run's history. */
@@ -63,21 +63,14 @@ export async function rebuildGrowState(
   facts: { drawn: string[] | null; proposals: Map<string, Proposal[]> },
 ): Promise<GrowResumePlan> {
   const base: GrowState | undefined = oldInput.state as GrowState | undefined;
+  // Counts carry over; controls (pause, cancel, failure streak) start afresh.
   const s: GrowState = {
-    pendingKeywords: [],
-    tasks: [],
-    outstanding: {},
+    ...initialGrowState(),
     done: base?.done ?? 0,
     accepted: base?.accepted ?? 0,
     rejected: base?.rejected ?? 0,
     duplicates: base?.duplicates ?? 0,
     failed: base?.failed ?? 0,
-    tokens: 0,
-    costUsd: 0,
-    paused: false,
-    cancelRequested: false,
-    consecutiveFailures: 0,
-    lastError: null,
     continuedAsNew: base?.continuedAsNew ?? 0,
   };
   // Keywords still to propose: the carried or drawn list, minus those proposed in the old run.
@@ -90,7 +83,7 @@ export async function rebuildGrowState(
   for (const [keyword, list] of facts.proposals) remaining[keyword] = list.length;
   let finished = 0;
   for (const t of tasks) {
-    const outcome = (await reg.synthesisRunOf(`${growId}/${keywordSlug(t.keyword)}/${t.index}`))?.outcome;
+    const outcome = (await reg.synthesisRunOf(synthesisChildId(growId, t.keyword, t.index)))?.outcome;
     if (!outcome) {
       s.tasks.push(t);
       continue;

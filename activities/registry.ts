@@ -10,7 +10,8 @@ import { openRegistry } from '../registry/open';
 import type { RoundRow, SynthesisOutcome } from '../registry/synthesis-log';
 import { environmentId, sharedPool } from '../sandbox';
 import type { ResynConfig } from '../temporal.config';
-import type { Proposal } from '../llm/parse';
+import { Failure } from '../contracts/failures';
+import type { Proposal } from '../contracts/proposal';
 
 export interface RegisterInput {
   keyword: string;
@@ -136,7 +137,7 @@ export function registryActivities(cfg: ResynConfig) {
         all = loadKeywords();
       } catch (err) {
         // A missing or invalid keywords file will not fix itself on retry.
-        throw ApplicationFailure.nonRetryable(`cannot draw seed keywords: ${(err as Error).message}`, 'SeedKeywordsUnreadable');
+        throw ApplicationFailure.nonRetryable(`cannot draw seed keywords: ${(err as Error).message}`, Failure.SeedKeywordsUnreadable);
       }
       return all
         .map((k) => k.keyword)

@@ -1,24 +1,19 @@
 /**
- * The synthesis history kept next to the environments: one row per synthesizeEnvironment run
+ * The synthesis history next to the environments: one row per synthesizeEnvironment run
  * (keyword, proposal, outcome) and one per round (code, check report, every gate's verdict and
  * feedback). Keyed by the workflow id (deterministic) and the round number: idempotent writes.
  * The SQL is in registry/sql-registry.ts.
  */
+import type { GateOutcome } from '../contracts/gates';
+import type { Proposal } from '../contracts/proposal';
 
-export interface GateOutcome {
-  gate: string;
-  verdict: 'pass' | 'revise' | 'reject';
-  feedback: string;
-  scores?: Record<string, number>;
-  /** Gate-specific detail, e.g. the automatic check report. */
-  detail?: unknown;
-}
+export type { GateOutcome };
 
 export interface RoundRow {
   workflowId: string;
   round: number;
   keyword: string;
-  proposal: { name: string; description: string };
+  proposal: Proposal;
   envId: string | null;
   source: string | null;
   gates: GateOutcome[];
@@ -31,7 +26,7 @@ export interface SynthesisRunRow {
   workflowId: string;
   parentWorkflowId: string | null;
   keyword: string;
-  proposal: { name: string; description: string };
+  proposal: Proposal;
   outcome: SynthesisOutcome;
   envId: string | null;
   rounds: number;

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { startResume, waitForNewRun } from '../cli/commands/resume';
 import { CliError } from '../cli/output';
-import type { SampleRequest } from '../dataset/request';
+import type { SampleRequest } from '../contracts/sample-request';
 import { listSeedEnvironments } from '../lib/seeds';
 import { importSeedEnvironments } from '../registry/import-seeds';
 import { openRegistry } from '../registry/open';

@@ -25,16 +25,12 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ResynActivities } from '../activities';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
-import {
-  DEFAULT_GATES,
-  growInputSchema,
-  keywordSlug,
-  retrySchema,
-  synthesizeMemo,
-  synthesizeSearchAttributes,
-  type GrowInput,
-  type GrowState,
-} from './synthesis-input';
+import { synthesisChildId } from '../contracts/child-ids';
+import { Failure } from '../contracts/failures';
+import { growInputSchema, initialGrowState, type GrowInput, type GrowState } from '../contracts/grow-input';
+import { DEFAULT_GATES, retrySchema } from '../contracts/synthesis-input';
+import { totalTokens } from '../contracts/usage';
+import { synthesizeMemo, synthesizeSearchAttributes } from './synthesis-meta';
 import { parseInput } from './parse-input';
 import { synthesizeEnvironment } from './synthesize-environment';
 
@@ -88,23 +84,7 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
     },
   });
   const fresh = !input.state;
-  const s: GrowState = input.state ?? {
-    pendingKeywords: [],
-    tasks: [],
-    outstanding: {},
-    done: 0,
-    accepted: 0,
-    rejected: 0,
-    duplicates: 0,
-    failed: 0,
-    tokens: 0,
-    costUsd: 0,
-    paused: false,
-    cancelRequested: false,
-    consecutiveFailures: 0,
-    lastError: null,
-    continuedAsNew: 0,
-  };
+  const s: GrowState = input.state ?? initialGrowState();
   let inFlight = 0;
   let totalKeywords = 0;
   let status: GrowStatus = s.paused ? 'paused' : 'running';
@@ -196,7 +176,7 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
   const runProposal = async (keyword: string) => {
     try {
       const r = await acts.proposeTasks({ keyword, count: input.proposalsPerKeyword });
-      s.tokens += r.usage.promptTokens + r.usage.completionTokens;
+      s.tokens += totalTokens(r.usage);
       s.costUsd += r.usage.costUsd;
       s.outstanding[keyword] = r.proposals.length;
       r.proposals.forEach((proposal, index) => s.tasks.push({ keyword, index, proposal }));
@@ -211,7 +191,7 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
   };
 
   const runChild = async (t: GrowState['tasks'][number]) => {
-    const workflowId = `${growId}/${keywordSlug(t.keyword)}/${t.index}`;
+    const workflowId = synthesisChildId(growId, t.keyword, t.index);
     try {
       const r = await executeChild(synthesizeEnvironment, {
         workflowId,
@@ -239,7 +219,7 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
-      s.tokens += r.usage.promptTokens + r.usage.completionTokens;
+      s.tokens += totalTokens(r.usage);
       s.costUsd += r.usage.costUsd;
       if (r.outcome === 'accepted') s.accepted++;
       else if (r.outcome === 'duplicate') s.duplicates++;
@@ -308,7 +288,7 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
   if ((status as GrowStatus) === 'failed') {
     throw ApplicationFailure.nonRetryable(
       `growLibrary stopped after ${s.consecutiveFailures} failures in a row; last: ${s.lastError}`,
-      'GrowFailed',
+      Failure.GrowFailed,
       progress(),
     );
   }
