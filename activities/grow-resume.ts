@@ -17,6 +17,7 @@ import { arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
 import type { Registry } from '../registry/registry';
 import { synthesisChildId } from '../contracts/child-ids';
 import { initialGrowState, type GrowInput, type GrowState } from '../contracts/grow-input';
+import { countOutcome } from '../contracts/grow-rules';
 import type { Proposal } from '../contracts/proposal';
 const num = (v: unknown): number => Number(String(v ?? 0));
 
@@ -89,10 +90,7 @@ export async function rebuildGrowState(
       continue;
     }
     finished++;
-    if (outcome === 'accepted') s.accepted++;
-    else if (outcome === 'duplicate') s.duplicates++;
-    else if (outcome === 'rejected') s.rejected++;
-    else s.failed++;
+    countOutcome(s, outcome);
     remaining[t.keyword] = (remaining[t.keyword] ?? 1) - 1;
   }
   for (const [k, n] of Object.entries(remaining)) {

@@ -19,7 +19,7 @@ import { freePort, startDevServer } from '../worker/dev-server';
 import { createResynWorker, installRuntime } from '../worker/worker';
 import { startFakeLlm } from '../tests/support/fake-llm';
 import { happyReply } from '../tests/support/fake-synthesis';
-import type { GrowProgress } from '../workflows/grow-library';
+import type { GrowProgress } from '../contracts/grow-rules';
 import { synthesisChildId } from '../contracts/child-ids';
 
 /** Per-environment Temporal work, read back from the histories of (a sample of) the child workflows. */

@@ -46,3 +46,10 @@ export function rootFailure(err: unknown): { type: string; message: string } | u
     if (typeof e.type === 'string' && e.type) found = { type: e.type, message: String(e.message ?? '') };
   return found;
 }
+
+/** The root cause's message (activity and child failures wrap it). */
+export function rootMessage(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  while (e?.cause) e = e.cause as typeof e;
+  return String(e?.message ?? err);
+}

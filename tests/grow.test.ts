@@ -10,9 +10,10 @@ import { projectRoot } from '../lib/paths';
 import type { Client } from '@temporalio/client';
 import type { ResynConfig } from '../temporal.config';
 import { openRegistry } from '../registry/open';
-import type { GrowProgress } from '../workflows/grow-library';
+import type { GrowProgress } from '../contracts/grow-rules';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
 import { fakeLlmEnv, FAST_GROW, happyReply } from './support/fake-synthesis';
+import { synthesisChildId } from '../contracts/child-ids';
 import { maybeSaveHistory, recordingWorkflowId } from './support/histories';
 import { killProcess, spawnWorkerProcess, startWorker, testClient, testConfig, waitFor, type RunningWorker } from './support/temporal';
 
@@ -77,7 +78,11 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       try {
         const runs = await reg.synthesisRuns({ parentWorkflowId: h.workflowId });
         assert.equal(runs.length, 6);
-        assert.deepEqual(runs.map((r) => r.workflowId).sort(), [...new Set(runs.map((r) => r.workflowId))].sort());
+        // Children run under the deterministic ids resume relies on: one per (keyword, proposal index).
+        const expected = ['alpha sums', 'beta sums', 'gamma sums'].flatMap((kw) =>
+          [0, 1].map((i) => synthesisChildId(h.workflowId, kw, i)),
+        );
+        assert.deepEqual(runs.map((r) => r.workflowId).sort(), expected.sort());
         assert.equal((await reg.listEnvironments({ status: 'accepted' })).filter((e) => e.keyword?.endsWith(' sums')).length, 6);
       } finally {
         await reg.close();

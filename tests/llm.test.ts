@@ -111,6 +111,18 @@ describe('reply parsers and prompts', () => {
       assert.match(m[0]!.content, new RegExp(`^\\[resyn:${t}\\]`));
       assert.doesNotMatch(m.map((x) => x.content).join(''), /\{\{/);
     }
-    assert.ok(Array.isArray(fewShotExamples('sudoku', 'constraint-satisfaction')));
+    // Few-shot examples come from the keyword's own family first, are real seed sources, and depend on the keyword.
+    const ex = fewShotExamples('sudoku', 'constraint-satisfaction', 2);
+    assert.equal(ex.length, 2);
+    assert.ok(
+      ex.every((e) => e.family === 'constraint-satisfaction' && /export default/.test(e.source)),
+      JSON.stringify(ex.map((e) => [e.family, e.name])),
+    );
+    const names = (kw: string) => fewShotExamples(kw, 'constraint-satisfaction', 1)[0]!.name;
+    assert.ok(
+      new Set(['sudoku', 'kakuro', 'nonogram', 'futoshiki', 'hitori'].map(names)).size > 1,
+      'different keywords rotate the examples',
+    );
+    assert.notEqual(fewShotExamples('x', 'no-such-family', 1)[0]?.family, undefined, 'an unknown family still gets examples');
   });
 });

@@ -16,7 +16,7 @@ import { importSeedEnvironments } from '../registry/import-seeds';
 import { openRegistry } from '../registry/open';
 import { sharedPool } from '../sandbox';
 import { dataPaths, type ResynConfig } from '../temporal.config';
-import type { GrowProgress } from '../workflows/grow-library';
+import type { GrowProgress } from '../contracts/grow-rules';
 import type { ResumeResult } from '../workflows/resume-run';
 import type { SampleOutcome, SampleProgress } from '../workflows/sample-training-data';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';

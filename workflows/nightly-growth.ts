@@ -20,7 +20,8 @@ import {
 } from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
-import type { growLibrary, GrowProgress } from './grow-library';
+import type { GrowProgress } from '../contracts/grow-rules';
+import type { growLibrary } from './grow-library';
 import type { sampleTrainingData, SampleOutcome } from './sample-training-data';
 import { datasetNameFor, nightlyInputSchema, type NightlyInput } from '../contracts/ops-input';
 import { Failure } from '../contracts/failures';
