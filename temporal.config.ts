@@ -104,8 +104,6 @@ export const configSchema = z.object({
     queueItems: z.number().int().min(1),
     /** Time budget of one request: items not started by then get reward 0 and a reason, the rest is answered. */
     requestBudgetMs: z.number().int().positive(),
-    /** Bytes of instance states the service keeps cached. */
-    stateCacheMb: z.number().int().min(0),
     /** Environment ids scored even though their status is not `accepted` (e.g. to score a rejected candidate on purpose). */
     allowEnvs: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'an environment id (64 hex)')),
   }),
@@ -157,7 +155,6 @@ export function defaultConfig(): ResynConfig {
       maxItems: 16_384,
       queueItems: 65_536,
       requestBudgetMs: 60_000,
-      stateCacheMb: 256,
       allowEnvs: [],
     },
   };
@@ -210,7 +207,6 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_REWARDS_MAX_ITEMS', path: ['rewards', 'maxItems'], parse: 'int' },
   { env: 'RESYN_REWARDS_QUEUE_ITEMS', path: ['rewards', 'queueItems'], parse: 'int' },
   { env: 'RESYN_REWARDS_BUDGET_MS', path: ['rewards', 'requestBudgetMs'], parse: 'int' },
-  { env: 'RESYN_REWARDS_STATE_CACHE_MB', path: ['rewards', 'stateCacheMb'], parse: 'int' },
   { env: 'RESYN_REWARDS_ALLOW_ENVS', path: ['rewards', 'allowEnvs'], parse: 'list' },
   ...ROLES.flatMap((r): Override[] => [
     { env: `RESYN_${r.toUpperCase()}_MODEL`, path: ['llm', r, 'model'], parse: 'string' },

@@ -38,7 +38,6 @@ export function createScorer(cfg: ResynConfig, setup: ScorerSetup = {}): Scorer 
     lookup: (id) => sources.lookup(id),
     queueItems: cfg.rewards.queueItems,
     budgetMs: cfg.rewards.requestBudgetMs,
-    stateCacheBytes: cfg.rewards.stateCacheMb * 1024 * 1024,
     onClose: () => sources.close(),
   });
 }
