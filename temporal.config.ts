@@ -97,6 +97,18 @@ export const configSchema = z.object({
     /** Child workflows in flight at once; bounded for the dev server's single SQLite connection. */
     concurrency: z.number().int().min(1).max(500),
   }),
+  registry: z.object({
+    /** A PostgreSQL registry shared by workers on many machines; unset: the SQLite file <dataDir>/registry.sqlite. */
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:port/database')
+      .refine((u) => URL.canParse(u), 'not a parseable URL (percent-encode special characters in the password)')
+      .optional(),
+    /** Connections per process in the PostgreSQL pool. */
+    poolSize: z.number().int().min(1).max(100),
+  }),
+  /** Where datasets are written (every worker must see it when workers run on many machines); default <dataDir>/datasets. */
+  datasetRoot: z.string().min(1).optional(),
   /** Prometheus scrape port of the worker's SDK metrics; 0 disables. */
   metricsPort: z.number().int().min(0).max(65535),
   rewards: z.object({
@@ -163,6 +175,7 @@ export function defaultConfig(): ResynConfig {
       redTeam: { enabled: true, instances: 4, maxClaims: 12 },
     },
     grow: { concurrency: 16 },
+    registry: { poolSize: 10 },
     metricsPort: 9464,
     rewards: {
       port: 8765,
@@ -217,6 +230,9 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_JUDGE_REPLY_RETRIES', path: ['synthesis', 'judge', 'replyRetries'], parse: 'int' },
   { env: 'RESYN_RED_TEAM', path: ['synthesis', 'redTeam', 'enabled'], parse: 'bool' },
   { env: 'RESYN_GROW_CONCURRENCY', path: ['grow', 'concurrency'], parse: 'int' },
+  { env: 'RESYN_REGISTRY_URL', path: ['registry', 'url'], parse: 'string' },
+  { env: 'RESYN_REGISTRY_POOL_SIZE', path: ['registry', 'poolSize'], parse: 'int' },
+  { env: 'RESYN_DATASET_ROOT', path: ['datasetRoot'], parse: 'string' },
   { env: 'RESYN_METRICS_PORT', path: ['metricsPort'], parse: 'int' },
   { env: 'RESYN_REWARDS_PORT', path: ['rewards', 'port'], parse: 'int' },
   { env: 'RESYN_REWARDS_HOST', path: ['rewards', 'host'], parse: 'string' },
@@ -303,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, base: ResynConf
   if (!cfg.synthesis.redTeam.enabled && !origin.has('synthesis.gates'))
     cfg.synthesis.gates = cfg.synthesis.gates.filter((g) => g !== RED_TEAM_GATE);
   if (cfg.dataDir) cfg.dataDir = path.resolve(cfg.dataDir);
+  if (cfg.datasetRoot) cfg.datasetRoot = path.resolve(cfg.datasetRoot);
   const parsed = configSchema.safeParse(cfg);
   if (!parsed.success) {
     const msgs = parsed.error.issues.map((i) => {
@@ -315,11 +332,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, base: ResynConf
   return parsed.data;
 }
 
-/** Files under the data folder. */
+/** Files under the data folder (the registry file only when no RESYN_REGISTRY_URL is set). */
 export const dataPaths = (cfg: ResynConfig) => ({
   registry: path.join(cfg.dataDir, 'registry.sqlite'),
   temporalDb: path.join(cfg.dataDir, 'temporal.sqlite'),
-  datasets: path.join(cfg.dataDir, 'datasets'),
+  datasets: cfg.datasetRoot ?? path.join(cfg.dataDir, 'datasets'),
   reports: path.join(cfg.dataDir, 'reports'),
   llmCache: path.join(cfg.dataDir, 'llm-cache.sqlite'),
 });

@@ -8,11 +8,9 @@ import type { Client } from '@temporalio/client';
 import { enforceThresholds, JUDGE_CRITERIA } from '../llm/judging';
 import { parseJudge, parseRedTeam } from '../llm/parse';
 import { judgeVars, renderPrompt } from '../llm/prompts';
+import { openRegistry } from '../registry/open';
 import { CHECK_NAMES, ENV_NAME_PATTERN } from '../sandbox';
-import { dataPaths, loadConfig, type ResynConfig } from '../temporal.config';
-import { Registry } from '../registry/store';
-import { roundsOf, synthesisRunOf } from '../registry/synthesis-log';
-import { usageTotals } from '../llm/usage';
+import { loadConfig, type ResynConfig } from '../temporal.config';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
 import {
   accept,
@@ -65,7 +63,7 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     if (record) await maybeSaveHistory(h, record);
     return res as any;
   };
-  const registry = () => Registry.open(dataPaths(cfg).registry);
+  const registry = () => openRegistry(cfg);
 
   it('a first draft that fails an automatic check is fixed on revision and registered with 2 rounds', async () => {
     script = (req) => {
@@ -82,14 +80,14 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     const reviseCall = fake.calls.find((c) => stepOf(c) === 'revise' && taskNameOf(c) === 'modular-sum-a');
     assert.ok(reviseCall, 'the reviser was called');
     assert.match(reviseCall!.messages[1]!.content, /automaticChecks/, 'the reviser saw the check feedback');
-    const reg = registry();
+    const reg = await registry();
     try {
-      const env = reg.getEnvironment(res.envId)!;
+      const env = (await reg.getEnvironment(res.envId))!;
       assert.equal(env.status, 'accepted');
       assert.equal(env.rounds, 2);
       assert.equal(env.keyword, 'modular sums');
       assert.equal(env.origin, 'synthesized');
-      const rounds = roundsOf(reg, env.runId!);
+      const rounds = await reg.roundsOf(env.runId!);
       assert.equal(rounds.length, 2);
       assert.equal(rounds[0]!.gates[0]!.gate, 'automaticChecks');
       assert.equal(rounds[0]!.gates[0]!.verdict, 'revise');
@@ -101,9 +99,9 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
         'the default gates of a new run end with the red team',
       );
       assert.ok(env.scores['codeJudge.verifier_logic'] === 5);
-      assert.ok(usageTotals(reg, env.runId!).calls >= 4, 'token usage recorded per call');
+      assert.ok((await reg.runSpend(env.runId!)).calls >= 4, 'token usage recorded per call');
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 
@@ -120,11 +118,11 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     assert.equal(res.outcome, 'rejected');
     assert.equal(res.rounds, 3);
     assert.equal(judged, 3);
-    const reg = registry();
+    const reg = await registry();
     try {
-      const run = synthesisRunOf(reg, (await reg.getEnvironment(res.envId))!.runId!)!;
+      const run = (await reg.synthesisRunOf((await reg.getEnvironment(res.envId))!.runId!))!;
       assert.equal(run.outcome, 'rejected');
-      const rounds = roundsOf(reg, run.workflowId);
+      const rounds = await reg.roundsOf(run.workflowId);
       assert.equal(rounds.length, 3);
       for (const [i, r] of rounds.entries()) {
         const cj = r.gates.find((g) => g.gate === 'codeJudge')!;
@@ -132,10 +130,10 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
         assert.match(cj.feedback, new RegExp(`review ${i + 1}`));
         assert.ok(r.source?.includes('export default'));
       }
-      assert.equal(reg.getEnvironment(res.envId)!.status, 'rejected');
-      assert.equal(reg.listEnvironments({ status: 'accepted' }).filter((e) => e.keyword === 'judged harshly').length, 0);
+      assert.equal((await reg.getEnvironment(res.envId))!.status, 'rejected');
+      assert.equal((await reg.listEnvironments({ status: 'accepted' })).filter((e) => e.keyword === 'judged harshly').length, 0);
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 
@@ -191,10 +189,10 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     script = (req) => (stepOf(req) === 'code-judge' ? accept('fine by me', allScores(1)) : happyReply(req));
     const res = await run({ keyword: 'low scores', proposal: { name: 'low-scores', description: 'x' }, maxRevisions: 1 });
     assert.equal(res.outcome, 'rejected', res.reason);
-    const reg = registry();
+    const reg = await registry();
     try {
-      assert.equal(reg.listEnvironments({ status: 'accepted' }).filter((e) => e.keyword === 'low scores').length, 0);
-      const rounds = roundsOf(reg, reg.getEnvironment(res.envId)!.runId!);
+      assert.equal((await reg.listEnvironments({ status: 'accepted' })).filter((e) => e.keyword === 'low scores').length, 0);
+      const rounds = await reg.roundsOf((await reg.getEnvironment(res.envId))!.runId!);
       for (const r of rounds) {
         const cj = r.gates.find((g) => g.gate === 'codeJudge')!;
         assert.equal(cj.verdict, 'revise');
@@ -202,7 +200,7 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
         assert.deepEqual((cj.detail as any).judgeVerdict, 'accept');
       }
     } finally {
-      reg.close();
+      await reg.close();
     }
     assert.match(userText(callsOf('revise', 'low-scores')[0]!), /scored below the required threshold: verifier_logic 1 \(needs 4\)/);
   });
@@ -250,16 +248,16 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     assert.match(revise, /seed 102, difficulty \d+; state: \{"xs":\[[\d,]+\],"m":\d+\}/, 'the state of the instance');
     assert.match(revise, /answer: "9999": claimed WRONG, but accepted: verify returned 1/);
     assert.doesNotMatch(revise, /12345678/);
-    const reg = registry();
+    const reg = await registry();
     try {
-      const rounds = roundsOf(reg, reg.getEnvironment(res.envId)!.runId!);
+      const rounds = await reg.roundsOf((await reg.getEnvironment(res.envId))!.runId!);
       const rt = rounds.map((r) => r.gates.find((g) => g.gate === 'redTeam')!);
       assert.equal(rt[0]!.verdict, 'revise');
       assert.equal((rt[0]!.detail as any).holes.length, 1);
       assert.equal((rt[0]!.detail as any).holes[0].answer, '9999');
       assert.equal(rt[1]!.verdict, 'pass', 'the revised verify rejects 9999');
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 
@@ -303,15 +301,15 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     assert.equal(a.outcome, 'accepted');
     assert.equal(b.outcome, 'duplicate', b.reason);
     assert.notEqual(a.envId, b.envId, 'the copy differs byte-wise');
-    const reg = registry();
+    const reg = await registry();
     try {
-      assert.equal(reg.getEnvironment(b.envId), undefined, 'the copy is not in the registry');
-      assert.equal(reg.listEnvironments({ status: 'accepted' }).filter((e) => e.keyword?.startsWith('dup ')).length, 1);
-      const rec = synthesisRunOf(reg, `synth-test-${process.pid}-${seq}`)!;
+      assert.equal(await reg.getEnvironment(b.envId), undefined, 'the copy is not in the registry');
+      assert.equal((await reg.listEnvironments({ status: 'accepted' })).filter((e) => e.keyword?.startsWith('dup ')).length, 1);
+      const rec = (await reg.synthesisRunOf(`synth-test-${process.pid}-${seq}`))!;
       assert.equal(rec.outcome, 'duplicate');
       assert.match(rec.reason, /near-duplicate of dup-original/);
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 
