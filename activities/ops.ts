@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure, arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
 import { createLogger } from '../lib/logger';
 import { loadKeywords } from '../lib/seeds';
-import { triedKeywords } from '../registry/synthesis-log';
+import { openRegistry } from '../registry/open';
 import { writeGrowReport } from '../reports/grow-report';
 import { dataPaths, type ResynConfig } from '../temporal.config';
 import { synthesisChildId } from '../contracts/child-ids';
@@ -17,7 +17,6 @@ import type { GrowInput } from '../contracts/grow-input';
 import { budgetSpent } from '../contracts/grow-rules';
 import { RESYN_STATUS } from '../lib/search-attributes';
 import { growHistoryFacts, rebuildGrowState } from './grow-resume';
-import { registryFor } from './registry';
 
 /** Workflow types resumeRun knows how to restart: both are idempotent by workflow id / registry / shard markers. */
 export const RESUMABLE_TYPES = ['growLibrary', 'sampleTrainingData'] as const;
@@ -149,8 +148,8 @@ export function opsActivities(cfg: ResynConfig) {
         // A new total budget replaces the old one (the spend so far still counts against it).
         const budget = hasBudget(input.budget) ? { ...oldInput.budget, ...input.budget } : oldInput.budget;
         // Start from what the old run and the registry hold (proposals made, children finished), not from scratch.
-        const plan = rebuildGrowState(
-          registryFor(cfg),
+        const plan = await rebuildGrowState(
+          await openRegistry(cfg),
           info.workflowId,
           { ...oldInput, budget },
           await growHistoryFacts(Context.current().client, info.workflowId, info.runId),
@@ -193,7 +192,7 @@ export function opsActivities(cfg: ResynConfig) {
           throw ApplicationFailure.nonRetryable(`cannot draw fresh keywords: ${(err as Error).message}`, Failure.SeedKeywordsUnreadable);
         }
       }
-      const tried = triedKeywords(registryFor(cfg));
+      const tried = await (await openRegistry(cfg)).triedKeywords();
       return [...new Set(pool)].filter((k) => !tried.has(k)).slice(0, input.count);
     },
 
@@ -203,7 +202,7 @@ export function opsActivities(cfg: ResynConfig) {
       status?: string;
       progress?: unknown;
     }): Promise<{ file: string; attempted: number; accepted: number }> {
-      const { file, report } = writeGrowReport(registryFor(cfg), dataPaths(cfg).reports, input.workflowId, {
+      const { file, report } = await writeGrowReport(await openRegistry(cfg), dataPaths(cfg).reports, input.workflowId, {
         status: input.status,
         progress: input.progress,
       });

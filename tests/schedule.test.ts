@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import type { Client } from '@temporalio/client';
 import { createSchedule, nightlyInputFrom, scheduleSummary, triggerSchedule } from '../cli/commands/schedule';
 import { CliError } from '../cli/output';
-import { Registry } from '../registry/store';
-import { dataPaths, type ResynConfig } from '../temporal.config';
+import { openRegistry } from '../registry/open';
+import type { ResynConfig } from '../temporal.config';
 import type { NightlyResult } from '../workflows/nightly-growth';
 import { startFakeLlm, type FakeLlm } from './support/fake-llm';
 import { maybeSaveHistory } from './support/histories';
@@ -102,12 +102,12 @@ describe('nightly growth schedule (real Temporal Schedules)', function () {
       assert.ok(r.sample && r.sample.rows > 0 && fs.existsSync(r.sample.manifestPath), 'a dataset was sampled');
     }
     assert.notEqual(done[0]!.keywords[0], done[1]!.keywords[0], 'each night draws keywords never tried');
-    const reg = Registry.open(dataPaths(cfg).registry);
+    const reg = await openRegistry(cfg);
     try {
-      const kws = reg.listEnvironments({ status: 'accepted' }).map((e) => e.keyword);
+      const kws = (await reg.listEnvironments({ status: 'accepted' })).map((e) => e.keyword);
       for (const r of done) assert.ok(kws.includes(r.keywords[0]!), `the registry holds the environment of ${r.keywords[0]}`);
     } finally {
-      reg.close();
+      await reg.close();
     }
 
     // Paused: no action over several intervals.

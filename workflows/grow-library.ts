@@ -49,7 +49,7 @@ import {
   type GrowTask,
 } from '../contracts/grow-rules';
 import { growFailureMessage, honestEndStatus } from '../contracts/grow-outcome';
-import { DEFAULT_GATES, retrySchema } from '../contracts/synthesis-input';
+import { DEFAULT_GATES_V2, DEFAULT_MAX_REVISIONS_V2, retrySchema } from '../contracts/synthesis-input';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 import { parseInput } from './parse-input';
 import { synthesizeEnvironment } from './synthesize-environment';
@@ -129,7 +129,7 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
   // Before fanning out: every LLM role's endpoint answers and every gate is registered, or the run fails in seconds saying why.
   if (fresh && patched('grow-preflight')) {
     try {
-      await preflight({ roles: ['generator', 'judge', 'reviser'], gates: input.gates ?? DEFAULT_GATES, gatesField: 'gates' });
+      await preflight({ roles: ['generator', 'judge', 'reviser'], gates: input.gates ?? DEFAULT_GATES_V2, gatesField: 'gates' });
     } catch (err) {
       if (isCancellation(err)) throw err;
       s.lastError = `preflight: ${rootMessage(err)}`;
@@ -186,8 +186,9 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
         memo: synthesizeMemo({
           keyword: t.keyword,
           proposal: t.proposal,
-          gates: input.gates ?? DEFAULT_GATES,
-          maxRevisions: input.maxRevisions ?? 1,
+          // What the child uses when unset (the memo is display only; the child picks by its patch marker).
+          gates: input.gates ?? DEFAULT_GATES_V2,
+          maxRevisions: input.maxRevisions ?? DEFAULT_MAX_REVISIONS_V2,
           parentWorkflowId: growId,
         }),
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
