@@ -9,6 +9,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { ANSWER_INSTRUCTION, normaliseAnswer } from '../lib/answer';
+import { Failure } from '../contracts/failures';
 import type { Candidate, GateResult } from '../contracts/gates';
 import { addUsage, type UsageTotals, zeroUsage } from '../contracts/usage';
 import type { ChatMessage } from '../llm/client';
@@ -81,7 +82,7 @@ async function askReadable<T>(
     ];
   }
   throw ApplicationFailure.create({
-    type: 'JudgeReplyUnreadable',
+    type: Failure.JudgeReplyUnreadable,
     message: `the ${what} reply could not be read after ${cfg.synthesis.judge.replyRetries + 1} asks: ${error}`,
   });
 }
