@@ -9,7 +9,9 @@ import { openRegistry } from '../../registry/open';
 import { shortReason, writeGrowReport, type GrowReport } from '../../reports/grow-report';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
 import { action, CliError, cliConfig, printJson } from '../output';
+import { failedJobs, failureText, retryingActivities, retryingLine } from '../run-trouble';
 import { connectClient } from '../stack';
+import { RESYN_STATUS } from '../../lib/search-attributes';
 
 /** Top-level run types (synthesizeEnvironment children are counted, not listed). */
 export const RUN_TYPES = [
@@ -39,7 +41,8 @@ async function endReason(client: Client, workflowId: string, runId: string): Pro
     });
     const e = h.history?.events?.[0];
     const f = e?.workflowExecutionFailedEventAttributes?.failure;
-    if (f) return shortReason(f.cause?.message ? `${f.message}: ${f.cause.message}` : (f.message ?? 'failed'), 200);
+    // In full: the cause chain is the reason (an LLM error names the variable to fix); no cut to one line.
+    if (f) return failureText(f) || 'failed';
     if (e?.workflowExecutionTerminatedEventAttributes)
       return `terminated: ${e.workflowExecutionTerminatedEventAttributes.reason || '(no reason)'}`;
     if (e?.workflowExecutionCanceledEventAttributes) return 'cancelled';
@@ -80,7 +83,9 @@ export async function overview(client: Client, cfg: ResynConfig, limit = 10) {
         runId: w.runId,
         type: w.type,
         startTime: w.startTime.toISOString(),
+        resynStatus: w.typedSearchAttributes.get(RESYN_STATUS) ?? null,
         progress: await progressOf(client, w.workflowId, w.runId),
+        retrying: await retryingActivities(client, w.workflowId, w.runId),
       })),
   );
   // Children cancelled because their parent ended are noise here: the parent's line says it.
@@ -137,6 +142,12 @@ function growRunOf(type: string, workflowId: string, progress: any, memo: Record
   return null;
 }
 
+/** Temporal's word for runs closed badly (terminated, cancelled, timed out, failed), else the run's own ResynStatus. */
+export function outcomeOf(status: string, resynStatus: string | null): string {
+  if (['TERMINATED', 'CANCELLED', 'CANCELED', 'TIMED_OUT', 'FAILED'].includes(status)) return status.toLowerCase();
+  return resynStatus ?? status.toLowerCase();
+}
+
 export async function runStatus(client: Client, cfg: ResynConfig, workflowId: string) {
   let d;
   try {
@@ -153,6 +164,9 @@ export async function runStatus(client: Client, cfg: ResynConfig, workflowId: st
   const memo = (d.memo ?? {}) as Record<string, unknown>;
   const status = d.status.name;
   const reason = status === 'RUNNING' || status === 'COMPLETED' ? '' : await endReason(client, workflowId, d.runId);
+  const resynStatus = d.typedSearchAttributes.get(RESYN_STATUS) ?? null;
+  const retrying = status === 'RUNNING' ? await retryingActivities(client, workflowId, d.runId) : [];
+  const failed = d.type === 'growLibrary' ? await failedJobs(client, workflowId, d.runId) : [];
   const growId = growRunOf(d.type, workflowId, progress, memo);
   let report: (GrowReport & { file: string; markdown: string }) | null = null;
   if (growId) {
@@ -172,9 +186,14 @@ export async function runStatus(client: Client, cfg: ResynConfig, workflowId: st
     runId: d.runId,
     type: d.type,
     status,
+    /** What happened, in one word: Temporal's status for a run it closed badly (a terminated run cannot update ResynStatus), else ResynStatus. */
+    outcome: outcomeOf(status, resynStatus),
+    resynStatus,
     startTime: d.startTime.toISOString(),
     closeTime: d.closeTime?.toISOString() ?? null,
     reason: reason || null,
+    retrying,
+    failedJobs: failed,
     memo,
     progress,
     report,
@@ -207,8 +226,13 @@ export function registerStatus(program: Command): void {
               printJson(s);
               return;
             }
-            process.stdout.write(`${s.type} ${s.workflowId} (run ${s.runId}): ${s.status}${s.reason ? ` — ${s.reason}` : ''}\n`);
+            process.stdout.write(
+              `${s.type} ${s.workflowId} (run ${s.runId}): ${s.status} (${s.outcome})${s.reason ? ` — ${s.reason}` : ''}\n`,
+            );
             if (s.progress) process.stdout.write(`progress: ${JSON.stringify(s.progress)}\n`);
+            for (const r of s.retrying) process.stdout.write(`  ${retryingLine(r)}\n`);
+            if (s.failedJobs.length) process.stdout.write(`failed jobs (${s.failedJobs.length}):\n`);
+            for (const f of s.failedJobs) process.stdout.write(`  ${f.job}: ${f.reason}\n`);
             if (s.report) process.stdout.write(`\n${s.report.markdown}\n(report file: ${s.report.file})\n`);
             return;
           }
@@ -223,6 +247,7 @@ export function registerStatus(program: Command): void {
             w(
               `  ${r.type} ${r.workflowId} since ${r.startTime}  ${r.progress ? JSON.stringify(r.progress) : '(no progress: is a worker up?)'}`,
             );
+          for (const r of s.running) for (const t of r.retrying) w(`    ${retryingLine(t)}`);
           w(`Library: ${s.library.accepted} accepted, ${s.library.rejected} rejected`);
           for (const f of s.library.byFamily)
             w(`  ${f.family.padEnd(24)} ${String(f.accepted).padStart(5)} accepted ${String(f.rejected).padStart(5)} rejected`);
