@@ -36,9 +36,9 @@ import * as path from 'node:path';
 import { groundTruth } from '../dataset/rows';
 import { projectRoot } from '../lib/paths';
 import { importSeedEnvironments } from '../registry/import-seeds';
-import { Registry } from '../registry/store';
+import { openRegistry } from '../registry/open';
 import { environmentId, SandboxPool } from '../sandbox';
-import { dataPaths, loadConfig } from '../temporal.config';
+import { loadConfig } from '../temporal.config';
 import { v8Verifier } from './v8-env';
 
 const BATCH = 256;
@@ -234,15 +234,15 @@ async function main(): Promise<void> {
 
   // Setup (untimed): the seed library, and PER_ENV solved instances per environment.
   const pool = new SandboxPool(cfg.sandbox);
-  const registry = Registry.open(dataPaths(cfg).registry);
+  const registry = await openRegistry(cfg);
   await importSeedEnvironments(registry, pool);
-  const envs = registry.listEnvironments({ status: 'accepted' });
+  const envs = await registry.listEnvironments({ status: 'accepted' });
   const slowId = environmentId(SLOW_ON_DEMAND);
-  registry.upsertEnvironment({
+  await registry.upsertEnvironment({
     ...{ id: slowId, name: 'slow-on-demand', description: 'bench', tags: [], family: null, keyword: null, source: SLOW_ON_DEMAND },
     ...{ status: 'accepted', origin: 'seed', rounds: 0, runId: null, parentId: null, scores: {} },
   });
-  registry.close();
+  await registry.close();
   const solved = new Map<string, Pooled[]>();
   for (const env of envs) {
     const inst = Array.from({ length: PER_ENV }, (_, i) => ({ seed: 10_000 + i, difficulty: 1 + (i % 5) }));

@@ -30,13 +30,13 @@ export interface Reward {
 export interface ScorerOptions {
   /** One single-worker pool per sandbox slot (the scheduler routes chunks to slots by environment). */
   pools: SandboxPool[];
-  lookup(envId: string): SourceLookup;
+  lookup(envId: string): SourceLookup | Promise<SourceLookup>;
   /** Items waiting across all requests before a request is refused (Overloaded). */
   queueItems: number;
   /** Time budget per request; items not started by then get a reason instead of a reward. */
   budgetMs: number;
   /** Called by close() after the pools are closed (e.g. closes the registry). */
-  onClose?: () => void;
+  onClose?: () => void | Promise<void>;
 }
 
 function reasonFor(reward: number): string {
@@ -70,7 +70,7 @@ export class Scorer {
 
   async close(): Promise<void> {
     await Promise.all(this.opts.pools.map((p) => p.close()));
-    this.opts.onClose?.();
+    await this.opts.onClose?.();
   }
 
   /** A request's work as the scheduler sees it: chunks of whole instances of one environment at a time. */
@@ -162,7 +162,7 @@ export class Scorer {
     }
     const groups = new Map<string, Group>();
     for (const [envId, env] of byEnv) {
-      const src = this.opts.lookup(envId);
+      const src = await this.opts.lookup(envId);
       if (!src.ok) {
         for (const inst of env.values()) for (const ix of inst.indexes) for (const i of ix) out[i] = { reward: 0, reason: src.reason };
         continue;
