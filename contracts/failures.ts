@@ -20,6 +20,8 @@ export const Failure = {
   NotResumable: 'NotResumable',
   /** resumeRun waits (retryably) for an old run's child to close. */
   ChildStillRunning: 'ChildStillRunning',
+  /** A judge or red-team reply stayed unreadable after its bounded re-asks (retryable: Temporal asks again later). */
+  JudgeReplyUnreadable: 'JudgeReplyUnreadable',
 } as const;
 export type FailureType = (typeof Failure)[keyof typeof Failure];
 

@@ -47,7 +47,7 @@ import {
   type GrowStatus,
   type GrowTask,
 } from '../contracts/grow-rules';
-import { DEFAULT_GATES, retrySchema } from '../contracts/synthesis-input';
+import { DEFAULT_GATES_V2, DEFAULT_MAX_REVISIONS_V2, retrySchema } from '../contracts/synthesis-input';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 import { parseInput } from './parse-input';
 import { synthesizeEnvironment } from './synthesize-environment';
@@ -156,8 +156,9 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
         memo: synthesizeMemo({
           keyword: t.keyword,
           proposal: t.proposal,
-          gates: input.gates ?? DEFAULT_GATES,
-          maxRevisions: input.maxRevisions ?? 1,
+          // What the child uses when unset (the memo is display only; the child picks by its patch marker).
+          gates: input.gates ?? DEFAULT_GATES_V2,
+          maxRevisions: input.maxRevisions ?? DEFAULT_MAX_REVISIONS_V2,
           parentWorkflowId: growId,
         }),
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
