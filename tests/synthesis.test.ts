@@ -232,22 +232,26 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     script = (req) => {
       const step = stepOf(req);
       if (step === 'generate') return fence(tinyEnv(task, { backdoor: '9999' }));
-      if (step === 'red-team')
+      if (step === 'red-team') {
+        // Instance 3's right answer in a wrapper the framework strips: scored as training scores it, not a hole.
+        const third = [...userText(req).matchAll(/^solve\(\) answers: "(\d+)"$/gm)][2]![1]!;
         return claims([
           { instance: 2, kind: 'wrong-accepted', answer: '9999', why: 'verify has a special case for 9999' },
           { instance: 1, kind: 'wrong-accepted', answer: '12345678', why: 'maybe any 8 digits pass' },
+          { instance: 3, kind: 'right-rejected', answer: `The answer is **${third}**.`, why: 'verify may not read prose' },
         ]);
+      }
       return happyReply(req);
     };
     const res = await run({ keyword: 'red team', proposal: { name: task, description: 'x' } });
     assert.equal(res.outcome, 'accepted', res.reason);
     assert.equal(res.rounds, 2);
-    assert.equal(res.redTeamHoles, 1, 'the 8-digit claim was scored 0 by verify: not a hole');
+    assert.equal(res.redTeamHoles, 1, 'the 8-digit claim scored 0 and the wrapped right answer 1: neither is a hole');
     const revise = userText(callsOf('revise', task)[0]!);
     assert.match(revise, /red team found 1 confirmed hole/);
     assert.match(revise, /seed 102, difficulty \d+; state: \{"xs":\[[\d,]+\],"m":\d+\}/, 'the state of the instance');
     assert.match(revise, /answer: "9999": claimed WRONG, but accepted: verify returned 1/);
-    assert.doesNotMatch(revise, /12345678/);
+    assert.doesNotMatch(revise, /12345678|The answer is/);
     const reg = await registry();
     try {
       const rounds = await reg.roundsOf((await reg.getEnvironment(res.envId))!.runId!);
