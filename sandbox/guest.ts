@@ -27,6 +27,8 @@
  * tick(x): x = item index (integer) when an item starts verify/prompt/solve, index + 0.5 when it
  * starts generating its instance's state (so a failure there is charged to the whole instance).
  */
+import { ENV_NAME_MAX, ENV_NAME_PATTERN } from './types';
+
 export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
   'use strict';
   const ObjectC = Object, FunctionProto = Function.prototype;
@@ -44,7 +46,7 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
   const StringC = String, InternalErrorC = typeof InternalError === 'function' ? InternalError : null;
   const RangeErrorC = RangeError, TypeErrorC = TypeError, PromiseC = Promise;
   const SetC = Set, setHas = uncurry(Set.prototype.has), setAdd = uncurry(Set.prototype.add);
-  const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/, OOM = /out of memory/, STACK = /stack overflow/, INTERRUPTED = /interrupted/, CALLSTACK = /call stack/i;
+  const KEBAB = /${ENV_NAME_PATTERN}/, OOM = /out of memory/, STACK = /stack overflow/, INTERRUPTED = /interrupted/, CALLSTACK = /call stack/i;
 
   // One rng object for the whole context, re-seeded per instance: building fresh closures and a
   // frozen object per instance cost ~10 µs in QuickJS, more than many generate() calls.
@@ -244,7 +246,7 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
         const problems = [];
         const env = fresh();
         const name = env.name, description = env.description, tags = env.tags;
-        if (typeof name !== 'string' || !reTest(KEBAB, name) || name.length > 80) push(problems, 'name must be a kebab-case string such as "grid-lights-out" (got ' + clip(JSONstringify(name) || StringC(name), 60) + ')');
+        if (typeof name !== 'string' || !reTest(KEBAB, name) || name.length > ${ENV_NAME_MAX}) push(problems, 'name must be a kebab-case string such as "grid-lights-out" (got ' + clip(JSONstringify(name) || StringC(name), 60) + ')');
         if (typeof description !== 'string' || !trim(description)) push(problems, 'description must be a non-empty string');
         let tagList = [];
         if (!isArray(tags)) push(problems, 'tags must be an array of non-empty strings');
