@@ -28,7 +28,7 @@ export async function connectClient(cfg: ResynConfig): Promise<Client> {
     return new Client({ connection, namespace: cfg.temporal.namespace });
   } catch (err) {
     const where = cfg.temporal.address
-      ? `${address} (TEMPORAL_ADDRESS)`
+      ? `TEMPORAL_ADDRESS=${address}`
       : `${address} (the embedded dev server's address: RESYN_DEV_SERVER_IP:RESYN_DEV_SERVER_PORT)`;
     const fix = cfg.temporal.address
       ? 'check TEMPORAL_ADDRESS (host:port of the cluster frontend) and that the cluster is up'
