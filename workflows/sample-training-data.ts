@@ -3,7 +3,15 @@
  * then one idempotent activity per shard with bounded parallelism, then the manifest. Large
  * requests continue-as-new, carrying the plan and the finished shards.
  */
-import { continueAsNew, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  defineQuery,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
 import { shardSpecs, type SamplePlan, type ShardSpec } from '../dataset/plan';
 import { parseInput } from './parse-input';
@@ -77,6 +85,8 @@ export async function sampleTrainingData(input: SampleRequest, resume?: SampleRe
       count: s.count,
       start: s.start,
       segments: s.segments.map((g) => ({ env: plan.envs[g.env]!, from: g.from, to: g.to })),
+      // Plans made before row selection existed carry none: their shard inputs stay as recorded.
+      ...(plan.selection && patched('shard-row-selection') ? { selection: plan.selection } : {}),
     });
     results.push(r);
     progress.shardsDone++;

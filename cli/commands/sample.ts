@@ -93,6 +93,9 @@ export function registerSample(program: Command): void {
     .option('--cap-per-tag <n>', 'at most this many instances per tag (shared fairly)')
     .option('--pass-rate <min:max>', 'keep only difficulty levels whose calibrated solve rate is in [min, max]')
     .option('--calibrated-only', 'only environments whose difficulty calibration passed')
+    .option('--max-prompt-tokens <n>', "max prompt length in tokens (chat-templated; default 512, verl's default)")
+    .option('--drop-overlong', 'leave out rows whose prompt is over --max-prompt-tokens (default: keep them, warn in the manifest)')
+    .option('--license <id>', 'license in the dataset card (default mit)')
     .option('--out <dir>', 'output folder (default <dataDir>/datasets/<name>)')
     .option('--concurrency <n>', 'shard activities at once', '4')
     .option('--wait', 'wait for the dataset, with a progress bar on stderr')
@@ -122,6 +125,9 @@ export function registerSample(program: Command): void {
             perTag: num('--cap-per-tag', o.capPerTag as string | undefined),
           },
           ...(band ? { passRateBand: band } : {}),
+          ...(o.maxPromptTokens ? { maxPromptTokens: num('--max-prompt-tokens', o.maxPromptTokens as string) } : {}),
+          ...(o.dropOverlong ? { overlongPrompts: 'drop' as const } : {}),
+          ...(o.license ? { license: o.license as string } : {}),
           ...(o.out ? { outDir: path.resolve(o.out as string) } : {}),
           concurrency: num('--concurrency', o.concurrency as string),
         };
