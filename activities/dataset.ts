@@ -8,7 +8,8 @@ import { buildPlan } from '../dataset/planner';
 import type { SamplePlan } from '../dataset/plan';
 import { promptTokenCounter } from '../dataset/prompt-length';
 import { shardAdmitter } from '../dataset/row-stats';
-import type { NormalizedSampleRequest } from '../dataset/request';
+import { Failure } from '../contracts/failures';
+import type { NormalizedSampleRequest } from '../contracts/sample-request';
 import { writeShard, type ShardInput, type ShardResult } from '../dataset/shard';
 import { sharedPool } from '../sandbox';
 import { importSeedEnvironments } from '../registry/import-seeds';
@@ -29,7 +30,7 @@ export function registryAccess(cfg: ResynConfig) {
         if (!rec || rec.id !== envId)
           throw ApplicationFailure.nonRetryable(
             `environment ${envId} is not in the registry ${dataPaths(cfg).registry}`,
-            'UnknownEnvironment',
+            Failure.UnknownEnvironment,
           );
         s = rec.source;
         sources.set(envId, s);
@@ -54,7 +55,7 @@ export function createDatasetActivities(cfg: ResynConfig) {
           .join('; ');
         throw ApplicationFailure.nonRetryable(
           `no environment in ${dataPaths(cfg).registry} matches filter ${JSON.stringify(req.filter)}${why ? ` (${why})` : ''}; see \`resyn env list\``,
-          'NothingToSample',
+          Failure.NothingToSample,
         );
       }
       return plan;

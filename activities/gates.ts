@@ -4,28 +4,14 @@
  * gate (an audit, a calibration) by registering an activity and listing its name.
  */
 import { ANSWER_INSTRUCTION } from '../lib/answer';
-import { parseJudge, type Proposal } from '../llm/parse';
+import type { Candidate, GateResult } from '../contracts/gates';
+import { addUsage, zeroUsage } from '../contracts/usage';
+import { parseJudge } from '../llm/parse';
 import { renderPrompt } from '../llm/prompts';
 import { checkEnvironment, checkFeedback, sharedPool } from '../sandbox';
 import type { ResynConfig } from '../temporal.config';
 import { heartbeating } from './heartbeat';
-import { addUsage, callRole, CONTRACT_RETRIES, zeroUsage, type UsageTotals } from './llm';
-
-export interface Candidate {
-  source: string;
-  keyword: string;
-  proposal: Proposal;
-  round: number;
-}
-export interface GateResult {
-  gate: string;
-  verdict: 'pass' | 'revise' | 'reject';
-  feedback: string;
-  scores?: Record<string, number>;
-  /** Gate-specific detail kept in the round history (e.g. the check report). */
-  detail?: unknown;
-  usage?: UsageTotals;
-}
+import { callRole, CONTRACT_RETRIES } from './llm';
 
 /** Instances the question judge reads. */
 const QUESTION_SAMPLES = [

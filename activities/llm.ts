@@ -6,27 +6,29 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { chat, costUsd, LlmError, type ChatMessage, type RoleName } from '../llm/client';
-import { extractCode, kebab, parseProposals, type Proposal } from '../llm/parse';
+import { llmFailureType } from '../contracts/failures';
+import type { Proposal } from '../contracts/proposal';
+import { addUsage, zeroUsage, type UsageTotals } from '../contracts/usage';
+import { extractCode, kebab, parseProposals } from '../llm/parse';
 import { fewShotExamples, formatExamples, keywordFamily, renderPrompt } from '../llm/prompts';
 import { recordCall } from '../llm/usage';
 import type { ResynConfig } from '../temporal.config';
 import { heartbeating } from './heartbeat';
 import { registryFor } from './registry';
 
-export interface UsageTotals {
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  calls: number;
-}
-export const zeroUsage = (): UsageTotals => ({ promptTokens: 0, completionTokens: 0, costUsd: 0, calls: 0 });
-export function addUsage(a: UsageTotals, b: UsageTotals): UsageTotals {
-  return {
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-    costUsd: a.costUsd + b.costUsd,
-    calls: a.calls + b.calls,
-  };
+/**
+ * An LLM error as the Temporal failure every activity throws for it: `LlmError.<kind>`,
+ * non-retryable when the call cannot succeed (bad key, bad request), else retryable with the
+ * server's Retry-After as the next retry delay.
+ */
+export function llmFailure(err: LlmError): ApplicationFailure {
+  const type = llmFailureType(err.kind);
+  if (!err.retryable) return ApplicationFailure.create({ type, message: err.message, nonRetryable: true });
+  return ApplicationFailure.create({
+    type,
+    message: err.message,
+    ...(err.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(100, err.retryAfterMs) } : {}),
+  });
 }
 
 /** One chat call from inside an activity: records usage, maps errors to Temporal failures. */
@@ -61,12 +63,7 @@ export async function callRole(
     return { content: res.content, usage: { ...res.usage, costUsd: cost, calls: 1 } };
   } catch (err) {
     if (!(err instanceof LlmError)) throw err;
-    if (!err.retryable) throw ApplicationFailure.create({ type: `LlmError.${err.kind}`, message: err.message, nonRetryable: true });
-    throw ApplicationFailure.create({
-      type: `LlmError.${err.kind}`,
-      message: err.message,
-      ...(err.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(100, err.retryAfterMs) } : {}),
-    });
+    throw llmFailure(err);
   }
 }
 

@@ -18,7 +18,8 @@ import {
 } from '../registry/synthesis-log';
 import { environmentId, sharedPool } from '../sandbox';
 import { dataPaths, type ResynConfig } from '../temporal.config';
-import type { Proposal } from '../llm/parse';
+import { Failure } from '../contracts/failures';
+import type { Proposal } from '../contracts/proposal';
 
 const registries = new Map<string, Registry>();
 /** One open registry per file per process (better-sqlite3 is synchronous; WAL lets processes share). */
@@ -162,7 +163,7 @@ export function registryActivities(cfg: ResynConfig) {
         all = loadKeywords();
       } catch (err) {
         // A missing or invalid keywords file will not fix itself on retry.
-        throw ApplicationFailure.nonRetryable(`cannot draw seed keywords: ${(err as Error).message}`, 'SeedKeywordsUnreadable');
+        throw ApplicationFailure.nonRetryable(`cannot draw seed keywords: ${(err as Error).message}`, Failure.SeedKeywordsUnreadable);
       }
       return all
         .map((k) => k.keyword)

@@ -13,7 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { buildPlan } from '../dataset/planner';
 import { shardSpecs } from '../dataset/plan';
-import { sampleRequestSchema, type SampleRequest } from '../dataset/request';
+import { sampleRequestSchema, type SampleRequest } from '../contracts/sample-request';
 import { writeShard } from '../dataset/shard';
 import { runSample } from '../cli/commands/sample';
 import { importSeedEnvironments } from '../registry/import-seeds';

@@ -42,30 +42,3 @@ export function readEnvironmentSource(datasetDir: string, envId: string): Source
   if (actual !== envId) return { ok: false, reason: `${path.relative(datasetDir, file)} was modified: its source hashes to ${actual}` };
   return { ok: true, source: src };
 }
-
-/**
- * A source lookup over a dataset folder for the scorer (`source(envId)` -> text | undefined),
- * caching hits (ids are content hashes: a verified file never changes meaning).
- */
-export function datasetSourceLookup(datasetDir: string): {
-  source(envId: string): string | undefined;
-  lastError(envId: string): string | undefined;
-} {
-  const hits = new Map<string, string>();
-  const errors = new Map<string, string>();
-  return {
-    source(envId) {
-      const hit = hits.get(envId);
-      if (hit !== undefined) return hit;
-      const r = readEnvironmentSource(datasetDir, envId);
-      if (r.ok) {
-        hits.set(envId, r.source);
-        errors.delete(envId);
-        return r.source;
-      }
-      errors.set(envId, r.reason);
-      return undefined;
-    },
-    lastError: (envId) => errors.get(envId),
-  };
-}

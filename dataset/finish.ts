@@ -11,7 +11,7 @@ import { environmentFile, writeEnvironmentSources } from './environments';
 import { buildManifest, writeManifest, type Manifest } from './manifest';
 import { SPLITS, shardBaseName, shardSpecs, type SamplePlan } from './plan';
 import { promptTokenCounter, TOKENIZER_NAME } from './prompt-length';
-import type { NormalizedSampleRequest } from './request';
+import type { NormalizedSampleRequest } from '../contracts/sample-request';
 import { readRowStats } from './row-stats';
 import { DEFAULT_MAX_PROMPT_TOKENS, type RowStat } from './selection';
 import type { ShardResult } from './shard';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { CalibrationStore } from '../registry/calibration';
 import type { Registry } from '../registry/store';
 import { allocate, type PlanEnv, type SamplePlan } from './plan';
-import { difficultyWeights, type NormalizedSampleRequest } from './request';
+import { difficultyWeights, type NormalizedSampleRequest } from '../contracts/sample-request';
 import { sha256 } from '../lib/hash';
 import { DEFAULT_MAX_PROMPT_TOKENS, type RowSelection } from './selection';
 

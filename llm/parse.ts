@@ -4,6 +4,7 @@
  * Parsers return a result, never throw: a contract-breaking reply becomes feedback, not a crash.
  */
 import { z } from 'zod';
+import type { Proposal } from '../contracts/proposal';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -63,10 +64,6 @@ export function parseJudge(reply: string): Parsed<JudgeVerdict> {
   return { ok: true, value: v.data };
 }
 
-export interface Proposal {
-  name: string;
-  description: string;
-}
 const proposalsSchema = z.array(z.object({ name: z.string().min(1), description: z.string().min(1) }));
 
 /** Distinct (by kebab-case name) task proposals, at most `max`. */

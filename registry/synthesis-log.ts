@@ -3,22 +3,15 @@
  * (keyword, proposal, outcome) and one per round (code, check report, every gate's verdict and
  * feedback). Keyed by the workflow id (deterministic) and the round number: idempotent writes.
  */
+import type { GateOutcome } from '../contracts/gates';
+import type { Proposal } from '../contracts/proposal';
 import type { Registry } from './store';
-
-export interface GateOutcome {
-  gate: string;
-  verdict: 'pass' | 'revise' | 'reject';
-  feedback: string;
-  scores?: Record<string, number>;
-  /** Gate-specific detail, e.g. the automatic check report. */
-  detail?: unknown;
-}
 
 export interface RoundRow {
   workflowId: string;
   round: number;
   keyword: string;
-  proposal: { name: string; description: string };
+  proposal: Proposal;
   envId: string | null;
   source: string | null;
   gates: GateOutcome[];
@@ -31,7 +24,7 @@ export interface SynthesisRunRow {
   workflowId: string;
   parentWorkflowId: string | null;
   keyword: string;
-  proposal: { name: string; description: string };
+  proposal: Proposal;
   outcome: SynthesisOutcome;
   envId: string | null;
   rounds: number;

@@ -1,7 +1,8 @@
 /**
- * Scores model responses with the registered verifiers: parse each item's instance, extract the
- * final answer (last <answer>...</answer>), group by environment, and verify in the sandbox pool.
- * Never throws on bad items: each gets reward 0 and the reason.
+ * Scores model responses with the environments' verifiers: parse each item's instance, extract
+ * the final answer (last <answer>...</answer>), group by environment, and verify in the sandbox
+ * slots through the fair scheduler (rewards/scheduler.ts). Never throws on bad items: each gets
+ * reward 0 and the reason. Throws Overloaded only when the whole request cannot be queued.
  *
  * Where the time goes (bench/rewards.ts) is the QuickJS guest, so the host avoids guest work:
  * - an (instance, answer) pair repeated in a request is verified once (verify is deterministic:
@@ -15,7 +16,9 @@
  */
 import { extractAnswer } from '../lib/answer';
 import type { Result, SandboxPool } from '../sandbox';
-import { parseInstance, type InstanceRef, type Parsed } from './instance';
+import { parseInstance, type InstanceRef } from './instance';
+import { FairScheduler, type Job } from './scheduler';
+import type { SourceLookup } from './sources';
 
 export interface ScoreItem {
   ground_truth?: unknown;
@@ -26,12 +29,18 @@ export interface Reward {
   reason: string;
 }
 
-export interface ScorerDeps {
-  pool: SandboxPool;
-  /** The environment's source by id, or undefined when the registry does not have it. */
-  source(envId: string): string | undefined;
-  /** Answers per sandbox call (the pool cuts calls into chunks itself; this bounds one call). */
-  batchSize?: number;
+export interface ScorerOptions {
+  /** One single-worker pool per sandbox slot (the scheduler routes chunks to slots by environment). */
+  pools: SandboxPool[];
+  lookup(envId: string): SourceLookup;
+  /** Items waiting across all requests before a request is refused (Overloaded). */
+  queueItems: number;
+  /** Time budget per request; items not started by then get a reason instead of a reward. */
+  budgetMs: number;
+  /** Bytes of instance states kept (JSON size). */
+  stateCacheBytes: number;
+  /** Called by close() after the pools are closed (e.g. closes the registry). */
+  onClose?: () => void;
 }
 
 function reasonFor(reward: number): string {
@@ -44,46 +53,8 @@ function toReward(r: Result<number>): Reward {
   return { reward, reason: reasonFor(reward) };
 }
 
-/** Bounds of the process-wide caches (shared by every request; a service runs for days). */
-export const CACHE_LIMITS = { states: 50_000, stateBytes: 256 * 1024 * 1024, seen: 200_000, groundTruths: 100_000 };
-
-/** Instance states by "env:seed:difficulty", insertion-ordered for FIFO eviction, with their JSON size. */
-const states = new Map<string, { state: unknown; bytes: number }>();
-let stateBytes = 0;
-/** Instances seen once without a cached state (a second sighting fetches the state). */
-let seen = new Set<string>();
-/** Instances whose state is being fetched. */
-const filling = new Set<string>();
-/** ground_truth strings already parsed: the 8 responses of a GRPO prompt repeat the same string. */
-let parsedGt = new Map<string, Parsed>();
-
-function remember(key: string, state: unknown): void {
-  const json = JSON.stringify(state);
-  if (json === undefined || json.length > CACHE_LIMITS.stateBytes / 16) return;
-  while (states.size > 0 && (states.size >= CACHE_LIMITS.states || stateBytes + json.length > CACHE_LIMITS.stateBytes)) {
-    const [k, v] = states.entries().next().value!;
-    states.delete(k);
-    stateBytes -= v.bytes;
-  }
-  states.set(key, { state, bytes: json.length });
-  stateBytes += json.length;
-}
-
-/** Cache sizes, for tests and the bench. */
-export function scorerCacheStats(): { states: number; stateBytes: number; seen: number } {
-  return { states: states.size, stateBytes, seen: seen.size };
-}
-
-function parseGt(gt: unknown): Parsed {
-  if (typeof gt !== 'string') return parseInstance(gt);
-  let p = parsedGt.get(gt);
-  if (p === undefined) {
-    p = parseInstance(gt);
-    if (parsedGt.size >= CACHE_LIMITS.groundTruths) parsedGt = new Map();
-    parsedGt.set(gt, p);
-  }
-  return p;
-}
+const MAX_STATES = 50_000;
+const MAX_SEEN = 200_000;
 
 /** One distinct (instance, answer) pair of a request and the item indexes that carry it. */
 interface Pair {
@@ -91,142 +62,210 @@ interface Pair {
   inst: InstanceRef;
   answer: string;
   indexes: number[];
+  state?: unknown;
+}
+interface Group {
+  envId: string;
+  source: string;
+  /** Pairs whose instance state is cached (verify only), then the rest (generate + verify), sorted by instance. */
+  pairs: Pair[];
+  /** pairs[0..cached) have a cached state. */
+  cached: number;
+  next: number;
 }
 
-function fill(out: Reward[], pairs: Pair[], results: Result<number>[]): void {
-  pairs.forEach((p, j) => {
-    const r = toReward(results[j]!);
-    for (const i of p.indexes) out[i] = r;
-  });
-}
+export class Scorer {
+  readonly scheduler: FairScheduler;
+  /** Instance states by "env:seed:difficulty", insertion-ordered for FIFO eviction, with their JSON size. */
+  private states = new Map<string, { state: unknown; bytes: number }>();
+  private stateBytes = 0;
+  /** Instances seen once without a cached state (a second sighting fetches the state). */
+  private seen = new Set<string>();
+  /** Instances whose state is being fetched. */
+  private filling = new Set<string>();
+  private fetchSlot = 0;
 
-/** Fetches and caches the states of instances seen twice, off the request's path. */
-function fetchStates(source: string, list: { key: string; inst: InstanceRef }[], deps: ScorerDeps): void {
-  for (const x of list) filling.add(x.key);
-  deps.pool
-    .sample(
-      source,
-      list.map((x) => ({ seed: x.inst.seed, difficulty: x.inst.difficulty })),
-    )
-    .then(
-      (sampled) =>
-        sampled.forEach((r, k) => {
-          if (r.ok) remember(list[k]!.key, r.value.state);
-        }),
-      () => {
-        /* the pool was closed: nothing to cache */
+  constructor(readonly opts: ScorerOptions) {
+    this.scheduler = new FairScheduler(opts.pools.length, opts.queueItems);
+  }
+
+  cacheStats(): { states: number; stateBytes: number; seen: number } {
+    return { states: this.states.size, stateBytes: this.stateBytes, seen: this.seen.size };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.opts.pools.map((p) => p.close()));
+    this.opts.onClose?.();
+  }
+
+  private remember(key: string, state: unknown): void {
+    const json = JSON.stringify(state);
+    const cap = this.opts.stateCacheBytes;
+    if (json === undefined || json.length > cap / 16) return;
+    while (this.states.size > 0 && (this.states.size >= MAX_STATES || this.stateBytes + json.length > cap)) {
+      const [k, v] = this.states.entries().next().value!;
+      this.states.delete(k);
+      this.stateBytes -= v.bytes;
+    }
+    this.states.set(key, { state, bytes: json.length });
+    this.stateBytes += json.length;
+  }
+
+  /** Fetches and caches the states of instances seen twice, off the request's path. */
+  private fetchStates(source: string, list: { key: string; inst: InstanceRef }[]): void {
+    for (const x of list) this.filling.add(x.key);
+    const pool = this.opts.pools[this.fetchSlot++ % this.opts.pools.length]!;
+    pool
+      .sample(
+        source,
+        list.map((x) => ({ seed: x.inst.seed, difficulty: x.inst.difficulty })),
+      )
+      .then(
+        (sampled) =>
+          sampled.forEach((r, k) => {
+            if (r.ok) this.remember(list[k]!.key, r.value.state);
+          }),
+        () => {
+          /* the pool was closed: nothing to cache */
+        },
+      )
+      .finally(() => {
+        for (const x of list) this.filling.delete(x.key);
+      });
+  }
+
+  /** Orders a group's pairs (cached states first) and starts background state fetches for second sightings. */
+  private plan(envId: string, source: string, all: Pair[]): Group {
+    const cached: Pair[] = [];
+    const fresh: Pair[] = [];
+    const toFetch = new Map<string, InstanceRef>();
+    const thisRequest = new Set<string>();
+    for (const p of all) {
+      const s = this.states.get(p.key);
+      if (s !== undefined) {
+        p.state = s.state;
+        cached.push(p);
+        continue;
+      }
+      fresh.push(p);
+      // One sighting per request: the 8 answers to a prompt are one sighting.
+      if (thisRequest.has(p.key)) continue;
+      thisRequest.add(p.key);
+      if (this.filling.has(p.key)) continue;
+      if (this.seen.has(p.key)) {
+        this.seen.delete(p.key);
+        toFetch.set(p.key, p.inst);
+      } else {
+        if (this.seen.size >= MAX_SEEN) this.seen = new Set();
+        this.seen.add(p.key);
+      }
+    }
+    if (toFetch.size)
+      this.fetchStates(
+        source,
+        [...toFetch].map(([key, inst]) => ({ key, inst })),
+      );
+    // Answers to one instance next to each other, so the guest generates it once per chunk.
+    fresh.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { envId, source, pairs: [...cached, ...fresh], cached: cached.length, next: 0 };
+  }
+
+  /** A request's work as the scheduler sees it: chunks of one environment's pairs at a time. */
+  private job(groups: Group[], out: Reward[]): Job {
+    let g = 0;
+    let pending = groups.reduce((n, x) => n + x.pairs.length, 0);
+    const fill = (pairs: Pair[], rewards: Reward[]) =>
+      pairs.forEach((p, j) => {
+        for (const i of p.indexes) out[i] = rewards[j]!;
+      });
+    return {
+      pending: () => pending,
+      nextEnv: () => groups[g]?.envId,
+      take: (max, slot) => {
+        const group = groups[g]!;
+        const pool = this.opts.pools[slot]!;
+        const from = group.next;
+        const withStates = from < group.cached;
+        const chunk = group.pairs.slice(from, Math.min(from + max, withStates ? group.cached : group.pairs.length));
+        group.next += chunk.length;
+        pending -= chunk.length;
+        if (group.next >= group.pairs.length) g++;
+        const run = withStates
+          ? pool.score(
+              group.source,
+              chunk.map((p) => ({ state: p.state, answer: p.answer })),
+            )
+          : pool.scoreInstances(
+              group.source,
+              chunk.map((p) => ({ seed: p.inst.seed, difficulty: p.inst.difficulty, answer: p.answer })),
+            );
+        return run.then(
+          (results) => fill(chunk, results.map(toReward)),
+          (e: Error) =>
+            fill(
+              chunk,
+              chunk.map(() => ({ reward: 0, reason: `not scored: ${e?.message ?? String(e)}` })),
+            ),
+        );
       },
-    )
-    .finally(() => {
-      for (const x of list) filling.delete(x.key);
-    });
-}
+      expire: (reason) => {
+        for (; g < groups.length; g++) {
+          const group = groups[g]!;
+          fill(
+            group.pairs.slice(group.next),
+            group.pairs.slice(group.next).map(() => ({ reward: 0, reason })),
+          );
+          pending -= group.pairs.length - group.next;
+          group.next = group.pairs.length;
+        }
+      },
+    };
+  }
 
-function scoreGroup(source: string, pairs: Pair[], out: Reward[], deps: ScorerDeps, size: number): Promise<void>[] {
-  const cached: Pair[] = [];
-  const cachedStates: unknown[] = [];
-  const fresh: Pair[] = [];
-  const toFetch = new Map<string, InstanceRef>();
-  const thisRequest = new Set<string>();
-  for (const p of pairs) {
-    const s = states.get(p.key);
-    if (s !== undefined) {
-      cached.push(p);
-      cachedStates.push(s.state);
-      continue;
+  /** Scores a request's items in order. `client` names who asked, for fair scheduling between clients. */
+  async score(items: ScoreItem[], client = 'local'): Promise<Reward[]> {
+    const out: Reward[] = new Array(items.length);
+    // env id -> distinct "instance\0answer" -> pair
+    const byEnv = new Map<string, Map<string, Pair>>();
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      if (!it || typeof it !== 'object') {
+        out[i] = { reward: 0, reason: 'malformed item: expected an object {ground_truth, response}' };
+        continue;
+      }
+      const p = parseInstance(it.ground_truth);
+      if (!p.ok) {
+        out[i] = { reward: 0, reason: p.reason };
+        continue;
+      }
+      if (typeof it.response !== 'string') {
+        out[i] = { reward: 0, reason: 'malformed item: response must be a string' };
+        continue;
+      }
+      const answer = extractAnswer(it.response);
+      if (answer === null) {
+        out[i] = { reward: 0, reason: 'no <answer>...</answer> in the response' };
+        continue;
+      }
+      const inst = p.value;
+      let g = byEnv.get(inst.env_id);
+      if (!g) byEnv.set(inst.env_id, (g = new Map()));
+      const key = `${inst.env_id}:${inst.seed}:${inst.difficulty}`;
+      const pk = `${key}\u0000${answer}`;
+      const pair = g.get(pk);
+      if (pair) pair.indexes.push(i);
+      else g.set(pk, { key, inst, answer, indexes: [i] });
     }
-    fresh.push(p);
-    // One sighting per request: the 8 answers to a prompt are one sighting.
-    if (thisRequest.has(p.key)) continue;
-    thisRequest.add(p.key);
-    if (filling.has(p.key)) continue;
-    if (seen.has(p.key)) {
-      seen.delete(p.key);
-      toFetch.set(p.key, p.inst);
-    } else {
-      if (seen.size >= CACHE_LIMITS.seen) seen = new Set();
-      seen.add(p.key);
+    const groups: Group[] = [];
+    for (const [envId, g] of byEnv) {
+      const src = this.opts.lookup(envId);
+      if (!src.ok) {
+        for (const p of g.values()) for (const i of p.indexes) out[i] = { reward: 0, reason: src.reason };
+        continue;
+      }
+      groups.push(this.plan(envId, src.source, [...g.values()]));
     }
+    await this.scheduler.submit(this.job(groups, out), client, this.opts.budgetMs);
+    return out;
   }
-  if (toFetch.size)
-    fetchStates(
-      source,
-      [...toFetch].map(([key, inst]) => ({ key, inst })),
-      deps,
-    );
-  // Answers to one instance next to each other, so the guest generates it once per chunk.
-  fresh.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const jobs: Promise<void>[] = [];
-  for (let k = 0; k < cached.length; k += size) {
-    const chunk = cached.slice(k, k + size);
-    const st = cachedStates.slice(k, k + size);
-    jobs.push(
-      deps.pool
-        .score(
-          source,
-          chunk.map((p, j) => ({ state: st[j], answer: p.answer })),
-        )
-        .then((r) => fill(out, chunk, r)),
-    );
-  }
-  for (let k = 0; k < fresh.length; k += size) {
-    const chunk = fresh.slice(k, k + size);
-    jobs.push(
-      deps.pool
-        .scoreInstances(
-          source,
-          chunk.map((p) => ({ seed: p.inst.seed, difficulty: p.inst.difficulty, answer: p.answer })),
-        )
-        .then((r) => fill(out, chunk, r)),
-    );
-  }
-  return jobs;
-}
-
-export async function scoreResponses(items: ScoreItem[], deps: ScorerDeps): Promise<Reward[]> {
-  const out: Reward[] = new Array(items.length);
-  // env id -> distinct "instance\0answer" -> pair
-  const groups = new Map<string, Map<string, Pair>>();
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i];
-    if (!it || typeof it !== 'object') {
-      out[i] = { reward: 0, reason: 'malformed item: expected an object {ground_truth, response}' };
-      continue;
-    }
-    const p = parseGt(it.ground_truth);
-    if (!p.ok) {
-      out[i] = { reward: 0, reason: p.reason };
-      continue;
-    }
-    if (typeof it.response !== 'string') {
-      out[i] = { reward: 0, reason: 'malformed item: response must be a string' };
-      continue;
-    }
-    const answer = extractAnswer(it.response);
-    if (answer === null) {
-      out[i] = { reward: 0, reason: 'no <answer>...</answer> in the response' };
-      continue;
-    }
-    const inst = p.value;
-    let g = groups.get(inst.env_id);
-    if (!g) groups.set(inst.env_id, (g = new Map()));
-    const key = `${inst.env_id}:${inst.seed}:${inst.difficulty}`;
-    const pk = `${key}\u0000${answer}`;
-    const pair = g.get(pk);
-    if (pair) pair.indexes.push(i);
-    else g.set(pk, { key, inst, answer, indexes: [i] });
-  }
-  const size = deps.batchSize ?? 1024;
-  const jobs: Promise<void>[] = [];
-  for (const [envId, g] of groups) {
-    const source = deps.source(envId);
-    if (source === undefined) {
-      for (const p of g.values())
-        for (const i of p.indexes) out[i] = { reward: 0, reason: `unknown environment ${envId} (not in the registry)` };
-      continue;
-    }
-    jobs.push(...scoreGroup(source, [...g.values()], out, deps, size));
-  }
-  await Promise.all(jobs);
-  return out;
 }

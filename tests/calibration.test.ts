@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
 import { buildPlan } from '../dataset/planner';
-import { sampleRequestSchema } from '../dataset/request';
+import { sampleRequestSchema } from '../contracts/sample-request';
 import { userContent } from '../dataset/rows';
 import { listSeedEnvironments } from '../lib/seeds';
 import { CalibrationStore } from '../registry/calibration';
@@ -18,6 +18,7 @@ import { sharedPool } from '../sandbox';
 import { dataPaths, type ResynConfig } from '../temporal.config';
 import type { CalibrateOutcome } from '../workflows/calibrate-difficulty';
 import { startFakeLlm, type FakeLlm } from './support/fake-llm';
+import { maybeSaveHistory, recordingWorkflowId } from './support/histories';
 import { testClient, testConfig, withWorker } from './support/temporal';
 
 describe('difficulty calibration', function () {
@@ -71,15 +72,19 @@ describe('difficulty calibration', function () {
     await client?.connection.close();
   });
 
-  const calibrate = () =>
-    client.workflow.execute('calibrateDifficulty', {
+  const calibrate = async (record?: string) => {
+    const h = await client.workflow.start('calibrateDifficulty', {
       taskQueue: cfg.temporal.taskQueue,
-      workflowId: `calibrate-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      workflowId: (record && recordingWorkflowId(record)) ?? `calibrate-${Date.now()}-${Math.random().toString(36).slice(2)}`,
       args: [{ levels: LEVELS, instancesPerLevel: N }],
-    }) as Promise<CalibrateOutcome>;
+    });
+    const out = (await h.result()) as CalibrateOutcome;
+    if (record) await maybeSaveHistory(h, record);
+    return out;
+  };
 
   it('keeps an environment whose solve rate falls with difficulty, drops a flat one, records solve rates', async () => {
-    const out = await withWorker(cfg, calibrate);
+    const out = await withWorker(cfg, () => calibrate('calibrateDifficulty'));
     assert.equal(out.envsTotal, 2);
     const byId = new Map(out.results.map((r) => [r.envId, r]));
     assert.equal(byId.get(scaling.id)!.kept, true);
@@ -112,7 +117,7 @@ describe('difficulty calibration', function () {
 
   it('a re-run makes no new LLM call and reaches the same verdicts', async () => {
     const before = fake.calls.length;
-    const out = await withWorker(cfg, calibrate);
+    const out = await withWorker(cfg, () => calibrate());
     assert.equal(fake.calls.length, before);
     assert.equal(out.llmCalls, 0);
     assert.deepEqual(out.results.map((r) => r.kept).sort(), [false, true]);

@@ -7,9 +7,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { datasetSourceLookup, readEnvironmentSource } from '../dataset/environments';
+import { readEnvironmentSource } from '../dataset/environments';
 import { projectRoot } from '../lib/paths';
-import { scoreResponses, type ScoreItem } from '../rewards/scorer';
+import { createScorer } from '../rewards/deps';
+import type { ScoreItem } from '../rewards/scorer';
 import { environmentId } from '../sandbox/env-id';
 import { buildDataset, readRows, scoringCases, seededRegistry, type TestDataset } from './support/dataset';
 import { pythonEnv, runPython } from './support/python';
@@ -77,9 +78,12 @@ describe('self-contained dataset folder', function () {
       rows.filter((_, i) => i % 3 === 0),
     );
     const items: ScoreItem[] = cases.map((c) => ({ ground_truth: c.row.reward_model.ground_truth, response: c.response }));
-    const viaRegistry = await scoreResponses(items, { pool: ds.pool, source: (id) => ds.registry.getEnvironment(id)?.source });
-    const folder = datasetSourceLookup(copy);
-    const viaFolder = await scoreResponses(items, { pool: ds.pool, source: folder.source });
+    const registryScorer = createScorer(ds.cfg, { workers: 1 });
+    const folderScorer = createScorer(ds.cfg, { dataset: copy, workers: 1 });
+    const viaRegistry = await registryScorer.score(items);
+    const viaFolder = await folderScorer.score(items);
+    await registryScorer.close();
+    await folderScorer.close();
     assert.deepEqual(viaFolder, viaRegistry);
     assert.ok(viaFolder.filter((r) => r.reward === 1).length === cases.length / 3, JSON.stringify(viaFolder.slice(0, 6)));
     assert.ok(viaFolder.some((r) => r.reward === 0));

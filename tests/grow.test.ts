@@ -11,10 +11,10 @@ import type { Client } from '@temporalio/client';
 import { dataPaths, type ResynConfig } from '../temporal.config';
 import { Registry } from '../registry/store';
 import { synthesisRuns } from '../registry/synthesis-log';
-import type { GrowProgress } from '../workflows/grow-library';
+import type { GrowProgress } from '../contracts/grow-rules';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
 import { fakeLlmEnv, FAST_GROW, happyReply } from './support/fake-synthesis';
-import { maybeSaveHistory } from './support/histories';
+import { maybeSaveHistory, recordingWorkflowId } from './support/histories';
 import { killProcess, spawnWorkerProcess, startWorker, testClient, testConfig, waitFor, type RunningWorker } from './support/temporal';
 
 const execFileAsync = promisify(execFile);
@@ -44,7 +44,7 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
     client.workflow.start('growLibrary', {
       taskQueue: cfg.temporal.taskQueue,
       args: [input],
-      workflowId: record && process.env.RESYN_RECORD_HISTORIES === '1' ? record : `grow-test-${process.pid}-${++seq}`,
+      workflowId: (record && recordingWorkflowId(record)) ?? `grow-test-${process.pid}-${++seq}`,
     });
   const progress = (h: { query: (q: string) => Promise<unknown> }) => h.query('progress') as Promise<GrowProgress>;
 
@@ -133,7 +133,11 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
         await gate;
         return happyReply(req);
       };
-      const h = await start(cfg, { keywords: Array.from({ length: 8 }, (_, i) => `paused kw ${i}`), concurrency: 2, ...FAST_GROW });
+      const h = await start(
+        cfg,
+        { keywords: Array.from({ length: 8 }, (_, i) => `paused kw ${i}`), concurrency: 2, ...FAST_GROW },
+        'grow-library-paused-cancelled',
+      );
       await waitFor('two jobs in flight', async () => (await progress(h)).inFlight === 2);
       const paused = (await h.executeUpdate('control', { args: ['pause'] })) as GrowProgress;
       assert.equal(paused.paused, true);
@@ -154,20 +158,26 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       assert.equal(final.status, 'cancelled');
       assert.equal(final.inFlight, 0);
       assert.ok(final.done < 8 && final.pending > 0, JSON.stringify(final));
+      await maybeSaveHistory(h, 'grow-library-paused-cancelled');
     });
 
     it('stops cleanly when the token budget is spent', async () => {
-      const h = await start(cfg, {
-        keywords: Array.from({ length: 10 }, (_, i) => `budget kw ${i}`),
-        concurrency: 1,
-        ...FAST_GROW,
-        budget: { maxTokens: 6000 },
-      });
+      const h = await start(
+        cfg,
+        {
+          keywords: Array.from({ length: 10 }, (_, i) => `budget kw ${i}`),
+          concurrency: 1,
+          ...FAST_GROW,
+          budget: { maxTokens: 6000 },
+        },
+        'grow-library-budget',
+      );
       const final = (await h.result()) as GrowProgress;
       assert.equal(final.status, 'budget-exhausted');
       assert.ok(final.done >= 1 && final.done < 10, JSON.stringify(final));
       assert.ok(final.tokens >= 6000);
       assert.equal(final.inFlight, 0);
+      await maybeSaveHistory(h, 'grow-library-budget');
     });
 
     it('continues as new before the history limit, carrying its state', async () => {
@@ -186,12 +196,16 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
 
     it('stops as failed after consecutive failures (a bad API key) instead of burning through the keywords', async () => {
       script = () => ({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key' } }) });
-      const h = await start(cfg, {
-        keywords: Array.from({ length: 10 }, (_, i) => `badkey kw ${i}`),
-        concurrency: 1,
-        ...FAST_GROW,
-        maxConsecutiveFailures: 3,
-      });
+      const h = await start(
+        cfg,
+        {
+          keywords: Array.from({ length: 10 }, (_, i) => `badkey kw ${i}`),
+          concurrency: 1,
+          ...FAST_GROW,
+          maxConsecutiveFailures: 3,
+        },
+        'grow-library-failures',
+      );
       await assert.rejects(h.result(), (err: any) => {
         assert.match(String(err.cause?.message), /3 failures in a row.*401/);
         return true;
@@ -200,13 +214,15 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       assert.equal(p.status, 'failed');
       assert.equal(p.failed, 3);
       assert.equal(p.pending, 7);
+      await maybeSaveHistory(h, 'grow-library-failures');
     });
 
     it('draws untried seed keywords for --count, and stops at the target', async () => {
-      const h = await start(cfg, { count: 3, target: 2, concurrency: 1, ...FAST_GROW });
+      const h = await start(cfg, { count: 3, target: 2, concurrency: 1, ...FAST_GROW }, 'grow-library-target');
       const final = (await h.result()) as GrowProgress;
       assert.equal(final.status, 'target-reached');
       assert.equal(final.accepted, 2);
+      await maybeSaveHistory(h, 'grow-library-target');
       const h2 = await start(cfg, { count: 2, concurrency: 2, ...FAST_GROW });
       const again = (await h2.result()) as GrowProgress;
       assert.equal(again.accepted, 2);

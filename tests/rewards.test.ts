@@ -11,8 +11,8 @@ import { listSeedEnvironments } from '../lib/seeds';
 import { projectRoot } from '../lib/paths';
 import { importSeedEnvironments } from '../registry/import-seeds';
 import { Registry } from '../registry/store';
-import { scorerDeps } from '../rewards/deps';
-import { scorerCacheStats } from '../rewards/scorer';
+import { createScorer, serviceLimits } from '../rewards/deps';
+import type { Scorer } from '../rewards/scorer';
 import { startRewardServer, type RewardServer } from '../rewards/server';
 import { sharedPool } from '../sandbox';
 import { dataPaths, type ResynConfig } from '../temporal.config';
@@ -24,7 +24,7 @@ describe('rewards: scoring service and resyn score', function () {
   this.timeout(120_000);
   let cfg: ResynConfig;
   let server: RewardServer;
-  let deps: ReturnType<typeof scorerDeps>;
+  let scorer: Scorer;
   let envId: string;
   const cases: { seed: number; difficulty: number; prompt: string; solution: string }[] = [];
 
@@ -50,12 +50,12 @@ describe('rewards: scoring service and resyn score', function () {
       assert.ok(s.ok && sol.ok);
       cases.push({ ...it, prompt: s.value.prompt, solution: sol.value });
     });
-    deps = scorerDeps(cfg);
-    server = await startRewardServer(deps, { port: 0, host: '127.0.0.1' });
+    scorer = createScorer(cfg, { workers: 1 });
+    server = await startRewardServer(scorer, { port: 0, host: '127.0.0.1', ...serviceLimits(cfg) });
   });
   after(async () => {
     await server?.close();
-    deps?.close();
+    await scorer?.close();
   });
 
   const post = (route: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
@@ -130,7 +130,7 @@ describe('rewards: scoring service and resyn score', function () {
       );
       await new Promise((r) => setTimeout(r, 200)); // lets the background state fetch of a second sighting land
     }
-    assert.ok(scorerCacheStats().states >= fresh.length, 'the third pass ran on cached states');
+    assert.ok(scorer.cacheStats().states >= fresh.length, 'the third pass ran on cached states');
   });
 
   it('answers malformed requests with a 4xx and a message; /healthz is up', async () => {
@@ -175,7 +175,7 @@ describe('rewards: scoring service and resyn score', function () {
       JSON.stringify({ id: 'abc', response: 'x' }),
     ];
     const child = spawn(process.execPath, [cli, 'score'], {
-      env: { ...process.env, RESYN_DATA_DIR: cfg.dataDir, RESYN_SANDBOX_WORKERS: '1' },
+      env: { ...process.env, RESYN_DATA_DIR: cfg.dataDir, RESYN_REWARDS_WORKERS: '1' },
     });
     let out = '';
     let err = '';

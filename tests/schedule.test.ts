@@ -120,7 +120,7 @@ describe('nightly growth schedule (real Temporal Schedules)', function () {
     assert.equal(after.actionCount, taken, 'a paused schedule does not fire');
   });
 
-  it('runs nightlyGrowth started by hand to the end (recorded for the replay test with RESYN_RECORD_HISTORIES=1)', async () => {
+  it('runs nightlyGrowth started by hand to the end (recorded for the replay test with RESYN_RECORD_HISTORIES=<tag>)', async () => {
     const h = await client.workflow.start('nightlyGrowth', {
       taskQueue: cfg.temporal.taskQueue,
       workflowId: 'nightlyGrowth-history',

@@ -8,9 +8,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { datasetSourceLookup } from '../dataset/environments';
 import { projectRoot } from '../lib/paths';
-import { scoreResponses } from '../rewards/scorer';
+import { createScorer, serviceLimits } from '../rewards/deps';
 import { startRewardServer } from '../rewards/server';
 import { buildDataset, readRows, scoringCases, seededRegistry, type TestDataset } from './support/dataset';
 import { pythonEnv, runPython } from './support/python';
@@ -53,19 +52,19 @@ describe('trainer recipes (verl 0.9.1, TRL 1.16, OpenRLHF 0.11.2)', function () 
     const py = needPython(this);
     const rows = readRows(ds.dir, ds.manifest);
     const cases = await scoringCases(ds, rows.slice(0, 6));
+    const viaRegistry = createScorer(ds.cfg, { workers: 1 });
     const expected = (
-      await scoreResponses(
-        cases.map((c) => ({ ground_truth: c.row.reward_model.ground_truth, response: c.response })),
-        { pool: ds.pool, source: (id) => ds.registry.getEnvironment(id)?.source },
-      )
+      await viaRegistry.score(cases.map((c) => ({ ground_truth: c.row.reward_model.ground_truth, response: c.response })))
     ).map((r) => r.reward);
+    await viaRegistry.close();
     assert.ok(expected.includes(1) && expected.includes(0));
     const casesFile = path.join(tmpDir('cases-'), 'cases.jsonl');
     fs.writeFileSync(casesFile, cases.map((c) => JSON.stringify(c)).join('\n') + '\n');
     // The service over the dataset folder alone (a copy, far from the registry).
     const copy = path.join(tmpDir('resyn-copy-'), 'ds');
     fs.cpSync(ds.dir, copy, { recursive: true });
-    const server = await startRewardServer({ pool: ds.pool, source: datasetSourceLookup(copy).source }, { port: 0, host: '127.0.0.1' });
+    const scorer = createScorer(ds.cfg, { dataset: copy, workers: 1 });
+    const server = await startRewardServer(scorer, { port: 0, host: '127.0.0.1', ...serviceLimits(ds.cfg) });
     try {
       const out = JSON.parse(
         await runPython(py, script('trainer_entry_points.py'), [examples, casesFile], { RESYN_REWARDS_URL: server.url }),
@@ -80,6 +79,7 @@ describe('trainer recipes (verl 0.9.1, TRL 1.16, OpenRLHF 0.11.2)', function () 
       assert.deepEqual(out.trl.extra_kwargs, ['environments', 'log_extra', 'log_metric', 'trainer_state']);
     } finally {
       await server.close();
+      await scorer.close();
     }
   });
 

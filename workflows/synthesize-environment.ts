@@ -5,16 +5,12 @@
  */
 import { proxyActivities, proxyLocalActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
-import type { GateResult } from '../activities/gates';
-import type { UsageTotals } from '../activities/llm';
+import type { GateResult } from '../contracts/gates';
+import type { Proposal } from '../contracts/proposal';
+import { addUsage, zeroUsage, type UsageTotals } from '../contracts/usage';
 import { RESYN_ENV_NAME, RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
-import {
-  synthesizeInputSchema,
-  synthesizeMemo,
-  synthesizeSearchAttributes,
-  type RetryInput,
-  type SynthesizeInput,
-} from './synthesis-input';
+import { synthesizeInputSchema, type RetryInput, type SynthesizeInput } from '../contracts/synthesis-input';
+import { synthesizeMemo, synthesizeSearchAttributes } from './synthesis-meta';
 import { parseInput } from './parse-input';
 
 function activities(r: RetryInput) {
@@ -42,7 +38,7 @@ function activities(r: RetryInput) {
 export type SynthesisOutcomeKind = 'accepted' | 'rejected' | 'duplicate';
 export interface SynthesizeResult {
   keyword: string;
-  proposal: { name: string; description: string };
+  proposal: Proposal;
   outcome: SynthesisOutcomeKind;
   envId: string | null;
   name: string;
@@ -50,16 +46,6 @@ export interface SynthesizeResult {
   reason: string;
   usage: UsageTotals;
 }
-
-const add = (a: UsageTotals, b?: UsageTotals): UsageTotals =>
-  b
-    ? {
-        promptTokens: a.promptTokens + b.promptTokens,
-        completionTokens: a.completionTokens + b.completionTokens,
-        costUsd: a.costUsd + b.costUsd,
-        calls: a.calls + b.calls,
-      }
-    : a;
 
 export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<SynthesizeResult> {
   const input = parseInput(synthesizeInputSchema, raw, 'synthesizeEnvironment');
@@ -88,7 +74,7 @@ export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<Synth
     );
   }
 
-  let usage: UsageTotals = { promptTokens: 0, completionTokens: 0, costUsd: 0, calls: 0 };
+  let usage: UsageTotals = zeroUsage();
   let source: string | null = null;
   let feedback = '';
   // Lineage: the id of the round whose code the current source revised.
@@ -106,7 +92,7 @@ export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<Synth
       previousSource: source,
       feedback,
     });
-    usage = add(usage, w.usage);
+    usage = addUsage(usage, w.usage);
     const results: GateResult[] = [];
     if (w.source === null) {
       // No code in the reply: the round fails with that as feedback; the previous code (if any) is revised again.
@@ -117,7 +103,7 @@ export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<Synth
       const candidate = { source, keyword, proposal, round };
       for (const gate of input.gates) {
         const r = await (input.localGates.includes(gate) ? localGates : gates)[gate]!(candidate);
-        usage = add(usage, r.usage);
+        usage = addUsage(usage, r.usage);
         results.push(r);
         if (r.verdict === 'reject' || (r.verdict !== 'pass' && input.blockingGates.includes(gate))) break;
       }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { extractAnswer } from '../../lib/answer';
+import { extractAnswer, normaliseAnswer } from '../../lib/answer';
 import { checkEnvironment, sharedPool, type SandboxPool } from '../../sandbox';
 import { intFlag } from '../options';
 import { action, CliError, cliConfig, printJson } from '../output';
@@ -75,7 +75,9 @@ export function registerEnv(program: Command): Command {
 
   env
     .command('score')
-    .description('score one answer for an instance: prints {"reward"} (an answer with <answer> tags is extracted first)')
+    .description(
+      'score one answer for an instance: prints {"reward"} (<answer> tags are extracted and wrappers stripped first, see docs/answers.md)',
+    )
     .argument('<file>', 'environment module')
     .requiredOption('--seed <n>', 'seed (non-negative integer)')
     .requiredOption('--difficulty <d>', 'difficulty 1..10')
@@ -86,7 +88,7 @@ export function registerEnv(program: Command): Command {
         const seed = intFlag('--seed', opts.seed, 0);
         const difficulty = intFlag('--difficulty', opts.difficulty, 1, 10);
         const source = readSource(file);
-        const answer = extractAnswer(opts.answer) ?? opts.answer;
+        const answer = extractAnswer(opts.answer) ?? normaliseAnswer(opts.answer);
         const [r] = await withPool((pool) => pool.scoreInstances(source, [{ seed, difficulty, answer }]));
         if (!r!.ok) {
           if (opts.json) printJson({ error: r!.error });

@@ -11,7 +11,7 @@ import { endpointProblem } from '../../llm/client';
 import { intFlag, positiveNumberFlag } from '../options';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
 import { RESYN_RUN_KIND } from '../../lib/search-attributes';
-import { nightlyInputSchema, type NightlyInput } from '../../workflows/ops-input';
+import { nightlyInputSchema, type NightlyInput } from '../../contracts/ops-input';
 import type { ResynConfig } from '../../temporal.config';
 import { action, CliError, cliConfig, note, printJson } from '../output';
 import { connectClient } from '../stack';

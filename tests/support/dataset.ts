@@ -12,7 +12,7 @@ import { shardSpecs } from '../../dataset/plan';
 import { buildPlan } from '../../dataset/planner';
 import { promptTokenCounter } from '../../dataset/prompt-length';
 import type { DatasetRow } from '../../dataset/rows';
-import { sampleRequestSchema, type SampleRequest } from '../../dataset/request';
+import { sampleRequestSchema, type SampleRequest } from '../../contracts/sample-request';
 import { shardAdmitter } from '../../dataset/row-stats';
 import type { SelectionDeps } from '../../dataset/selection';
 import { writeShard, type ShardResult } from '../../dataset/shard';
