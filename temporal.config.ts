@@ -77,6 +77,18 @@ export const configSchema = z.object({
     /** Child workflows in flight at once; bounded for the dev server's single SQLite connection. */
     concurrency: z.number().int().min(1).max(500),
   }),
+  registry: z.object({
+    /** A PostgreSQL registry shared by workers on many machines; unset: the SQLite file <dataDir>/registry.sqlite. */
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:port/database')
+      .refine((u) => URL.canParse(u), 'not a parseable URL (percent-encode special characters in the password)')
+      .optional(),
+    /** Connections per process in the PostgreSQL pool. */
+    poolSize: z.number().int().min(1).max(100),
+  }),
+  /** Where datasets are written (every worker must see it when workers run on many machines); default <dataDir>/datasets. */
+  datasetRoot: z.string().min(1).optional(),
   /** Prometheus scrape port of the worker's SDK metrics; 0 disables. */
   metricsPort: z.number().int().min(0).max(65535),
   rewards: z.object({
@@ -92,8 +104,6 @@ export const configSchema = z.object({
     queueItems: z.number().int().min(1),
     /** Time budget of one request: items not started by then get reward 0 and a reason, the rest is answered. */
     requestBudgetMs: z.number().int().positive(),
-    /** Bytes of instance states the service keeps cached. */
-    stateCacheMb: z.number().int().min(0),
     /** Environment ids scored even though their status is not `accepted` (e.g. to score a rejected candidate on purpose). */
     allowEnvs: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'an environment id (64 hex)')),
   }),
@@ -135,6 +145,7 @@ export function defaultConfig(): ResynConfig {
     },
     synthesis: { maxRevisions: 1, proposalsPerKeyword: 8, gates: ['automaticChecks', 'codeJudge', 'questionJudge'] },
     grow: { concurrency: 16 },
+    registry: { poolSize: 10 },
     metricsPort: 9464,
     rewards: {
       port: 8765,
@@ -144,7 +155,6 @@ export function defaultConfig(): ResynConfig {
       maxItems: 16_384,
       queueItems: 65_536,
       requestBudgetMs: 60_000,
-      stateCacheMb: 256,
       allowEnvs: [],
     },
   };
@@ -186,6 +196,9 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_PROPOSALS_PER_KEYWORD', path: ['synthesis', 'proposalsPerKeyword'], parse: 'int' },
   { env: 'RESYN_GATES', path: ['synthesis', 'gates'], parse: 'list' },
   { env: 'RESYN_GROW_CONCURRENCY', path: ['grow', 'concurrency'], parse: 'int' },
+  { env: 'RESYN_REGISTRY_URL', path: ['registry', 'url'], parse: 'string' },
+  { env: 'RESYN_REGISTRY_POOL_SIZE', path: ['registry', 'poolSize'], parse: 'int' },
+  { env: 'RESYN_DATASET_ROOT', path: ['datasetRoot'], parse: 'string' },
   { env: 'RESYN_METRICS_PORT', path: ['metricsPort'], parse: 'int' },
   { env: 'RESYN_REWARDS_PORT', path: ['rewards', 'port'], parse: 'int' },
   { env: 'RESYN_REWARDS_HOST', path: ['rewards', 'host'], parse: 'string' },
@@ -194,7 +207,6 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_REWARDS_MAX_ITEMS', path: ['rewards', 'maxItems'], parse: 'int' },
   { env: 'RESYN_REWARDS_QUEUE_ITEMS', path: ['rewards', 'queueItems'], parse: 'int' },
   { env: 'RESYN_REWARDS_BUDGET_MS', path: ['rewards', 'requestBudgetMs'], parse: 'int' },
-  { env: 'RESYN_REWARDS_STATE_CACHE_MB', path: ['rewards', 'stateCacheMb'], parse: 'int' },
   { env: 'RESYN_REWARDS_ALLOW_ENVS', path: ['rewards', 'allowEnvs'], parse: 'list' },
   ...ROLES.flatMap((r): Override[] => [
     { env: `RESYN_${r.toUpperCase()}_MODEL`, path: ['llm', r, 'model'], parse: 'string' },
@@ -249,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, base: ResynConf
   }
   if (!reviserSet) cfg.llm.reviser = { ...cfg.llm.generator };
   if (cfg.dataDir) cfg.dataDir = path.resolve(cfg.dataDir);
+  if (cfg.datasetRoot) cfg.datasetRoot = path.resolve(cfg.datasetRoot);
   const parsed = configSchema.safeParse(cfg);
   if (!parsed.success) {
     const msgs = parsed.error.issues.map((i) => {
@@ -261,11 +274,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, base: ResynConf
   return parsed.data;
 }
 
-/** Files under the data folder. */
+/** Files under the data folder (the registry file only when no RESYN_REGISTRY_URL is set). */
 export const dataPaths = (cfg: ResynConfig) => ({
   registry: path.join(cfg.dataDir, 'registry.sqlite'),
   temporalDb: path.join(cfg.dataDir, 'temporal.sqlite'),
-  datasets: path.join(cfg.dataDir, 'datasets'),
+  datasets: cfg.datasetRoot ?? path.join(cfg.dataDir, 'datasets'),
   reports: path.join(cfg.dataDir, 'reports'),
   llmCache: path.join(cfg.dataDir, 'llm-cache.sqlite'),
 });

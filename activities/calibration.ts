@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
 import { chat, LlmError } from '../llm/client';
 import { CalibrationStore } from '../registry/calibration';
-import type { EnvStatus } from '../registry/store';
+import type { EnvStatus } from '../registry/registry';
 import { calibrateEnvironment, type CalibrateInput } from '../rewards/calibrate';
 import { sharedPool } from '../sandbox';
 import type { ResynConfig } from '../temporal.config';
@@ -71,10 +71,7 @@ export function createCalibrationActivities(cfg: ResynConfig) {
   const access = registryAccess(cfg);
   return {
     async listCalibrationTargets(filter: { status?: EnvStatus; tags?: string[]; ids?: string[] }): Promise<CalibrationTarget[]> {
-      return access
-        .registry()
-        .listEnvironments(filter)
-        .map((r) => ({ id: r.id, name: r.name }));
+      return (await (await access.registry()).listEnvironments(filter)).map((r) => ({ id: r.id, name: r.name }));
     },
 
     async calibrateEnvironment(input: CalibrateInput & { model?: string; parallel?: number }): Promise<CalibrationSummary> {
@@ -83,14 +80,14 @@ export function createCalibrationActivities(cfg: ResynConfig) {
       return asActivityFailures(async () => {
         const v = await calibrateEnvironment(input, {
           pool: sharedPool(cfg.sandbox),
-          store: new CalibrationStore(access.registry()),
+          store: new CalibrationStore(await access.registry()),
           source: access.source,
           model: policy.model,
           parallel: input.parallel ?? 4,
           ask: policy.ask,
           heartbeat: (d) => ctx.heartbeat(d),
         });
-        const name = access.registry().getEnvironment(input.envId)?.name ?? input.envId;
+        const name = (await (await access.registry()).getEnvironment(input.envId))?.name ?? input.envId;
         return {
           envId: v.envId,
           name,
@@ -115,12 +112,13 @@ export function createCalibrationActivities(cfg: ResynConfig) {
       const envId = environmentId(c.source);
       const policy = policyModel(cfg);
       const ctx = Context.current();
+      const registry = await access.registry();
       const v = await asActivityFailures(() =>
         calibrateEnvironment(
           { envId, ...CALIBRATION_GATE },
           {
             pool: sharedPool(cfg.sandbox),
-            store: new CalibrationStore(access.registry()),
+            store: new CalibrationStore(registry),
             source: (id) => (id === envId ? c.source : access.source(id)),
             model: policy.model,
             parallel: CALIBRATION_GATE.parallel,

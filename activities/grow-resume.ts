@@ -14,9 +14,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
-import { ensureUsageTable } from '../llm/usage';
-import type { Registry } from '../registry/store';
-import { synthesisRunOf } from '../registry/synthesis-log';
+import type { Registry } from '../registry/registry';
 import { synthesisChildId } from '../contracts/child-ids';
 import { initialGrowState, type GrowInput, type GrowState } from '../contracts/grow-input';
 import { countOutcome } from '../contracts/grow-rules';
@@ -59,12 +57,12 @@ export interface GrowResumePlan {
   summary: { pendingKeywords: number; tasks: number; finished: number; accepted: number };
 }
 
-export function rebuildGrowState(
+export async function rebuildGrowState(
   reg: Registry,
   growId: string,
   oldInput: GrowInput,
   facts: { drawn: string[] | null; proposals: Map<string, Proposal[]> },
-): GrowResumePlan {
+): Promise<GrowResumePlan> {
   const base: GrowState | undefined = oldInput.state as GrowState | undefined;
   // Counts carry over; controls (pause, cancel, failure streak) start afresh.
   const s: GrowState = {
@@ -86,7 +84,7 @@ export function rebuildGrowState(
   for (const [keyword, list] of facts.proposals) remaining[keyword] = list.length;
   let finished = 0;
   for (const t of tasks) {
-    const outcome = synthesisRunOf(reg, synthesisChildId(growId, t.keyword, t.index))?.outcome;
+    const outcome = (await reg.synthesisRunOf(synthesisChildId(growId, t.keyword, t.index)))?.outcome;
     if (!outcome) {
       s.tasks.push(t);
       continue;
@@ -99,13 +97,9 @@ export function rebuildGrowState(
     if (n > 0) s.outstanding[k] = n;
     else s.done++;
   }
-  ensureUsageTable(reg);
-  const u = reg.db
-    .prepare(`SELECT COALESCE(SUM(prompt_tokens + completion_tokens),0) AS t, COALESCE(SUM(cost_usd),0) AS c FROM llm_calls
-    WHERE workflow_id = ? OR substr(workflow_id, 1, ?) = ?`)
-    .get(growId, growId.length + 1, `${growId}/`) as { t: number; c: number };
-  s.tokens = u.t;
-  s.costUsd = u.c;
+  const spent = await reg.runSpend(growId);
+  s.tokens = spent.promptTokens + spent.completionTokens;
+  s.costUsd = spent.costUsd;
   const { state: _old, ...rest } = oldInput;
   return {
     input: { ...rest, state: s },

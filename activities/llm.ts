@@ -11,10 +11,9 @@ import type { Proposal } from '../contracts/proposal';
 import { addUsage, zeroUsage, type UsageTotals } from '../contracts/usage';
 import { extractCode, kebab, parseProposals } from '../llm/parse';
 import { fewShotExamples, formatExamples, keywordFamily, renderPrompt } from '../llm/prompts';
-import { recordCall } from '../llm/usage';
+import { openRegistry } from '../registry/open';
 import type { ResynConfig } from '../temporal.config';
 import { heartbeating } from './heartbeat';
-import { registryFor } from './registry';
 
 /**
  * An LLM error as the Temporal failure every activity throws for it: `LlmError.<kind>`,
@@ -49,7 +48,7 @@ export async function callRole(
       }),
     );
     const cost = costUsd(res.usage, cfg.llm);
-    recordCall(registryFor(cfg), {
+    await (await openRegistry(cfg)).recordLlmCall({
       key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${seq}`,
       role,
       model: res.model,

@@ -8,14 +8,13 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure, arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
 import { createLogger } from '../lib/logger';
 import { loadKeywords } from '../lib/seeds';
-import { triedKeywords } from '../registry/synthesis-log';
+import { openRegistry } from '../registry/open';
 import { writeGrowReport } from '../reports/grow-report';
 import { dataPaths, type ResynConfig } from '../temporal.config';
 import { synthesisChildId } from '../contracts/child-ids';
 import { Failure } from '../contracts/failures';
 import type { GrowInput } from '../contracts/grow-input';
 import { growHistoryFacts, rebuildGrowState } from './grow-resume';
-import { registryFor } from './registry';
 
 /** Workflow types resumeRun knows how to restart: both are idempotent by workflow id / registry / shard markers. */
 export const RESUMABLE_TYPES = ['growLibrary', 'sampleTrainingData'] as const;
@@ -134,8 +133,8 @@ export function opsActivities(cfg: ResynConfig) {
       let rebuilt: unknown;
       if (info.type === 'growLibrary') {
         // Start from what the old run and the registry hold (proposals made, children finished), not from scratch.
-        const plan = rebuildGrowState(
-          registryFor(cfg),
+        const plan = await rebuildGrowState(
+          await openRegistry(cfg),
           info.workflowId,
           info.args[0] as GrowInput,
           await growHistoryFacts(Context.current().client, info.workflowId, info.runId),
@@ -172,7 +171,7 @@ export function opsActivities(cfg: ResynConfig) {
           throw ApplicationFailure.nonRetryable(`cannot draw fresh keywords: ${(err as Error).message}`, Failure.SeedKeywordsUnreadable);
         }
       }
-      const tried = triedKeywords(registryFor(cfg));
+      const tried = await (await openRegistry(cfg)).triedKeywords();
       return [...new Set(pool)].filter((k) => !tried.has(k)).slice(0, input.count);
     },
 
@@ -182,7 +181,7 @@ export function opsActivities(cfg: ResynConfig) {
       status?: string;
       progress?: unknown;
     }): Promise<{ file: string; attempted: number; accepted: number }> {
-      const { file, report } = writeGrowReport(registryFor(cfg), dataPaths(cfg).reports, input.workflowId, {
+      const { file, report } = await writeGrowReport(await openRegistry(cfg), dataPaths(cfg).reports, input.workflowId, {
         status: input.status,
         progress: input.progress,
       });

@@ -13,10 +13,14 @@ export const ENVIRONMENTS_DIR = 'environments';
 export const environmentFile = (datasetDir: string, envId: string): string => path.join(datasetDir, ENVIRONMENTS_DIR, `${envId}.js`);
 
 /** Writes each environment's source next to the shards; the same source gives the same bytes (no rewrite). */
-export function writeEnvironmentSources(datasetDir: string, envIds: string[], source: (envId: string) => string): string[] {
+export async function writeEnvironmentSources(
+  datasetDir: string,
+  envIds: string[],
+  source: (envId: string) => string | Promise<string>,
+): Promise<string[]> {
   const written: string[] = [];
   for (const id of envIds) {
-    const src = source(id);
+    const src = await source(id);
     const actual = environmentId(src);
     if (actual !== id) throw new Error(`environment ${id}: its source hashes to ${actual}; refusing to write a mismatched verifier`);
     const file = environmentFile(datasetDir, id);

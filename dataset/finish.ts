@@ -19,9 +19,14 @@ import { writeIfChanged } from './writers';
 
 export const CARD_FILE = 'README.md';
 
+export interface EnvDescription {
+  description: string | null;
+  keyword: string | null;
+}
+
 export interface FinishDeps {
-  source(envId: string): string;
-  describe(envId: string): { description: string | null; keyword: string | null };
+  source(envId: string): string | Promise<string>;
+  describe(envId: string): Promise<EnvDescription>;
   /** Extra card sections built from the manifest (charts, contamination). */
   cardSections?(m: Manifest): Promise<CardExtras['sections']> | CardExtras['sections'];
   /** Fields added to the manifest before it is written (e.g. the contamination report). */
@@ -63,15 +68,17 @@ export async function finishDataset(
   results: ShardResult[],
   deps: FinishDeps,
 ): Promise<Manifest> {
-  writeEnvironmentSources(
+  await writeEnvironmentSources(
     plan.outDir,
     plan.envs.map((e) => e.id),
     deps.source,
   );
   const rowStats = await gatherRowStats(plan, results);
+  const described = new Map<string, EnvDescription>();
+  for (const e of plan.envs) described.set(e.id, await deps.describe(e.id));
   let m = buildManifest(plan, request, results, {
     license: request.license ?? 'mit',
-    describe: deps.describe,
+    describe: (id) => described.get(id) ?? { description: null, keyword: null },
     sourceFile: (id) => path.relative(plan.outDir, environmentFile(plan.outDir, id)),
     rowStats,
     tokenizer: TOKENIZER_NAME,

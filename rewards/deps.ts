@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Registry } from '../registry/store';
+import { openRegistry } from '../registry/open';
 import { SandboxPool } from '../sandbox';
-import { dataPaths, type ResynConfig } from '../temporal.config';
+import type { ResynConfig } from '../temporal.config';
 import { Scorer } from './scorer';
 import { datasetSources, type EnvSources, registrySources } from './sources';
 
@@ -31,14 +31,13 @@ export function datasetDir(arg: string): string {
 export function createScorer(cfg: ResynConfig, setup: ScorerSetup = {}): Scorer {
   const sources: EnvSources = setup.dataset
     ? datasetSources(datasetDir(setup.dataset))
-    : registrySources(Registry.open(dataPaths(cfg).registry), cfg.rewards.allowEnvs);
+    : registrySources(() => openRegistry(cfg), cfg.rewards.allowEnvs);
   const workers = setup.workers ?? cfg.rewards.workers;
   return new Scorer({
     pools: Array.from({ length: workers }, () => new SandboxPool({ ...cfg.sandbox, workers: 1 })),
     lookup: (id) => sources.lookup(id),
     queueItems: cfg.rewards.queueItems,
     budgetMs: cfg.rewards.requestBudgetMs,
-    stateCacheBytes: cfg.rewards.stateCacheMb * 1024 * 1024,
     onClose: () => sources.close(),
   });
 }

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Registry } from '../registry/store';
+import type { Registry } from '../registry/registry';
 import { environmentId } from '../sandbox/env-id';
 
 export type SourceLookup = { ok: true; source: string } | { ok: false; reason: string };
@@ -26,21 +26,23 @@ function readEnvironmentSource(dir: string, envId: string): SourceLookup {
 }
 
 export interface EnvSources {
-  lookup(envId: string): SourceLookup;
-  close(): void;
+  lookup(envId: string): SourceLookup | Promise<SourceLookup>;
+  close(): void | Promise<void>;
 }
 
 /** How long a registry answer is trusted: a status can change while the service runs. */
 const RECHECK_MS = 10_000;
 
-export function registrySources(registry: Registry, allowEnvs: readonly string[] = []): EnvSources {
+/** `open` is called on the first lookup (registry/open.ts: the process's shared handle). */
+export function registrySources(open: () => Promise<Registry>, allowEnvs: readonly string[] = []): EnvSources {
+  let registry: Promise<Registry> | undefined;
   const allow = new Set(allowEnvs);
   const cache = new Map<string, { at: number; r: SourceLookup }>();
   return {
-    lookup(envId) {
+    async lookup(envId) {
       const hit = cache.get(envId);
       if (hit && Date.now() - hit.at < RECHECK_MS) return hit.r;
-      const rec = registry.getEnvironment(envId);
+      const rec = await (await (registry ??= open())).getEnvironment(envId);
       let r: SourceLookup;
       if (!rec || rec.id !== envId) r = { ok: false, reason: `unknown environment ${envId} (not in the registry)` };
       else if (rec.status === 'accepted' || allow.has(envId)) r = { ok: true, source: rec.source };
@@ -53,7 +55,9 @@ export function registrySources(registry: Registry, allowEnvs: readonly string[]
       cache.set(envId, { at: Date.now(), r });
       return r;
     },
-    close: () => registry.close(),
+    close: async () => {
+      if (registry) await (await registry).close();
+    },
   };
 }
 

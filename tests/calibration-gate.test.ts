@@ -8,9 +8,7 @@ import * as assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
 import type { GrowProgress } from '../contracts/grow-rules';
 import { CalibrationStore } from '../registry/calibration';
-import { Registry } from '../registry/store';
-import { roundsOf, synthesisRuns } from '../registry/synthesis-log';
-import { dataPaths } from '../temporal.config';
+import { openRegistry } from '../registry/open';
 import { startFakeLlm, type FakeLlm, type FakeRequest } from './support/fake-llm';
 import { fakeLlmEnv, happyReply } from './support/fake-synthesis';
 import { testClient, testConfig, withWorker } from './support/temporal';
@@ -60,10 +58,10 @@ describe('difficulty calibration as a growLibrary gate', function () {
     assert.equal(progress.accepted, 1, JSON.stringify(progress));
     const policyCalls = fake.calls.slice(calls).filter((c) => c.model === 'scripted-policy').length;
     assert.equal(policyCalls, 4 * 8);
-    const reg = Registry.open(dataPaths(cfg).registry);
+    const reg = await openRegistry(cfg);
     try {
-      const env = reg.listEnvironments({ status: 'accepted' }).find((e) => e.keyword === 'short sums')!;
-      const levels = new CalibrationStore(reg).levels(env.id, 'scripted-policy');
+      const env = (await reg.listEnvironments({ status: 'accepted' })).find((e) => e.keyword === 'short sums')!;
+      const levels = await new CalibrationStore(reg).levels(env.id, 'scripted-policy');
       assert.deepEqual(
         levels.map((l) => [l.difficulty, l.solveRate]),
         [
@@ -74,7 +72,7 @@ describe('difficulty calibration as a growLibrary gate', function () {
         ],
       );
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 
@@ -82,16 +80,16 @@ describe('difficulty calibration as a growLibrary gate', function () {
     maxTerms = 1000;
     const { cfg, progress, id } = await grow('easy sums');
     assert.equal(progress.accepted, 0, JSON.stringify(progress));
-    const reg = Registry.open(dataPaths(cfg).registry);
+    const reg = await openRegistry(cfg);
     try {
-      const run = synthesisRuns(reg, { parentWorkflowId: id })[0]!;
-      const rounds = roundsOf(reg, run.workflowId);
+      const run = (await reg.synthesisRuns({ parentWorkflowId: id }))[0]!;
+      const rounds = await reg.roundsOf(run.workflowId);
       const gate = rounds[0]!.gates.find((g) => g.gate === 'difficultyCalibration')!;
       assert.equal(gate.verdict, 'revise');
       assert.match(gate.feedback, /level 1: 100%, level 4: 100%, level 7: 100%, level 10: 100%/);
       assert.match(gate.feedback, /Every level is always solved/);
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 });

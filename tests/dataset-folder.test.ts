@@ -29,7 +29,7 @@ describe('self-contained dataset folder', function () {
       license: 'apache-2.0',
     });
   });
-  after(() => ds?.registry.close());
+  after(async () => ds?.registry.close());
 
   it('holds the source of every environment it uses, content-addressed, and the card', () => {
     const { dir, manifest } = ds;

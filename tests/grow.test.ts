@@ -8,12 +8,12 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../lib/paths';
 import type { Client } from '@temporalio/client';
-import { dataPaths, type ResynConfig } from '../temporal.config';
-import { Registry } from '../registry/store';
-import { synthesisRuns } from '../registry/synthesis-log';
+import type { ResynConfig } from '../temporal.config';
+import { openRegistry } from '../registry/open';
 import type { GrowProgress } from '../contracts/grow-rules';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
 import { fakeLlmEnv, FAST_GROW, happyReply } from './support/fake-synthesis';
+import { synthesisChildId } from '../contracts/child-ids';
 import { maybeSaveHistory, recordingWorkflowId } from './support/histories';
 import { killProcess, spawnWorkerProcess, startWorker, testClient, testConfig, waitFor, type RunningWorker } from './support/temporal';
 
@@ -74,14 +74,18 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       assert.ok(final.tokens > 0);
       assert.deepEqual(await progress(h), final, 'the query answers after completion too');
       await maybeSaveHistory(h, 'grow-library');
-      const reg = Registry.open(dataPaths(cfg).registry);
+      const reg = await openRegistry(cfg);
       try {
-        const runs = synthesisRuns(reg, { parentWorkflowId: h.workflowId });
+        const runs = await reg.synthesisRuns({ parentWorkflowId: h.workflowId });
         assert.equal(runs.length, 6);
-        assert.deepEqual(runs.map((r) => r.workflowId).sort(), [...new Set(runs.map((r) => r.workflowId))].sort());
-        assert.equal(reg.listEnvironments({ status: 'accepted' }).filter((e) => e.keyword?.endsWith(' sums')).length, 6);
+        // Children run under the deterministic ids resume relies on: one per (keyword, proposal index).
+        const expected = ['alpha sums', 'beta sums', 'gamma sums'].flatMap((kw) =>
+          [0, 1].map((i) => synthesisChildId(h.workflowId, kw, i)),
+        );
+        assert.deepEqual(runs.map((r) => r.workflowId).sort(), expected.sort());
+        assert.equal((await reg.listEnvironments({ status: 'accepted' })).filter((e) => e.keyword?.endsWith(' sums')).length, 6);
       } finally {
-        reg.close();
+        await reg.close();
       }
       const desc = await h.describe();
       assert.equal(desc.typedSearchAttributes.get({ name: 'ResynRunKind', type: 'KEYWORD' } as any), 'grow');
@@ -226,15 +230,15 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       const h2 = await start(cfg, { count: 2, concurrency: 2, ...FAST_GROW });
       const again = (await h2.result()) as GrowProgress;
       assert.equal(again.accepted, 2);
-      const reg = Registry.open(dataPaths(cfg).registry);
+      const reg = await openRegistry(cfg);
       try {
-        const first = synthesisRuns(reg, { parentWorkflowId: h.workflowId }).map((r) => r.keyword);
-        const second = synthesisRuns(reg, { parentWorkflowId: h2.workflowId }).map((r) => r.keyword);
+        const first = (await reg.synthesisRuns({ parentWorkflowId: h.workflowId })).map((r) => r.keyword);
+        const second = (await reg.synthesisRuns({ parentWorkflowId: h2.workflowId })).map((r) => r.keyword);
         assert.equal(first.length, 2);
         assert.equal(second.length, 2);
         assert.equal(new Set([...first, ...second]).size, 4, 'the second run drew keywords the first had not tried');
       } finally {
-        reg.close();
+        await reg.close();
       }
     });
   });
@@ -264,16 +268,16 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       assert.equal(final.status, 'completed');
       assert.equal(final.done, 20);
       assert.equal(final.accepted, 20, JSON.stringify(final));
-      const reg = Registry.open(dataPaths(cfg).registry);
+      const reg = await openRegistry(cfg);
       try {
-        const runs = synthesisRuns(reg, { parentWorkflowId: h.workflowId });
+        const runs = await reg.synthesisRuns({ parentWorkflowId: h.workflowId });
         assert.equal(runs.length, 20);
         assert.deepEqual([...new Set(runs.map((r) => r.keyword))].sort(), [...keywords].sort());
-        const envs = reg.listEnvironments().filter((e) => e.keyword?.startsWith('killed kw'));
+        const envs = (await reg.listEnvironments()).filter((e) => e.keyword?.startsWith('killed kw'));
         assert.equal(envs.length, 20, 'no duplicate registry rows');
         assert.equal(new Set(envs.map((e) => e.name)).size, 20);
       } finally {
-        reg.close();
+        await reg.close();
       }
       const desc = await h.describe();
       assert.equal(desc.status.name, 'COMPLETED');

@@ -13,7 +13,8 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { groundTruth } from '../dataset/rows';
 import { projectRoot } from '../lib/paths';
-import { Registry } from '../registry/store';
+import { openRegistry } from '../registry/open';
+import type { Registry } from '../registry/registry';
 import { createScorer, serviceLimits } from '../rewards/deps';
 import type { Scorer } from '../rewards/scorer';
 import { startRewardServer, type RewardServer } from '../rewards/server';
@@ -48,9 +49,9 @@ const SLOW_ON_DEMAND = `export default {
 
 type Rewards = { reward: number; reason: string }[];
 
-function register(reg: Registry, source: string, name: string, status: 'accepted' | 'rejected'): string {
+async function register(reg: Registry, source: string, name: string, status: 'accepted' | 'rejected'): Promise<string> {
   const id = environmentId(source);
-  reg.upsertEnvironment({
+  await reg.upsertEnvironment({
     id,
     name,
     description: name,
@@ -129,12 +130,12 @@ describe('rewards: hardening against hostile requests', function () {
       RESYN_REWARDS_MAX_ITEMS: '500',
       RESYN_REWARDS_BUDGET_MS: '2000',
     });
-    const reg = Registry.open(dataPaths(cfg).registry);
+    const reg = await openRegistry(cfg);
     const sum = fixture('sum-pairs.js');
-    sumId = register(reg, sum, 'sum-pairs', 'accepted');
-    rejectedId = register(reg, ALWAYS_ONE, 'always-one', 'rejected');
-    slowId = register(reg, SLOW_ON_DEMAND, 'slow-on-demand', 'accepted');
-    reg.close();
+    sumId = await register(reg, sum, 'sum-pairs', 'accepted');
+    rejectedId = await register(reg, ALWAYS_ONE, 'always-one', 'rejected');
+    slowId = await register(reg, SLOW_ON_DEMAND, 'slow-on-demand', 'accepted');
+    await reg.close();
     const pool = new SandboxPool({ ...cfg.sandbox, workers: 1 });
     const seeds = Array.from({ length: 400 }, (_, i) => i + 1);
     const sampled = await pool.sample(

@@ -13,7 +13,7 @@ import type { Manifest } from '../dataset/manifest';
 import type { SampleRequest } from '../contracts/sample-request';
 import { listSeedEnvironments } from '../lib/seeds';
 import { importSeedEnvironments } from '../registry/import-seeds';
-import { Registry } from '../registry/store';
+import { openRegistry } from '../registry/open';
 import { sharedPool } from '../sandbox';
 import { environmentId } from '../sandbox/env-id';
 import { dataPaths, type ResynConfig } from '../temporal.config';
@@ -23,14 +23,14 @@ import { killProcess, spawnWorkerProcess, testClient, testConfig, waitFor, withW
 /** A few seed environments, so the test stays short. */
 async function seededConfig(): Promise<ResynConfig> {
   const cfg = testConfig({ RESYN_SANDBOX_WORKERS: '1' }, 'sample');
-  const reg = Registry.open(dataPaths(cfg).registry);
+  const reg = await openRegistry(cfg);
   try {
     const seeds = listSeedEnvironments().slice(0, 3);
     const r = await importSeedEnvironments(reg, sharedPool(cfg.sandbox), seeds);
     assert.equal(r.failed.length, 0, JSON.stringify(r.failed));
     assert.equal(r.imported, seeds.length);
   } finally {
-    reg.close();
+    await reg.close();
   }
   return cfg;
 }

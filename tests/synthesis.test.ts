@@ -5,10 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { dataPaths, type ResynConfig } from '../temporal.config';
-import { Registry } from '../registry/store';
-import { roundsOf, synthesisRunOf } from '../registry/synthesis-log';
-import { usageTotals } from '../llm/usage';
+import type { ResynConfig } from '../temporal.config';
+import { openRegistry } from '../registry/open';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
 import { cosmeticVariant, fakeLlmEnv, fence, happyReply, stepOf, taskNameOf, tinyEnv, verdict } from './support/fake-synthesis';
 import { maybeSaveHistory } from './support/histories';
@@ -49,7 +47,7 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     if (record) await maybeSaveHistory(h, record);
     return res as any;
   };
-  const registry = () => Registry.open(dataPaths(cfg).registry);
+  const registry = () => openRegistry(cfg);
 
   it('a first draft that fails an automatic check is fixed on revision and registered with 2 rounds', async () => {
     script = (req) => {
@@ -66,14 +64,14 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     const reviseCall = fake.calls.find((c) => stepOf(c) === 'revise' && taskNameOf(c) === 'modular-sum-a');
     assert.ok(reviseCall, 'the reviser was called');
     assert.match(reviseCall!.messages[1]!.content, /automaticChecks/, 'the reviser saw the check feedback');
-    const reg = registry();
+    const reg = await registry();
     try {
-      const env = reg.getEnvironment(res.envId)!;
+      const env = (await reg.getEnvironment(res.envId))!;
       assert.equal(env.status, 'accepted');
       assert.equal(env.rounds, 2);
       assert.equal(env.keyword, 'modular sums');
       assert.equal(env.origin, 'synthesized');
-      const rounds = roundsOf(reg, env.runId!);
+      const rounds = await reg.roundsOf(env.runId!);
       assert.equal(rounds.length, 2);
       assert.equal(rounds[0]!.gates[0]!.gate, 'automaticChecks');
       assert.equal(rounds[0]!.gates[0]!.verdict, 'revise');
@@ -84,9 +82,9 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
         ['pass', 'pass', 'pass'],
       );
       assert.ok(env.scores['codeJudge.verifier_logic'] === 5);
-      assert.ok(usageTotals(reg, env.runId!).calls >= 4, 'token usage recorded per call');
+      assert.ok((await reg.runSpend(env.runId!)).calls >= 4, 'token usage recorded per call');
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 
@@ -103,11 +101,11 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     assert.equal(res.outcome, 'rejected');
     assert.equal(res.rounds, 3);
     assert.equal(judged, 3);
-    const reg = registry();
+    const reg = await registry();
     try {
-      const run = synthesisRunOf(reg, (await reg.getEnvironment(res.envId))!.runId!)!;
+      const run = (await reg.synthesisRunOf((await reg.getEnvironment(res.envId))!.runId!))!;
       assert.equal(run.outcome, 'rejected');
-      const rounds = roundsOf(reg, run.workflowId);
+      const rounds = await reg.roundsOf(run.workflowId);
       assert.equal(rounds.length, 3);
       for (const [i, r] of rounds.entries()) {
         const cj = r.gates.find((g) => g.gate === 'codeJudge')!;
@@ -115,10 +113,10 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
         assert.match(cj.feedback, new RegExp(`review ${i + 1}`));
         assert.ok(r.source?.includes('export default'));
       }
-      assert.equal(reg.getEnvironment(res.envId)!.status, 'rejected');
-      assert.equal(reg.listEnvironments({ status: 'accepted' }).filter((e) => e.keyword === 'judged harshly').length, 0);
+      assert.equal((await reg.getEnvironment(res.envId))!.status, 'rejected');
+      assert.equal((await reg.listEnvironments({ status: 'accepted' })).filter((e) => e.keyword === 'judged harshly').length, 0);
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 
@@ -160,15 +158,15 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     assert.equal(a.outcome, 'accepted');
     assert.equal(b.outcome, 'duplicate', b.reason);
     assert.notEqual(a.envId, b.envId, 'the copy differs byte-wise');
-    const reg = registry();
+    const reg = await registry();
     try {
-      assert.equal(reg.getEnvironment(b.envId), undefined, 'the copy is not in the registry');
-      assert.equal(reg.listEnvironments({ status: 'accepted' }).filter((e) => e.keyword?.startsWith('dup ')).length, 1);
-      const rec = synthesisRunOf(reg, `synth-test-${process.pid}-${seq}`)!;
+      assert.equal(await reg.getEnvironment(b.envId), undefined, 'the copy is not in the registry');
+      assert.equal((await reg.listEnvironments({ status: 'accepted' })).filter((e) => e.keyword?.startsWith('dup ')).length, 1);
+      const rec = (await reg.synthesisRunOf(`synth-test-${process.pid}-${seq}`))!;
       assert.equal(rec.outcome, 'duplicate');
       assert.match(rec.reason, /near-duplicate of dup-original/);
     } finally {
-      reg.close();
+      await reg.close();
     }
   });
 

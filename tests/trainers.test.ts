@@ -30,7 +30,7 @@ describe('trainer recipes (verl 0.9.1, TRL 1.16, OpenRLHF 0.11.2)', function () 
     else python = py.python;
     ds = await buildDataset(await seededRegistry(), { instancesPerEnv: 4, difficulties: [2], shardSize: 100 });
   });
-  after(() => ds?.registry.close());
+  after(async () => ds?.registry.close());
 
   const needPython = (ctx: Mocha.Context): string => {
     if (!python) {

@@ -18,7 +18,8 @@ import type { SelectionDeps } from '../../dataset/selection';
 import { writeShard, type ShardResult } from '../../dataset/shard';
 import { listSeedEnvironments } from '../../lib/seeds';
 import { importSeedEnvironments } from '../../registry/import-seeds';
-import { Registry } from '../../registry/store';
+import { openRegistry } from '../../registry/open';
+import type { Registry } from '../../registry/registry';
 import { sharedPool, type SandboxPool } from '../../sandbox';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
 import { loadConfig } from '../../temporal.config';
@@ -35,7 +36,7 @@ export interface TestDataset {
 /** A registry holding the named seed environments (default: the first three). */
 export async function seededRegistry(names?: string[]): Promise<{ cfg: ResynConfig; registry: Registry; pool: SandboxPool }> {
   const cfg = loadConfig({ RESYN_DATA_DIR: tmpDir('resyn-ds-'), RESYN_SANDBOX_WORKERS: '1' });
-  const registry = Registry.open(dataPaths(cfg).registry);
+  const registry = await openRegistry(cfg);
   const pool = sharedPool(cfg.sandbox);
   const all = listSeedEnvironments();
   const seeds = names ? all.filter((s) => names.includes(s.name)) : all.slice(0, 3);
@@ -50,8 +51,8 @@ export async function buildDataset(
   selectionDeps: Partial<SelectionDeps> = {},
 ): Promise<TestDataset> {
   const req = sampleRequestSchema.parse({ name: 'test-ds', ...request });
-  const plan = buildPlan(req, { registry: base.registry, datasetsDir: dataPaths(base.cfg).datasets, policyModel: 'policy-model' });
-  const source = (id: string) => base.registry.getEnvironment(id)!.source;
+  const plan = await buildPlan(req, { registry: base.registry, datasetsDir: dataPaths(base.cfg).datasets, policyModel: 'policy-model' });
+  const source = async (id: string) => (await base.registry.getEnvironment(id))!.source;
   const tokens = await promptTokenCounter();
   const results: ShardResult[] = [];
   for (const s of shardSpecs(plan)) {
@@ -75,8 +76,8 @@ export async function buildDataset(
   }
   const manifest = await finishDataset(plan, req, results, {
     source,
-    describe: (id) => {
-      const rec = base.registry.getEnvironment(id);
+    describe: async (id) => {
+      const rec = await base.registry.getEnvironment(id);
       return { description: rec?.description ?? null, keyword: rec?.keyword ?? null };
     },
   });
@@ -97,7 +98,7 @@ export function readRows(dir: string, manifest: Manifest): DatasetRow[] {
 export async function scoringCases(ds: TestDataset, rows: DatasetRow[]): Promise<{ row: DatasetRow; response: string }[]> {
   const out: { row: DatasetRow; response: string }[] = [];
   for (const row of rows) {
-    const src = ds.registry.getEnvironment(row.env_id)!.source;
+    const src = (await ds.registry.getEnvironment(row.env_id))!.source;
     const [s] = await ds.pool.sample(src, [{ seed: row.seed, difficulty: row.difficulty }]);
     assert.ok(s?.ok);
     const [a] = await ds.pool.solve(src, [s.value.state]);
