@@ -5,6 +5,7 @@ import { chat, LlmError } from '../llm/client';
 import { CalibrationStore } from '../registry/calibration';
 import type { EnvStatus } from '../registry/registry';
 import { calibrateEnvironment, type CalibrateInput } from '../rewards/calibrate';
+import { measurePassRates, type PassRateInput } from '../rewards/pass-rate';
 import { sharedPool } from '../sandbox';
 import type { ResynConfig } from '../temporal.config';
 import type { Candidate, GateResult } from '../contracts/gates';
@@ -100,6 +101,24 @@ export function createCalibrationActivities(cfg: ResynConfig) {
           llmCalls: v.llmCalls,
         };
       });
+    },
+
+    /** k rollouts of the policy model per planned instance of one environment and split (cached in the registry). */
+    async measurePassRates(input: PassRateInput & { parallel?: number }): Promise<{ envId: string; instances: number; llmCalls: number }> {
+      const policy = policyModel(cfg, input.model);
+      const ctx = Context.current();
+      const registry = await access.registry();
+      const r = await asActivityFailures(() =>
+        measurePassRates(input, {
+          registry,
+          source: access.source,
+          pool: sharedPool(cfg.sandbox),
+          ask: policy.ask,
+          parallel: input.parallel ?? 4,
+          heartbeat: (d) => ctx.heartbeat(d),
+        }),
+      );
+      return { envId: input.envId, ...r };
     },
 
     /**

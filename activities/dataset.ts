@@ -8,6 +8,7 @@ import { buildPlan } from '../dataset/planner';
 import type { SamplePlan } from '../dataset/plan';
 import { promptTokenCounter } from '../dataset/prompt-length';
 import { shardAdmitter } from '../dataset/row-stats';
+import { shardPassRateLookup } from '../rewards/pass-rate';
 import { Failure } from '../contracts/failures';
 import type { NormalizedSampleRequest } from '../contracts/sample-request';
 import { writeShard, type ShardInput, type ShardResult } from '../dataset/shard';
@@ -63,11 +64,12 @@ export function createDatasetActivities(cfg: ResynConfig) {
 
     async writeShard(input: ShardInput): Promise<ShardResult> {
       const tokens = await promptTokenCounter();
+      const passRate = await shardPassRateLookup(await access.registry(), input);
       const r = await writeShard(input, {
         pool: sharedPool(cfg.sandbox),
         source: access.source,
         heartbeat: (d) => Context.current().heartbeat(d),
-        admit: shardAdmitter(input, { tokens }, (shard, n) =>
+        admit: shardAdmitter(input, { tokens, passRate }, (shard, n) =>
           Context.current().log.warn(`${shard}: ${n} prompts over the max prompt length (kept; see the manifest)`),
         ),
       });

@@ -87,3 +87,10 @@ export interface Attempt {
   reward: number;
   answer: string | null;
 }
+/** One of the k attempts of the policy model at an instance (per-instance pass-rate selection). */
+export interface Rollout {
+  seed: number;
+  difficulty: number;
+  attempt: number;
+  reward: number;
+}

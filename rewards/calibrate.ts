@@ -6,11 +6,9 @@
  * cached by (instance, model) in the registry, so a re-run makes no LLM call.
  */
 import { createHash } from 'node:crypto';
-import { extractAnswer } from '../lib/answer';
 import type { CalibrationStore, CalibrationVerdict, LevelStat } from '../registry/calibration';
 import { difficultyTest, type TrendTestName } from './trend-test';
-import type { SandboxPool } from '../sandbox';
-import { userContent } from '../dataset/rows';
+import { type AttemptDeps, runAttempts } from './attempts';
 
 export interface CalibrateInput {
   envId: string;
@@ -21,16 +19,10 @@ export interface CalibrateInput {
   test?: TrendTestName;
 }
 
-export interface CalibrateDeps {
-  pool: SandboxPool;
+export interface CalibrateDeps extends AttemptDeps {
   store: CalibrationStore;
   source(envId: string): string | Promise<string>;
   model: string;
-  /** Asks the policy model; returns the reply text. */
-  ask(prompt: string): Promise<string>;
-  /** LLM calls in flight at once. */
-  parallel: number;
-  heartbeat?(detail: unknown): void;
 }
 
 /** Calibration seeds: their own stream per (environment, level), apart from the dataset's seed streams. */
@@ -48,36 +40,12 @@ export async function calibrateEnvironment(input: CalibrateInput, deps: Calibrat
     const seeds = calibrationSeeds(input.envId, difficulty, input.instancesPerLevel);
     const cached = await Promise.all(seeds.map((seed) => deps.store.getAttempt(input.envId, seed, difficulty, deps.model)));
     const todo = seeds.filter((_, i) => !cached[i]);
-    if (todo.length) {
-      const sampled = await deps.pool.sample(
-        source,
-        todo.map((seed) => ({ seed, difficulty })),
-      );
-      let next = 0;
-      const worker = async () => {
-        while (next < todo.length) {
-          const k = next++;
-          const seed = todo[k]!;
-          const s = sampled[k]!;
-          if (!s.ok) {
-            // The environment fails on its own instance: counts as unsolvable, recorded once.
-            await deps.store.putAttempt(input.envId, seed, difficulty, deps.model, { response: '', answer: null, reward: 0 });
-            continue;
-          }
-          const response = await deps.ask(userContent(s.value.prompt));
-          llmCalls++;
-          const answer = extractAnswer(response);
-          let reward = 0;
-          if (answer !== null) {
-            const [r] = await deps.pool.score(source, [{ state: s.value.state, answer }]);
-            reward = r?.ok ? r.value : 0;
-          }
-          await deps.store.putAttempt(input.envId, seed, difficulty, deps.model, { response, answer, reward });
-          deps.heartbeat?.({ difficulty, done: k + 1, of: todo.length });
-        }
-      };
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.parallel, todo.length)) }, worker));
-    }
+    llmCalls += await runAttempts(
+      source,
+      todo.map((seed) => ({ seed, difficulty, attempt: 0 })),
+      deps,
+      (job, a) => deps.store.putAttempt(input.envId, job.seed, difficulty, deps.model, a),
+    );
     const attempts = (await Promise.all(seeds.map((seed) => deps.store.getAttempt(input.envId, seed, difficulty, deps.model)))).map(
       (a) => a!,
     );
