@@ -72,6 +72,26 @@ export const configSchema = z.object({
     proposalsPerKeyword: z.number().int().min(1).max(32),
     /** Ordered gate stages a candidate passes (activity names). */
     gates: z.array(z.string().min(1)).min(1),
+    judge: z.object({
+      /** The score every judge criterion must reach for an "accept" to count (the judge prompt states it). */
+      minScore: z.number().int().min(1).max(5),
+      /** Per-criterion thresholds overriding minScore, e.g. {verifier_logic: 5}. */
+      minScores: z.record(z.string().regex(/^[a-z_]+$/, 'expected a criterion name'), z.number().int().min(1).max(5)),
+      /** Re-asks of an unreadable judge (or red-team) reply within one activity attempt, the parse error fed back. */
+      replyRetries: z.number().int().min(0).max(10),
+      /** Instances the question judge reads, spread over difficulties 1..10. */
+      questionInstances: z.number().int().min(8).max(30),
+      /** Instances (with solve()'s answers) the code judge reads next to the check report. */
+      codeInstances: z.number().int().min(1).max(10),
+    }),
+    redTeam: z.object({
+      /** The red-team gate is in the default gate list (it uses the judge role). */
+      enabled: z.boolean(),
+      /** Instances the red team attacks, spread over difficulties 1..10. */
+      instances: z.number().int().min(1).max(10),
+      /** Claims scored per review (more are ignored). */
+      maxClaims: z.number().int().min(1).max(50),
+    }),
   }),
   grow: z.object({
     /** Child workflows in flight at once; bounded for the dev server's single SQLite connection. */
@@ -110,6 +130,10 @@ export const configSchema = z.object({
 });
 export type ResynConfig = z.infer<typeof configSchema>;
 
+/** The default gates before the red team, and the red team's gate (dropped from the default list when redTeam.enabled is false). */
+export const JUDGED_GATES = ['automaticChecks', 'codeJudge', 'questionJudge'];
+export const RED_TEAM_GATE = 'redTeam';
+
 export function defaultConfig(): ResynConfig {
   const dataDir = path.resolve('.resyn');
   return {
@@ -143,7 +167,13 @@ export function defaultConfig(): ResynConfig {
       maxOutputBytes: 1_000_000,
       maxAnswerChars: 100_000,
     },
-    synthesis: { maxRevisions: 1, proposalsPerKeyword: 8, gates: ['automaticChecks', 'codeJudge', 'questionJudge'] },
+    synthesis: {
+      maxRevisions: 2,
+      proposalsPerKeyword: 8,
+      gates: [...JUDGED_GATES, RED_TEAM_GATE],
+      judge: { minScore: 4, minScores: {}, replyRetries: 2, questionInstances: 10, codeInstances: 3 },
+      redTeam: { enabled: true, instances: 4, maxClaims: 12 },
+    },
     grow: { concurrency: 16 },
     registry: { poolSize: 10 },
     metricsPort: 9464,
@@ -160,7 +190,7 @@ export function defaultConfig(): ResynConfig {
   };
 }
 
-type Parse = 'string' | 'int' | 'number' | 'list';
+type Parse = 'string' | 'int' | 'number' | 'list' | 'bool' | 'map';
 interface Override {
   env: string;
   path: string[];
@@ -195,6 +225,10 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_MAX_REVISIONS', path: ['synthesis', 'maxRevisions'], parse: 'int' },
   { env: 'RESYN_PROPOSALS_PER_KEYWORD', path: ['synthesis', 'proposalsPerKeyword'], parse: 'int' },
   { env: 'RESYN_GATES', path: ['synthesis', 'gates'], parse: 'list' },
+  { env: 'RESYN_JUDGE_MIN_SCORE', path: ['synthesis', 'judge', 'minScore'], parse: 'int' },
+  { env: 'RESYN_JUDGE_MIN_SCORES', path: ['synthesis', 'judge', 'minScores'], parse: 'map' },
+  { env: 'RESYN_JUDGE_REPLY_RETRIES', path: ['synthesis', 'judge', 'replyRetries'], parse: 'int' },
+  { env: 'RESYN_RED_TEAM', path: ['synthesis', 'redTeam', 'enabled'], parse: 'bool' },
   { env: 'RESYN_GROW_CONCURRENCY', path: ['grow', 'concurrency'], parse: 'int' },
   { env: 'RESYN_REGISTRY_URL', path: ['registry', 'url'], parse: 'string' },
   { env: 'RESYN_REGISTRY_POOL_SIZE', path: ['registry', 'poolSize'], parse: 'int' },
@@ -226,6 +260,27 @@ function parseValue(o: Override, raw: string): unknown {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+  if (o.parse === 'bool') {
+    if (/^(1|true|yes|on)$/i.test(raw.trim())) return true;
+    if (/^(0|false|no|off)$/i.test(raw.trim())) return false;
+    throw new ConfigError(`${o.env}=${JSON.stringify(raw)}: expected 1/0, true/false, yes/no or on/off`);
+  }
+  if (o.parse === 'map') {
+    // "a=5,b=3" -> {a: 5, b: 3}
+    const out: Record<string, number> = {};
+    for (const part of raw
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
+      const m = /^([^=\s]+)\s*=\s*(-?\d+)$/.exec(part);
+      if (!m)
+        throw new ConfigError(
+          `${o.env}=${JSON.stringify(raw)}: expected name=integer pairs separated by commas (got ${JSON.stringify(part)})`,
+        );
+      out[m[1]!] = Number(m[2]);
+    }
+    return out;
+  }
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n) || (o.parse === 'int' && !Number.isInteger(n))) {
     throw new ConfigError(`${o.env}=${JSON.stringify(raw)}: expected ${o.parse === 'int' ? 'an integer' : 'a number'}`);
@@ -260,6 +315,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, base: ResynConf
     origin.set(o.path.join('.'), o.env);
   }
   if (!reviserSet) cfg.llm.reviser = { ...cfg.llm.generator };
+  // The red team is in the default gate list unless switched off; an explicit RESYN_GATES list is taken as given.
+  if (!cfg.synthesis.redTeam.enabled && !origin.has('synthesis.gates'))
+    cfg.synthesis.gates = cfg.synthesis.gates.filter((g) => g !== RED_TEAM_GATE);
   if (cfg.dataDir) cfg.dataDir = path.resolve(cfg.dataDir);
   if (cfg.datasetRoot) cfg.datasetRoot = path.resolve(cfg.datasetRoot);
   const parsed = configSchema.safeParse(cfg);

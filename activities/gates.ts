@@ -2,82 +2,75 @@
  * The gates a candidate environment passes, each an activity with ONE interface
  * (Candidate in -> GateResult out), named in cfg.synthesis.gates, so a team adds or reorders a
  * gate (an audit, a calibration) by registering an activity and listing its name.
+ *
+ * The judges work from evidence: the code judge reads the checks' report and sampled instances
+ * with solve()'s answers, the question judge the code and instances across difficulties. Their
+ * score thresholds are enforced here (llm/judging.ts). The red team is in ./red-team.ts.
  */
-import { ANSWER_INSTRUCTION } from '../lib/answer';
 import type { Candidate, GateResult } from '../contracts/gates';
-import { addUsage, zeroUsage } from '../contracts/usage';
+import { checksFeedback, formatInstances, formatReport } from '../llm/evidence';
+import { enforceThresholds, JUDGE_CRITERIA, type JudgeName } from '../llm/judging';
 import { parseJudge } from '../llm/parse';
-import { renderPrompt } from '../llm/prompts';
-import { checkEnvironment, checkFeedback, sharedPool } from '../sandbox';
+import { judgeVars, renderPrompt } from '../llm/prompts';
+import { type CheckReport, checkEnvironment, sharedPool } from '../sandbox';
 import type { ResynConfig } from '../temporal.config';
 import { heartbeating } from './heartbeat';
-import { callRole, CONTRACT_RETRIES } from './llm';
+import { askJudge, sampleEvidence, spreadInstances } from './judge-io';
+import { redTeamActivities } from './red-team';
 
-/** Instances the question judge reads. */
-const QUESTION_SAMPLES = [
-  { seed: 11, difficulty: 1 },
-  { seed: 12, difficulty: 5 },
-  { seed: 13, difficulty: 10 },
-];
+async function judge(cfg: ResynConfig, gate: string, name: JudgeName, c: Candidate, evidence: Record<string, string>): Promise<GateResult> {
+  const criteria = Object.keys(JUDGE_CRITERIA[name]);
+  const messages = renderPrompt(
+    name,
+    {
+      keyword: c.keyword,
+      proposal_name: c.proposal.name,
+      proposal_description: c.proposal.description,
+      source: c.source.trim(),
+      ...judgeVars(name, cfg),
+      ...evidence,
+    },
+    cfg,
+  );
+  const { value, usage } = await askJudge(cfg, messages, c.keyword, (s) => parseJudge(s, criteria), gate);
+  const e = enforceThresholds(value, criteria, cfg.synthesis.judge);
+  const detail = { judgeVerdict: value.verdict, ...(e.low.length ? { belowThreshold: e.low } : {}) };
+  return { gate, verdict: e.verdict, feedback: e.feedback, scores: value.scores, detail, usage };
+}
 
-async function judge(
-  cfg: ResynConfig,
-  gate: string,
-  template: 'code-judge' | 'question-judge',
-  c: Candidate,
-  extra: Record<string, string>,
-): Promise<GateResult> {
-  const messages = renderPrompt(template, {
-    keyword: c.keyword,
-    proposal_name: c.proposal.name,
-    proposal_description: c.proposal.description,
-    ...extra,
-  });
-  let usage = zeroUsage();
-  let error = '';
-  // A verdict that breaks the JSON contract is re-asked a few times, then counts as "revise".
-  for (let i = 0; i <= CONTRACT_RETRIES; i++) {
-    const r = await callRole(cfg, 'judge', messages, c.keyword, i);
-    usage = addUsage(usage, r.usage);
-    const v = parseJudge(r.content);
-    if (v.ok) {
-      const verdict = v.value.verdict === 'accept' ? 'pass' : v.value.verdict;
-      return { gate, verdict, feedback: v.value.feedback, scores: v.value.scores, usage };
-    }
-    error = v.error;
-  }
-  return { gate, verdict: 'revise', feedback: `the ${gate} reply could not be read (${error}); review again after revision`, usage };
+/** The checks' report an earlier gate of this round produced, if any. */
+function earlierReport(c: Candidate): CheckReport | undefined {
+  const d = c.earlier?.find((g) => g.gate === 'automaticChecks')?.detail as Partial<CheckReport> | undefined;
+  return d && Array.isArray(d.checks) ? (d as CheckReport) : undefined;
 }
 
 export function gateActivities(cfg: ResynConfig) {
+  const pool = () => sharedPool(cfg.sandbox);
   return {
-    /** The sandbox's automatic checks (no LLM): failing checks become revision feedback. */
+    /** The sandbox's automatic checks (no LLM): failing checks, with their failing cases, become revision feedback. */
     async automaticChecks(c: Candidate): Promise<GateResult> {
-      const report = await heartbeating(() => checkEnvironment(c.source, { pool: sharedPool(cfg.sandbox) }));
+      const report = await heartbeating(() => checkEnvironment(c.source, { pool: pool() }));
       const detail = { ok: report.ok, checks: report.checks, durationMs: report.durationMs };
       if (report.ok) return { gate: 'automaticChecks', verdict: 'pass', feedback: '', detail };
-      return { gate: 'automaticChecks', verdict: 'revise', feedback: checkFeedback(report), detail };
+      return { gate: 'automaticChecks', verdict: 'revise', feedback: checksFeedback(report), detail };
     },
 
-    /** Judge stage 1: the code (verifier logic, completeness, difficulty scaling). */
+    /** Judge stage 1: the code, with the checks' report and sampled instances with solve()'s answers. */
     async codeJudge(c: Candidate): Promise<GateResult> {
-      return judge(cfg, 'codeJudge', 'code-judge', c, { source: c.source.trim() });
+      const report = earlierReport(c) ?? (await heartbeating(() => checkEnvironment(c.source, { pool: pool() })));
+      const { evidence } = await sampleEvidence(pool(), c.source, spreadInstances(cfg.synthesis.judge.codeInstances));
+      return judge(cfg, 'codeJudge', 'code-judge', c, {
+        report: formatReport(report),
+        instances: formatInstances(evidence, { state: true }),
+      });
     },
 
-    /** Judge stage 2: the questions as a solver sees them (specification, format, loopholes). */
+    /** Judge stage 2: the questions as a solver sees them, across difficulties, with the code that makes and grades them. */
     async questionJudge(c: Candidate): Promise<GateResult> {
-      const pool = sharedPool(cfg.sandbox);
-      const sampled = await pool.sample(c.source, QUESTION_SAMPLES);
-      const okStates = sampled.map((s) => (s.ok ? s.value.state : null));
-      const solved = await pool.solve(c.source, okStates);
-      const samples = QUESTION_SAMPLES.map((q, i) => {
-        const s = sampled[i]!;
-        const a = solved[i]!;
-        const question = s.ok ? `${s.value.prompt}\n${ANSWER_INSTRUCTION}` : `(sampling failed: ${s.error.message})`;
-        const answer = a.ok ? a.value : `(solve failed: ${a.error.message})`;
-        return `--- seed ${q.seed}, difficulty ${q.difficulty}\n${question}\n--- reference answer\n${answer}`;
-      }).join('\n\n');
-      return judge(cfg, 'questionJudge', 'question-judge', c, { samples });
+      const { evidence } = await sampleEvidence(pool(), c.source, spreadInstances(cfg.synthesis.judge.questionInstances));
+      return judge(cfg, 'questionJudge', 'question-judge', c, { instances: formatInstances(evidence, { state: false }) });
     },
+
+    ...redTeamActivities(cfg),
   };
 }

@@ -8,6 +8,8 @@ export const Failure = {
   InvalidInput: 'InvalidInput',
   /** growLibrary stopped after too many child failures in a row (and nightlyGrowth on top of it). */
   GrowFailed: 'GrowFailed',
+  /** growLibrary's checks before it fans out failed (an LLM endpoint down or misconfigured, an unknown gate). */
+  PreflightFailed: 'PreflightFailed',
   /** The seed keywords file (seeds/keywords.json) is missing or broken. */
   SeedKeywordsUnreadable: 'SeedKeywordsUnreadable',
   /** sampleTrainingData: an environment id not in the registry. */
@@ -20,6 +22,8 @@ export const Failure = {
   NotResumable: 'NotResumable',
   /** resumeRun waits (retryably) for an old run's child to close. */
   ChildStillRunning: 'ChildStillRunning',
+  /** A judge or red-team reply stayed unreadable after its bounded re-asks (retryable: Temporal asks again later). */
+  JudgeReplyUnreadable: 'JudgeReplyUnreadable',
 } as const;
 export type FailureType = (typeof Failure)[keyof typeof Failure];
 

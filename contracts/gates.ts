@@ -10,6 +10,8 @@ export interface Candidate {
   keyword: string;
   proposal: Proposal;
   round: number;
+  /** The verdicts of the gates that already ran on this code in this round, in order (the code judge reads the checks' report). */
+  earlier?: GateOutcome[];
 }
 
 /** A gate's verdict as the round history keeps it. */
@@ -25,4 +27,6 @@ export interface GateOutcome {
 /** What a gate activity returns: its verdict plus the LLM usage it cost. */
 export interface GateResult extends GateOutcome {
   usage?: UsageTotals;
+  /** Verifier holes the gate confirmed in the sandbox (the red team), counted per run. */
+  holes?: number;
 }

@@ -6,8 +6,15 @@
 import { z } from 'zod';
 import { proposalSchema } from './proposal';
 
-/** Defaults the starter normally fills from cfg.synthesis (the workflow cannot read config). */
+/**
+ * Defaults the starter normally fills from cfg.synthesis (the workflow cannot read config). Runs
+ * from before the patch 'synthesis-revise-step' used DEFAULT_GATES and 1 revision; later ones add
+ * the red team and revise twice (synthesizeEnvironment picks by patch, so old histories replay).
+ */
 export const DEFAULT_GATES = ['automaticChecks', 'codeJudge', 'questionJudge'];
+export const DEFAULT_GATES_V2 = [...DEFAULT_GATES, 'redTeam'];
+export const DEFAULT_MAX_REVISIONS = 1;
+export const DEFAULT_MAX_REVISIONS_V2 = 2;
 export const DEFAULT_BLOCKING_GATES = ['automaticChecks'];
 /** Gates run as local activities: quick, no LLM (the sandbox checks take milliseconds), so no server round trip. */
 export const DEFAULT_LOCAL_GATES = ['automaticChecks'];
@@ -26,13 +33,14 @@ export type RetryInput = z.input<typeof retrySchema>;
 export const synthesizeInputSchema = z.strictObject({
   keyword: z.string().trim().min(1, 'must be a non-empty keyword').max(200),
   proposal: proposalSchema.optional(),
-  /** Ordered gate activities; a candidate is accepted when every one passes. */
-  gates: z.array(gateName).min(1, 'needs at least one gate').default(DEFAULT_GATES),
+  /** Ordered gate activities; a candidate is accepted when every one passes. Unset: DEFAULT_GATES(_V2). */
+  gates: z.array(gateName).min(1, 'needs at least one gate').optional(),
   /** Gates whose failure ends the round early (no point asking judges about code that does not run). */
   blockingGates: z.array(gateName).default(DEFAULT_BLOCKING_GATES),
   /** Gates run as local activities (quick, no LLM call; a local activity cannot heartbeat). */
   localGates: z.array(gateName).default(DEFAULT_LOCAL_GATES),
-  maxRevisions: z.number().int().min(0).max(20).default(1),
+  /** Unset: DEFAULT_MAX_REVISIONS(_V2). */
+  maxRevisions: z.number().int().min(0).max(20).optional(),
   parentWorkflowId: z.string().nullable().default(null),
   retry: retrySchema.default(retrySchema.parse({})),
 });

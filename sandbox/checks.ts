@@ -15,6 +15,18 @@ export interface CheckResult {
   name: string;
   ok: boolean;
   detail: string;
+  /** Failing cases (up to MAX_EXAMPLES) with the state and the answer, so a reviser sees what failed. */
+  examples?: CheckExample[];
+}
+/** One concrete failing case of a check: the instance, and the answer verify got (if any) with its result. */
+export interface CheckExample {
+  seed: number;
+  difficulty: number;
+  /** The state as JSON, clipped to MAX_EXAMPLE_CHARS. */
+  state: string;
+  answer?: string;
+  reward?: number;
+  error?: string;
 }
 export interface CheckReport {
   ok: boolean;
@@ -34,6 +46,22 @@ export const CHECK_NAMES = [
   'adversarial-answers',
   'within-limits',
 ] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+
+/** What each check demands, in one line (the generator's and reviser's prompts list them). */
+export const CHECK_RULES: Record<CheckName, string> = {
+  'exports-and-types':
+    'the module evaluates and its default export has name, description, tags, generate, prompt, verify, solve with the right result types',
+  deterministic: 'the same seed and difficulty give the same state and prompt, also on a second call in the same context',
+  'distinct-states': 'different seeds give different states at every difficulty (at least 60% distinct)',
+  'prompt-bounded': 'prompt(state) is non-empty and within the prompt size limit at every difficulty',
+  'solve-verifies': 'verify(state, solve(state)) is 1 for every sampled instance at difficulties 1..10, also with surrounding whitespace',
+  'rejects-wrong':
+    "empty and garbage answers score 0; perturbed solutions and other instances' solutions mostly score 0; verify is not constant",
+  'difficulty-scales': 'something measurable about the instance grows from difficulty 1-2 to 9-10',
+  'adversarial-answers': 'verify stays within the limits and returns a valid reward on long, repetitive, near-miss and odd-unicode answers',
+  'within-limits': 'every call stays within the time, memory, stack and output limits',
+};
 
 const DIFFICULTIES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const SEEDS = 8;
@@ -44,6 +72,16 @@ const MAX_WRONG_ACCEPTED = 0.5;
 /** Adversarial answers longer than this are fed once (on the hardest instance), not per difficulty. */
 const LONG_ANSWER = 5000;
 const LIMIT_KINDS = new Set(['timeout', 'out-of-memory', 'stack-overflow', 'output-too-large', 'host-crash']);
+const MAX_EXAMPLES = 3;
+const MAX_EXAMPLE_CHARS = 2000;
+/** The check a failed verify call on each kind of probe answer is reported under. */
+const EXAMPLE_CHECK = {
+  solution: 'solve-verifies',
+  padded: 'solve-verifies',
+  garbage: 'rejects-wrong',
+  wrong: 'exports-and-types',
+  adversarial: 'adversarial-answers',
+} as const;
 
 interface Instance {
   seed: number;
@@ -60,15 +98,32 @@ const errText = (e: SandboxError): string => `${e.kind}: ${clip(e.message, 300)}
 
 class Collector {
   readonly checks = new Map<string, { ok: boolean; detail: string }>();
+  readonly examples = new Map<string, CheckExample[]>();
   readonly limitFailures: string[] = [];
   readonly typeFailures: string[] = [];
   set(name: string, ok: boolean, detail: string): void {
     this.checks.set(name, { ok, detail });
   }
+  /** Keeps a failing case for a check (the first few). */
+  example(name: string, x: Instance, extra: { answer?: string; reward?: number; error?: SandboxError } = {}): void {
+    const list = this.examples.get(name) ?? [];
+    if (list.length >= MAX_EXAMPLES) return;
+    list.push({
+      seed: x.seed,
+      difficulty: x.difficulty,
+      state: clip(x.stateJson, MAX_EXAMPLE_CHARS),
+      ...(extra.answer !== undefined ? { answer: clip(extra.answer, MAX_EXAMPLE_CHARS) } : {}),
+      ...(extra.reward !== undefined ? { reward: extra.reward } : {}),
+      ...(extra.error ? { error: errText(extra.error) } : {}),
+    });
+    this.examples.set(name, list);
+  }
   /** Routes a failed call: limit breaches to within-limits, contract breaches to exports-and-types. */
-  failed(where: string, e: SandboxError): void {
+  failed(where: string, e: SandboxError, x?: Instance, answer?: string): void {
     const line = `${where}: ${errText(e)}`;
-    (LIMIT_KINDS.has(e.kind) ? this.limitFailures : this.typeFailures).push(line);
+    const limit = LIMIT_KINDS.has(e.kind);
+    (limit ? this.limitFailures : this.typeFailures).push(line);
+    if (x) this.example(limit ? 'within-limits' : 'exports-and-types', x, { answer, error: e });
   }
 }
 
@@ -84,7 +139,8 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
   const finish = (env?: EnvInfo): CheckReport => {
     const checks: CheckResult[] = CHECK_NAMES.map((name) => {
       const r = c.checks.get(name);
-      return { name, ok: r?.ok ?? false, detail: r?.detail ?? 'not run: an earlier check failed' };
+      const examples = r?.ok ? undefined : c.examples.get(name);
+      return { name, ok: r?.ok ?? false, detail: r?.detail ?? 'not run: an earlier check failed', ...(examples ? { examples } : {}) };
     });
     return { ok: checks.every((x) => x.ok), checks, ...(env ? { env } : {}), durationMs: Date.now() - t0 };
   };
@@ -132,10 +188,12 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
       return;
     }
     const stateJson = JSON.stringify(a.value.state);
+    const x: Instance = { ...p, state: a.value.state, stateJson, prompt: a.value.prompt };
     if (!b.ok || JSON.stringify(b.value.state) !== stateJson || b.value.prompt !== a.value.prompt) {
       nondet.push(`seed ${p.seed}, difficulty ${p.difficulty}`);
+      c.example('deterministic', x);
     }
-    instances.push({ ...p, state: a.value.state, stateJson, prompt: a.value.prompt });
+    instances.push(x);
   });
 
   if (instances.length === 0) {
@@ -207,7 +265,7 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
   solved.forEach((r, i) => {
     const x = instances[i]!;
     if (r.ok) x.solution = r.value;
-    else c.failed(`solve(state of seed ${x.seed}, difficulty ${x.difficulty})`, r.error);
+    else c.failed(`solve(state of seed ${x.seed}, difficulty ${x.difficulty})`, r.error, x);
   });
   const withSol = instances.filter((x) => x.solution !== undefined);
 
@@ -259,24 +317,31 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
     const r = rewards[i]!;
     const at = `seed ${p.x.seed}, difficulty ${p.x.difficulty}`;
     if (!r.ok) {
-      if (LIMIT_KINDS.has(r.error.kind) && p.kind !== 'adversarial') c.failed(`verify(${at}) on ${p.label}`, r.error);
+      if (LIMIT_KINDS.has(r.error.kind) && p.kind !== 'adversarial') c.failed(`verify(${at}) on ${p.label}`, r.error, p.x, p.answer);
       if (p.kind === 'solution') notOne.push(`${at}: verify failed on solve()'s answer ${show(p.answer)} (${errText(r.error)})`);
       else if (p.kind === 'padded') paddedBad.push(`${at}: ${errText(r.error)}`);
       else if (p.kind === 'garbage') garbageBad.push(`${p.label} made verify fail (${errText(r.error)}); it must return 0`);
       else if (p.kind === 'adversarial') adversarialBad.push(`${p.label} (${at}): ${errText(r.error)}`);
       else c.typeFailures.push(`verify(${at}) on ${p.label}: ${errText(r.error)}`);
+      c.example(EXAMPLE_CHECK[p.kind], p.x, { answer: p.answer, error: r.error });
       return;
     }
     allRewards.push(r.value);
     if (p.kind === 'solution' && r.value !== 1)
       notOne.push(`${at}: verify(state, solve(state)) = ${r.value} for the answer ${show(p.answer)}`);
     if (p.kind === 'padded' && r.value !== 1) paddedBad.push(`${at}: ${r.value}`);
-    if (p.kind === 'garbage' && r.value !== 0) garbageBad.push(`${p.label} scored ${r.value}`);
+    if ((p.kind === 'solution' || p.kind === 'padded') && r.value !== 1)
+      c.example('solve-verifies', p.x, { answer: p.answer, reward: r.value });
+    if (p.kind === 'garbage' && r.value !== 0) {
+      garbageBad.push(`${p.label} scored ${r.value}`);
+      c.example('rejects-wrong', p.x, { answer: p.answer, reward: r.value });
+    }
     if (p.kind === 'wrong') {
       wrongTotal++;
       if (r.value >= 1) {
         wrongAccepted++;
         wrongAcceptedEx.push(`${p.label} for ${at}`);
+        c.example('rejects-wrong', p.x, { answer: p.answer, reward: r.value });
       }
     }
   });

@@ -2,4 +2,13 @@
 export * from './types';
 export { environmentId, normaliseSource } from './env-id';
 export { SandboxPool, sharedPool } from './pool';
-export { checkEnvironment, checkFeedback, type CheckResult, type CheckReport } from './checks';
+export {
+  CHECK_NAMES,
+  CHECK_RULES,
+  checkEnvironment,
+  checkFeedback,
+  type CheckExample,
+  type CheckName,
+  type CheckReport,
+  type CheckResult,
+} from './checks';

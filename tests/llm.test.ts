@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { CONNECT_ATTEMPTS, chat, endpointProblem, LlmError, probeEndpoint, settingVariable } from '../llm/client';
 import { extractCode, parseJudge, parseProposals } from '../llm/parse';
 import { renderPrompt, fewShotExamples } from '../llm/prompts';
+import { defaultConfig } from '../temporal.config';
 import { freePort } from '../worker/dev-server';
 import { startFakeLlm, type FakeLlm, type FakeReply } from './support/fake-llm';
 
@@ -165,12 +166,16 @@ describe('reply parsers and prompts', () => {
       proposal_description: 'd',
       round: 1,
       source: 'src',
-      feedback: 'fb',
-      samples: 's',
+      history: 'h',
+      report: 'r',
+      instances: 'i',
       examples: 'e',
+      max_claims: 5,
+      criteria: 'c',
+      reply_shape: 'j',
     };
-    for (const t of ['propose', 'generate', 'revise', 'code-judge', 'question-judge'] as const) {
-      const m = renderPrompt(t, vars);
+    for (const t of ['propose', 'generate', 'revise', 'code-judge', 'question-judge', 'red-team'] as const) {
+      const m = renderPrompt(t, vars, defaultConfig());
       assert.match(m[0]!.content, new RegExp(`^\\[resyn:${t}\\]`));
       assert.doesNotMatch(m.map((x) => x.content).join(''), /\{\{/);
     }
