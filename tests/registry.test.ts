@@ -339,10 +339,10 @@ describe('registry configuration and `resyn migrate`', () => {
     };
     const first = await run();
     assert.equal(first.backend, 'postgres');
-    assert.deepEqual(first.versions, [1]);
-    assert.equal(first.latest, 1);
+    assert.deepEqual(first.versions, VERSIONS);
+    assert.equal(first.latest, VERSIONS[VERSIONS.length - 1]);
     assert.doesNotMatch(first.registry, /secret/);
-    assert.deepEqual((await run()).versions, [1]);
+    assert.deepEqual((await run()).versions, VERSIONS);
     const reg = await openRegistry(url);
     try {
       assert.deepEqual(await reg.listEnvironments(), [], 'the tables exist');
