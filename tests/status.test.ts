@@ -127,7 +127,7 @@ describe('resyn status (real Temporal, registry)', function () {
       timeout: 60_000,
     });
     assert.equal(down.status, 1);
-    assert.match(down.stderr, /not reachable at 127\.0\.0\.1:\d+.*TEMPORAL_ADDRESS/);
+    assert.match(down.stderr, /not reachable at TEMPORAL_ADDRESS=127\.0\.0\.1:\d+.*check TEMPORAL_ADDRESS/);
     const missing = spawnSync(process.execPath, [cli, 'status', 'no-such-run'], { env, encoding: 'utf8', timeout: 60_000 });
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /no run with workflow id "no-such-run"/);

@@ -5,6 +5,9 @@
 import * as assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
+import { growStateSchema, initialGrowState } from '../contracts/grow-input';
+import { growProgress, recordChildResult } from '../contracts/grow-rules';
+import { zeroUsage } from '../contracts/usage';
 import { enforceThresholds, JUDGE_CRITERIA } from '../llm/judging';
 import { parseJudge, parseRedTeam } from '../llm/parse';
 import { judgeVars, renderPrompt } from '../llm/prompts';
@@ -418,6 +421,15 @@ describe('judge thresholds, red-team replies and rendered prompts (no server)', 
       assert.ok(system!.content.includes(form), form);
     assert.match(judgeVars('code-judge', cfg).criteria, /solver_correct \(accept needs at least 5\)/);
     assert.match(judgeVars('code-judge', cfg).criteria, /complete \(accept needs at least 4\)/);
+  });
+
+  it("a grow run's progress sums its children's red-team holes (states carried by older runs start at 0)", () => {
+    const { redTeamHoles: _absent, ...old } = initialGrowState();
+    const s = growStateSchema.parse(old);
+    recordChildResult(s, 'accepted', zeroUsage(), 2);
+    recordChildResult(s, 'rejected', zeroUsage(), 1);
+    recordChildResult(s, 'accepted', zeroUsage());
+    assert.equal(growProgress(s, { inFlight: 0, keywords: 1, status: 'completed' }).redTeamHoles, 3);
   });
 
   it('the red team is in the default gates unless RESYN_RED_TEAM=0; an explicit gate list is kept as given', () => {

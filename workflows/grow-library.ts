@@ -194,7 +194,7 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
-      recordChildResult(s, r.outcome, r.usage);
+      recordChildResult(s, r.outcome, r.usage, r.redTeamHoles ?? 0); // results of children from before the red team have none
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         // Finished by an earlier run with this grow id: its outcome is in the registry already.
