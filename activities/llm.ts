@@ -103,10 +103,13 @@ export function llmActivities(cfg: ResynConfig) {
         if (p.ok) return { proposals: p.value, usage };
         error = p.error;
       }
+      const note = `proposal reply unusable after ${CONTRACT_RETRIES + 1} calls (${error}); using the keyword as the one task instead of ${input.count}`;
+      // Not silent: the run counts it (progress.proposalFallbacks) and the worker log says why.
+      Context.current().log.warn(note, { keyword: input.keyword });
       return {
         proposals: [{ name: kebab(input.keyword) || 'task', description: input.keyword }],
         usage,
-        note: `proposal reply unusable (${error}); using the keyword as the task`,
+        note,
       };
     },
 

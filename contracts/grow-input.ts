@@ -26,6 +26,8 @@ export const growStateSchema = z.object({
   cancelRequested: z.boolean(),
   consecutiveFailures: z.number().int(),
   lastError: z.string().nullable(),
+  /** Keywords whose proposal replies were unusable, so the keyword itself became the one task (absent in older states). */
+  proposalFallbacks: z.number().int().optional(),
   continuedAsNew: z.number().int(),
   /** Verifier holes the red-team gate confirmed in this run's children (absent in states carried by older runs). */
   redTeamHoles: z.number().int().default(0),

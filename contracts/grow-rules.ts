@@ -28,6 +28,8 @@ export interface GrowProgress {
   status: GrowStatus;
   lastError: string | null;
   continuedAsNew: number;
+  /** Keywords whose proposal step fell back to the keyword as the one task (the LLM's replies were unusable). */
+  proposalFallbacks: number;
   /** Verifier holes the red team confirmed (and revision was asked to fix) over the finished children. */
   redTeamHoles: number;
 }
@@ -177,6 +179,7 @@ export function growProgress(s: GrowState, o: { inFlight: number; keywords: numb
     status: o.status,
     lastError: s.lastError,
     continuedAsNew: s.continuedAsNew,
+    proposalFallbacks: s.proposalFallbacks ?? 0,
     redTeamHoles: s.redTeamHoles ?? 0,
   };
 }

@@ -119,6 +119,20 @@ describe('growLibrary outcomes say what happened', function () {
     assert.equal(f.resynStatus, 'failed');
   });
 
+  it('a proposal step that falls back to the keyword is counted and says why, not silent', async () => {
+    script = (req) => (stepOf(req) === 'propose' ? 'Sure! Here are some ideas: a puzzle, another puzzle.' : happyReply(req));
+    const h = await startGrow(client, cfg, { keywords: ['fallback sums'], ...FAST_GROW, proposalsPerKeyword: 4 }, 'grow-fallback');
+    const final = (await h.result()) as GrowProgress;
+    assert.equal(final.status, 'completed');
+    assert.equal(final.accepted, 1, 'the keyword itself became the one task');
+    assert.equal(final.proposalFallbacks, 1);
+    assert.match(
+      final.lastError ?? '',
+      /^fallback sums: proposal reply unusable after 3 calls \(.*\); using the keyword as the one task instead of 4$/,
+    );
+    assert.equal(fake.calls.filter((c) => stepOf(c) === 'propose' && keywordOf(c) === 'fallback sums').length, 3);
+  });
+
   it('a budget stop is its own outcome, and resume with a larger budget finishes it without redoing anything', async () => {
     const keywords = ['budget sums a', 'budget sums b', 'budget sums c', 'budget sums d'];
     const h = await startGrow(client, cfg, { keywords, ...FAST_GROW, concurrency: 1, budget: { maxTokens: 2500 } }, 'grow-budget');

@@ -158,6 +158,10 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
     try {
       const r = await acts.proposeTasks({ keyword, count: input.proposalsPerKeyword });
       recordProposals(s, keyword, r.proposals, r.usage);
+      if (r.note) {
+        s.proposalFallbacks = (s.proposalFallbacks ?? 0) + 1;
+        s.lastError = `${keyword}: ${r.note}`;
+      }
     } catch (err) {
       if (isCancellation(err)) throw err;
       recordProposalFailure(s, keyword, rootMessage(err));
