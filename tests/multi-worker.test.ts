@@ -2,16 +2,19 @@
  * Scale-out as the README's "existing Temporal cluster" section sets it up: two worker processes
  * ("machines": each its own RESYN_DATA_DIR) on one task queue, sharing one PostgreSQL registry
  * (RESYN_REGISTRY_URL) and one dataset root (RESYN_DATASET_ROOT). Real Temporal, real
- * PostgreSQL, real QuickJS; the LLM is the scripted server. Also: shard writes on a shared root.
+ * PostgreSQL, real QuickJS; the LLM is the scripted server. A scorer on a third machine scores
+ * from the same registry. Also: shard writes on a shared root.
  */
 import * as assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { runSample } from '../cli/commands/sample';
 import type { GrowProgress } from '../contracts/grow-rules';
 import type { Manifest } from '../dataset/manifest';
+import { groundTruth } from '../dataset/rows';
+import { projectRoot } from '../lib/paths';
 import type { PlanEnv } from '../dataset/plan';
 import { STALE_TEMP_MS, writeShard, type ShardInput } from '../dataset/shard';
 import { openRegistry } from '../registry/open';
@@ -162,6 +165,32 @@ describe('two worker machines, one PostgreSQL registry, one dataset root', funct
         [],
         'no temp file left behind',
       );
+
+      // A scorer on a third machine (its own empty data folder) scores what the growers registered, via RESYN_REGISTRY_URL.
+      const env = accepted[0]!;
+      const pool = new SandboxPool({ ...machineA.sandbox, workers: 1 });
+      let answer: string;
+      try {
+        const [inst] = await pool.sample(env.source, [{ seed: 7, difficulty: 2 }]);
+        assert.ok(inst?.ok);
+        const [solved] = await pool.solve(env.source, [inst.value.state]);
+        assert.ok(solved?.ok);
+        answer = solved.value;
+      } finally {
+        await pool.close();
+      }
+      const line = JSON.stringify({ ground_truth: groundTruth(env.id, 7, 2), response: `<answer>${answer}</answer>` });
+      const score = (extra: Record<string, string>) => {
+        const r = spawnSync(process.execPath, [path.join(projectRoot, 'dist/cli/main.js'), 'score'], {
+          input: `${line}\n`,
+          encoding: 'utf8',
+          env: { ...process.env, RESYN_DATA_DIR: tmpDir('resyn-machine-c-'), RESYN_REWARDS_WORKERS: '1', ...extra },
+        });
+        assert.equal(r.status, 0, r.stderr);
+        return JSON.parse(r.stdout.trim()) as { reward: number; reason: string };
+      };
+      assert.equal(score({ RESYN_REGISTRY_URL: registryUrl }).reward, 1);
+      assert.match(score({}).reason, /unknown environment/, 'without the URL the scorer has only its own empty registry');
     } finally {
       await reg.close();
     }
