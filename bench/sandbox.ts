@@ -159,7 +159,6 @@ async function profileBatch(env: EnvFile, base: SandboxLimits, reps: number): Pr
   const idleJob = job(idle);
   await runner.runJob(envJob);
   await runner.runJob(idleJob);
-  // biome-ignore lint/suspicious/noExplicitAny: instrumenting the runner's private call()
   const r = runner as any;
   const orig = r.call.bind(r);
   const t: Record<string, number> = {};
