@@ -67,7 +67,7 @@ export function gateActivities(cfg: ResynConfig) {
   return {
     /** The sandbox's automatic checks (no LLM): failing checks become revision feedback. */
     async automaticChecks(c: Candidate): Promise<GateResult> {
-      const report = await heartbeating(() => checkEnvironment(c.source, { pool: sharedPool(cfg.sandbox) }));
+      const report = await heartbeating(() => checkEnvironment(c.source, { pool: sharedPool(cfg.sandbox), config: cfg.checks }));
       const detail = { ok: report.ok, checks: report.checks, durationMs: report.durationMs };
       if (report.ok) return { gate: 'automaticChecks', verdict: 'pass', feedback: '', detail };
       return { gate: 'automaticChecks', verdict: 'revise', feedback: checkFeedback(report), detail };

@@ -2,4 +2,12 @@
 export * from './types';
 export { environmentId, normaliseSource } from './env-id';
 export { SandboxPool, sharedPool } from './pool';
-export { checkEnvironment, checkFeedback, type CheckResult, type CheckReport } from './checks';
+export {
+  checkEnvironment,
+  checkFeedback,
+  CHECK_NAMES,
+  DEFAULT_CHECK_CONFIG,
+  type CheckConfig,
+  type CheckResult,
+  type CheckReport,
+} from './checks';

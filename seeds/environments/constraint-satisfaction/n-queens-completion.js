@@ -6,7 +6,7 @@ export default {
   tags: ["constraint-satisfaction", "chess", "grid"],
 
   generate(rng, difficulty) {
-    const n = 4 + difficulty;                               // 5..14
+    const n = 10 + difficulty;                              // 11..20 (small boards have so few solutions that one fits many instances)
     const cols = [];
     // Occupied columns and diagonals as flags: O(1) per test instead of scanning the placed queens.
     const usedCol = new Uint8Array(n), usedDiag = new Uint8Array(2 * n), usedAnti = new Uint8Array(2 * n);
@@ -26,7 +26,7 @@ export default {
       return false;
     };
     place(0);
-    const k = 2 + Math.floor(difficulty / 3);              // a few fixed queens on a growing board
+    const k = 3 + Math.floor(difficulty / 3);              // a few fixed queens on a growing board
     const rows = rng.shuffle([...Array(n).keys()]).slice(0, k).sort((a, b) => a - b);
     return { n, given: rows.map((r) => [r + 1, cols[r] + 1]) };     // 1-based [row, column]
   },
@@ -57,9 +57,9 @@ export default {
     let colMask = 0, d1 = 0, d2 = 0;
     for (const [r, c] of state.given) {
       cols[r - 1] = c;
-      colMask |= 1 << (c - 1); d1 |= 2 ** (r + c - 2); d2 |= 2 ** (r - c + n);
+      colMask |= 1 << (c - 1); d1 += 2 ** (r + c - 2); d2 += 2 ** (r - c + n);   // += : masks pass 2^31
     }
-    const bit = (mask, i) => Math.floor(mask / 2 ** i) % 2;   // masks reach 2^28: avoid 32-bit shifts
+    const bit = (mask, i) => Math.floor(mask / 2 ** i) % 2;   // masks reach 2^40: avoid 32-bit shifts
     const go = (r, cm, a, b) => {
       if (r === n) return true;
       if (cols[r] && state.given.some((g) => g[0] === r + 1)) return go(r + 1, cm, a, b);
