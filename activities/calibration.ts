@@ -1,14 +1,14 @@
 /** Activities of the calibrateDifficulty workflow: thin adapters over rewards/calibrate.ts. */
 import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { chat, LlmError } from '../llm/client';
 import { CalibrationStore } from '../registry/calibration';
-import type { EnvStatus } from '../registry/store';
+import type { EnvStatus } from '../registry/registry';
 import { calibrateEnvironment, type CalibrateInput } from '../rewards/calibrate';
 import { sharedPool } from '../sandbox';
 import type { ResynConfig } from '../temporal.config';
 import { registryAccess } from './dataset';
+import { llmFailure } from './llm';
 
 export interface CalibrationTarget {
   id: string;
@@ -28,10 +28,7 @@ export function createCalibrationActivities(cfg: ResynConfig) {
   const access = registryAccess(cfg);
   return {
     async listCalibrationTargets(filter: { status?: EnvStatus; tags?: string[]; ids?: string[] }): Promise<CalibrationTarget[]> {
-      return access
-        .registry()
-        .listEnvironments(filter)
-        .map((r) => ({ id: r.id, name: r.name }));
+      return (await (await access.registry()).listEnvironments(filter)).map((r) => ({ id: r.id, name: r.name }));
     },
 
     async calibrateEnvironment(input: CalibrateInput & { model?: string; parallel?: number }): Promise<CalibrationSummary> {
@@ -42,7 +39,7 @@ export function createCalibrationActivities(cfg: ResynConfig) {
       try {
         const v = await calibrateEnvironment(input, {
           pool: sharedPool(cfg.sandbox),
-          store: new CalibrationStore(access.registry()),
+          store: new CalibrationStore(await access.registry()),
           source: access.source,
           model: role.model,
           parallel: input.parallel ?? 4,
@@ -51,7 +48,7 @@ export function createCalibrationActivities(cfg: ResynConfig) {
               .content,
           heartbeat: (d) => ctx.heartbeat(d),
         });
-        const name = access.registry().getEnvironment(input.envId)?.name ?? input.envId;
+        const name = (await (await access.registry()).getEnvironment(input.envId))?.name ?? input.envId;
         return {
           envId: v.envId,
           name,
@@ -62,7 +59,7 @@ export function createCalibrationActivities(cfg: ResynConfig) {
           llmCalls: v.llmCalls,
         };
       } catch (err) {
-        if (err instanceof LlmError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, `Llm:${err.kind}`);
+        if (err instanceof LlmError) throw llmFailure(err);
         throw err;
       }
     },

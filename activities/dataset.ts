@@ -4,28 +4,28 @@ import { ApplicationFailure } from '@temporalio/common';
 import { buildManifest, writeManifest, type Manifest } from '../dataset/manifest';
 import { buildPlan } from '../dataset/planner';
 import type { SamplePlan } from '../dataset/plan';
-import type { NormalizedSampleRequest } from '../dataset/request';
+import { Failure } from '../contracts/failures';
+import type { NormalizedSampleRequest } from '../contracts/sample-request';
 import { writeShard, type ShardInput, type ShardResult } from '../dataset/shard';
 import { sharedPool } from '../sandbox';
 import { importSeedEnvironments } from '../registry/import-seeds';
-import { Registry } from '../registry/store';
+import { openRegistry, registryLocation } from '../registry/open';
 import { dataPaths, type ResynConfig } from '../temporal.config';
 
-/** One registry handle and one source cache per process (environment ids are content hashes: immutable). */
+/** The process's registry and a source cache (environment ids are content hashes: immutable). */
 export function registryAccess(cfg: ResynConfig) {
-  let registry: Registry | undefined;
   const sources = new Map<string, string>();
-  const open = (): Registry => (registry ??= Registry.open(dataPaths(cfg).registry));
+  const open = () => openRegistry(cfg);
   return {
     registry: open,
-    source(envId: string): string {
+    async source(envId: string): Promise<string> {
       let s = sources.get(envId);
       if (s === undefined) {
-        const rec = open().getEnvironment(envId);
+        const rec = await (await open()).getEnvironment(envId);
         if (!rec || rec.id !== envId)
           throw ApplicationFailure.nonRetryable(
-            `environment ${envId} is not in the registry ${dataPaths(cfg).registry}`,
-            'UnknownEnvironment',
+            `environment ${envId} is not in the registry ${registryLocation(cfg)}`,
+            Failure.UnknownEnvironment,
           );
         s = rec.source;
         sources.set(envId, s);
@@ -39,18 +39,19 @@ export function createDatasetActivities(cfg: ResynConfig) {
   const access = registryAccess(cfg);
   return {
     async planSample(req: NormalizedSampleRequest): Promise<SamplePlan> {
-      const registry = access.registry();
+      const registry = await access.registry();
       // A fresh data folder (say, a run started from the UI before any `resyn run`) gets the seed library first.
-      if (registry.listEnvironments({ status: 'accepted' }).length === 0) await importSeedEnvironments(registry, sharedPool(cfg.sandbox));
-      const plan = buildPlan(req, { registry, datasetsDir: dataPaths(cfg).datasets, policyModel: cfg.llm.policy.model });
+      if ((await registry.listEnvironments({ status: 'accepted' })).length === 0)
+        await importSeedEnvironments(registry, sharedPool(cfg.sandbox));
+      const plan = await buildPlan(req, { registry, datasetsDir: dataPaths(cfg).datasets, policyModel: cfg.llm.policy.model });
       if (plan.envs.length === 0) {
         const why = plan.skipped
           .slice(0, 5)
           .map((s) => `${s.name}: ${s.reason}`)
           .join('; ');
         throw ApplicationFailure.nonRetryable(
-          `no environment in ${dataPaths(cfg).registry} matches filter ${JSON.stringify(req.filter)}${why ? ` (${why})` : ''}; see \`resyn env list\``,
-          'NothingToSample',
+          `no environment in ${registryLocation(cfg)} matches filter ${JSON.stringify(req.filter)}${why ? ` (${why})` : ''}; see \`resyn env list\``,
+          Failure.NothingToSample,
         );
       }
       return plan;

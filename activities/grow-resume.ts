@@ -14,12 +14,11 @@
  */
 import type { Client } from '@temporalio/client';
 import { arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
-import { ensureUsageTable } from '../llm/usage';
-import type { Registry } from '../registry/store';
-import { synthesisRunOf } from '../registry/synthesis-log';
-import { keywordSlug, type GrowInput, type GrowState } from '../workflows/synthesis-input';
-
-type Proposal = { name: string; description: string };
+import type { Registry } from '../registry/registry';
+import { synthesisChildId } from '../contracts/child-ids';
+import { initialGrowState, type GrowInput, type GrowState } from '../contracts/grow-input';
+import { countOutcome } from '../contracts/grow-rules';
+import type { Proposal } from '../contracts/proposal';
 const num = (v: unknown): number => Number(String(v ?? 0));
 
 /** Proposal lists and drawn keywords found in one run's history. */
@@ -58,28 +57,21 @@ export interface GrowResumePlan {
   summary: { pendingKeywords: number; tasks: number; finished: number; accepted: number };
 }
 
-export function rebuildGrowState(
+export async function rebuildGrowState(
   reg: Registry,
   growId: string,
   oldInput: GrowInput,
   facts: { drawn: string[] | null; proposals: Map<string, Proposal[]> },
-): GrowResumePlan {
+): Promise<GrowResumePlan> {
   const base: GrowState | undefined = oldInput.state as GrowState | undefined;
+  // Counts carry over; controls (pause, cancel, failure streak) start afresh.
   const s: GrowState = {
-    pendingKeywords: [],
-    tasks: [],
-    outstanding: {},
+    ...initialGrowState(),
     done: base?.done ?? 0,
     accepted: base?.accepted ?? 0,
     rejected: base?.rejected ?? 0,
     duplicates: base?.duplicates ?? 0,
     failed: base?.failed ?? 0,
-    tokens: 0,
-    costUsd: 0,
-    paused: false,
-    cancelRequested: false,
-    consecutiveFailures: 0,
-    lastError: null,
     continuedAsNew: base?.continuedAsNew ?? 0,
   };
   // Keywords still to propose: the carried or drawn list, minus those proposed in the old run.
@@ -92,29 +84,22 @@ export function rebuildGrowState(
   for (const [keyword, list] of facts.proposals) remaining[keyword] = list.length;
   let finished = 0;
   for (const t of tasks) {
-    const outcome = synthesisRunOf(reg, `${growId}/${keywordSlug(t.keyword)}/${t.index}`)?.outcome;
+    const outcome = (await reg.synthesisRunOf(synthesisChildId(growId, t.keyword, t.index)))?.outcome;
     if (!outcome) {
       s.tasks.push(t);
       continue;
     }
     finished++;
-    if (outcome === 'accepted') s.accepted++;
-    else if (outcome === 'duplicate') s.duplicates++;
-    else if (outcome === 'rejected') s.rejected++;
-    else s.failed++;
+    countOutcome(s, outcome);
     remaining[t.keyword] = (remaining[t.keyword] ?? 1) - 1;
   }
   for (const [k, n] of Object.entries(remaining)) {
     if (n > 0) s.outstanding[k] = n;
     else s.done++;
   }
-  ensureUsageTable(reg);
-  const u = reg.db
-    .prepare(`SELECT COALESCE(SUM(prompt_tokens + completion_tokens),0) AS t, COALESCE(SUM(cost_usd),0) AS c FROM llm_calls
-    WHERE workflow_id = ? OR substr(workflow_id, 1, ?) = ?`)
-    .get(growId, growId.length + 1, `${growId}/`) as { t: number; c: number };
-  s.tokens = u.t;
-  s.costUsd = u.c;
+  const spent = await reg.runSpend(growId);
+  s.tokens = spent.promptTokens + spent.completionTokens;
+  s.costUsd = spent.costUsd;
   const { state: _old, ...rest } = oldInput;
   return {
     input: { ...rest, state: s },

@@ -8,6 +8,7 @@ import { synthesisActivities } from './synthesis';
 import { createDatasetActivities } from './dataset';
 import { createCalibrationActivities } from './calibration';
 import { opsActivities } from './ops';
+import { preflightActivities } from './preflight';
 
 export function createActivities(cfg: ResynConfig) {
   return {
@@ -16,6 +17,7 @@ export function createActivities(cfg: ResynConfig) {
     ...createDatasetActivities(cfg),
     ...createCalibrationActivities(cfg),
     ...opsActivities(cfg),
+    ...preflightActivities(cfg),
   };
 }
 

@@ -6,27 +6,30 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { chat, costUsd, LlmError, type ChatMessage, type RoleName } from '../llm/client';
-import { extractCode, kebab, parseProposals, type Proposal } from '../llm/parse';
+import { llmFailureType } from '../contracts/failures';
+import type { Proposal } from '../contracts/proposal';
+import { addUsage, zeroUsage, type UsageTotals } from '../contracts/usage';
+import type { DraftResult, ReviseInput } from '../contracts/revision';
+import { formatHistory } from '../llm/evidence';
+import { extractCode, kebab, parseProposals } from '../llm/parse';
 import { fewShotExamples, formatExamples, keywordFamily, renderPrompt } from '../llm/prompts';
-import { recordCall } from '../llm/usage';
+import { openRegistry } from '../registry/open';
 import type { ResynConfig } from '../temporal.config';
 import { heartbeating } from './heartbeat';
-import { registryFor } from './registry';
 
-export interface UsageTotals {
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  calls: number;
-}
-export const zeroUsage = (): UsageTotals => ({ promptTokens: 0, completionTokens: 0, costUsd: 0, calls: 0 });
-export function addUsage(a: UsageTotals, b: UsageTotals): UsageTotals {
-  return {
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-    costUsd: a.costUsd + b.costUsd,
-    calls: a.calls + b.calls,
-  };
+/**
+ * An LLM error as the Temporal failure every activity throws for it: `LlmError.<kind>`,
+ * non-retryable when the call cannot succeed (bad key, bad request), else retryable with the
+ * server's Retry-After as the next retry delay.
+ */
+export function llmFailure(err: LlmError): ApplicationFailure {
+  const type = llmFailureType(err.kind);
+  if (!err.retryable) return ApplicationFailure.create({ type, message: err.message, nonRetryable: true });
+  return ApplicationFailure.create({
+    type,
+    message: err.message,
+    ...(err.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(100, err.retryAfterMs) } : {}),
+  });
 }
 
 /** One chat call from inside an activity: records usage, maps errors to Temporal failures. */
@@ -47,7 +50,7 @@ export async function callRole(
       }),
     );
     const cost = costUsd(res.usage, cfg.llm);
-    recordCall(registryFor(cfg), {
+    await (await openRegistry(cfg)).recordLlmCall({
       key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${seq}`,
       role,
       model: res.model,
@@ -61,16 +64,23 @@ export async function callRole(
     return { content: res.content, usage: { ...res.usage, costUsd: cost, calls: 1 } };
   } catch (err) {
     if (!(err instanceof LlmError)) throw err;
-    if (!err.retryable) throw ApplicationFailure.create({ type: `LlmError.${err.kind}`, message: err.message, nonRetryable: true });
-    throw ApplicationFailure.create({
-      type: `LlmError.${err.kind}`,
-      message: err.message,
-      ...(err.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(100, err.retryAfterMs) } : {}),
-    });
+    throw llmFailure(err);
   }
 }
 
 const familyOf = keywordFamily;
+
+const taskVars = (i: { keyword: string; proposal: Proposal }) => ({
+  keyword: i.keyword,
+  proposal_name: i.proposal.name,
+  proposal_description: i.proposal.description,
+});
+
+/** The code of a generator/reviser reply, or why there is none. */
+function draft(r: { content: string; usage: UsageTotals }): DraftResult {
+  const code = extractCode(r.content);
+  return code.ok ? { source: code.value, usage: r.usage } : { source: null, error: code.error, usage: r.usage };
+}
 
 /** Bounded re-asks when a reply breaks the JSON contract, before falling back. */
 export const CONTRACT_RETRIES = 2;
@@ -83,7 +93,7 @@ export function llmActivities(cfg: ResynConfig) {
      */
     async proposeTasks(input: { keyword: string; count: number }): Promise<{ proposals: Proposal[]; usage: UsageTotals; note?: string }> {
       const family = familyOf(input.keyword);
-      const messages = renderPrompt('propose', { keyword: input.keyword, family: family ?? 'any', count: input.count });
+      const messages = renderPrompt('propose', { keyword: input.keyword, family: family ?? 'any', count: input.count }, cfg);
       let usage = zeroUsage();
       let error = '';
       for (let i = 0; i <= CONTRACT_RETRIES; i++) {
@@ -101,9 +111,10 @@ export function llmActivities(cfg: ResynConfig) {
     },
 
     /**
-     * Round 0: the generator writes the environment (few-shot with seed environments). Later
-     * rounds: the reviser rewrites it from the combined feedback. No code block -> source null and
-     * the reason as feedback for the next round.
+     * The generator writes the environment (few-shot with seed environments); after a round whose
+     * reply had no code, `feedback` says why. (Histories from before the named revise step also
+     * revise through here: round > 0 with previousSource.) No code block -> source null and the
+     * reason as feedback for the next round.
      */
     async writeEnvironment(input: {
       keyword: string;
@@ -111,21 +122,35 @@ export function llmActivities(cfg: ResynConfig) {
       round: number;
       previousSource?: string | null;
       feedback?: string;
-    }): Promise<{ source: string | null; error?: string; usage: UsageTotals }> {
-      const vars = { keyword: input.keyword, proposal_name: input.proposal.name, proposal_description: input.proposal.description };
-      const revising = input.round > 0 && !!input.previousSource;
-      const messages = revising
-        ? renderPrompt('revise', {
-            ...vars,
-            round: input.round,
-            source: input.previousSource!.trim(),
-            feedback: input.feedback || '(none)',
-          })
-        : renderPrompt('generate', { ...vars, examples: formatExamples(fewShotExamples(input.keyword, familyOf(input.keyword))) });
-      if (!revising && input.feedback) messages.push({ role: 'user', content: `Your previous attempt failed: ${input.feedback}` });
-      const r = await callRole(cfg, revising ? 'reviser' : 'generator', messages, input.keyword);
-      const code = extractCode(r.content);
-      return code.ok ? { source: code.value, usage: r.usage } : { source: null, error: code.error, usage: r.usage };
+    }): Promise<DraftResult> {
+      if (input.round > 0 && input.previousSource) {
+        const history = [{ round: input.round - 1, gates: [{ gate: 'review', verdict: 'revise', feedback: input.feedback || '(none)' }] }];
+        return revise({ ...input, source: input.previousSource, history });
+      }
+      const messages = renderPrompt(
+        'generate',
+        { ...taskVars(input), examples: formatExamples(fewShotExamples(input.keyword, familyOf(input.keyword))) },
+        cfg,
+      );
+      if (input.feedback) messages.push({ role: 'user', content: `Your previous attempt failed: ${input.feedback}` });
+      return draft(await callRole(cfg, 'generator', messages, input.keyword));
+    },
+
+    /**
+     * The named revise step: the reviser rewrites the code from every earlier round's verdicts
+     * (with the failing states and answers the checks and the red team report) and the real limits.
+     */
+    async reviseEnvironment(input: ReviseInput): Promise<DraftResult> {
+      return revise(input);
     },
   };
+
+  async function revise(input: ReviseInput): Promise<DraftResult> {
+    const messages = renderPrompt(
+      'revise',
+      { ...taskVars(input), round: input.round, source: input.source.trim(), history: formatHistory(input.history) },
+      cfg,
+    );
+    return draft(await callRole(cfg, 'reviser', messages, input.keyword));
+  }
 }

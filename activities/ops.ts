@@ -8,12 +8,13 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure, arrayFromPayloads, defaultPayloadConverter } from '@temporalio/common';
 import { createLogger } from '../lib/logger';
 import { loadKeywords } from '../lib/seeds';
-import { triedKeywords } from '../registry/synthesis-log';
+import { openRegistry } from '../registry/open';
 import { writeGrowReport } from '../reports/grow-report';
 import { dataPaths, type ResynConfig } from '../temporal.config';
-import { keywordSlug, type GrowInput } from '../workflows/synthesis-input';
+import { synthesisChildId } from '../contracts/child-ids';
+import { Failure } from '../contracts/failures';
+import type { GrowInput } from '../contracts/grow-input';
 import { growHistoryFacts, rebuildGrowState } from './grow-resume';
-import { registryFor } from './registry';
 
 /** Workflow types resumeRun knows how to restart: both are idempotent by workflow id / registry / shard markers. */
 export const RESUMABLE_TYPES = ['growLibrary', 'sampleTrainingData'] as const;
@@ -95,7 +96,7 @@ async function waitForChildrenClosed(client: Client, growId: string, childIds: s
       if (Date.now() > deadline)
         throw ApplicationFailure.retryable(
           `child ${id} of ${growId} is still running; waiting for it to close before resuming`,
-          'ChildStillRunning',
+          Failure.ChildStillRunning,
         );
       Context.current().heartbeat(id);
       await Context.current().sleep(1000);
@@ -123,17 +124,17 @@ export function opsActivities(cfg: ResynConfig) {
         if (isNotFound(err))
           throw ApplicationFailure.nonRetryable(
             `no workflow run ${input.workflowId}${input.runId ? ` (run ${input.runId})` : ''} in namespace ${cfg.temporal.namespace}`,
-            'RunNotFound',
+            Failure.RunNotFound,
           );
         throw err;
       }
       const refusal = resumeRefusal(info);
-      if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'NotResumable');
+      if (refusal) throw ApplicationFailure.nonRetryable(refusal, Failure.NotResumable);
       let rebuilt: unknown;
       if (info.type === 'growLibrary') {
         // Start from what the old run and the registry hold (proposals made, children finished), not from scratch.
-        const plan = rebuildGrowState(
-          registryFor(cfg),
+        const plan = await rebuildGrowState(
+          await openRegistry(cfg),
           info.workflowId,
           info.args[0] as GrowInput,
           await growHistoryFacts(Context.current().client, info.workflowId, info.runId),
@@ -143,7 +144,7 @@ export function opsActivities(cfg: ResynConfig) {
         await waitForChildrenClosed(
           Context.current().client,
           info.workflowId,
-          (plan.input.state?.tasks ?? []).map((t) => `${info.workflowId}/${keywordSlug(t.keyword)}/${t.index}`),
+          (plan.input.state?.tasks ?? []).map((t) => synthesisChildId(info.workflowId, t.keyword, t.index)),
         );
       }
       ctxLog().info('resuming run', {
@@ -167,10 +168,10 @@ export function opsActivities(cfg: ResynConfig) {
           pool = loadKeywords().map((k) => k.keyword);
         } catch (err) {
           // A missing or broken keywords file does not mend itself: fail at once, saying which file.
-          throw ApplicationFailure.nonRetryable(`cannot draw fresh keywords: ${(err as Error).message}`, 'NoKeywords');
+          throw ApplicationFailure.nonRetryable(`cannot draw fresh keywords: ${(err as Error).message}`, Failure.SeedKeywordsUnreadable);
         }
       }
-      const tried = triedKeywords(registryFor(cfg));
+      const tried = await (await openRegistry(cfg)).triedKeywords();
       return [...new Set(pool)].filter((k) => !tried.has(k)).slice(0, input.count);
     },
 
@@ -180,7 +181,7 @@ export function opsActivities(cfg: ResynConfig) {
       status?: string;
       progress?: unknown;
     }): Promise<{ file: string; attempted: number; accepted: number }> {
-      const { file, report } = writeGrowReport(registryFor(cfg), dataPaths(cfg).reports, input.workflowId, {
+      const { file, report } = await writeGrowReport(await openRegistry(cfg), dataPaths(cfg).reports, input.workflowId, {
         status: input.status,
         progress: input.progress,
       });

@@ -5,32 +5,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { loadKeywords, SEED_FAMILIES } from '../lib/seeds';
 import { keywordFamily } from '../llm/prompts';
-import { BEHAVIOR_PROBES, behaviorFingerprint, codeFingerprint } from '../registry/fingerprint';
-import { Registry } from '../registry/store';
-import {
-  recordRound,
-  recordSynthesisRun,
-  synthesisRunOf,
-  synthesisRuns,
-  triedKeywords,
-  type RoundRow,
-  type SynthesisOutcome,
-} from '../registry/synthesis-log';
+import { BEHAVIOR_PROBES, behaviorFingerprint } from '../registry/fingerprint';
+import { openRegistry } from '../registry/open';
+import type { RoundRow, SynthesisOutcome } from '../registry/synthesis-log';
 import { environmentId, sharedPool } from '../sandbox';
-import { dataPaths, type ResynConfig } from '../temporal.config';
-import type { Proposal } from '../llm/parse';
-
-const registries = new Map<string, Registry>();
-/** One open registry per file per process (better-sqlite3 is synchronous; WAL lets processes share). */
-export function registryFor(cfg: ResynConfig): Registry {
-  const file = dataPaths(cfg).registry;
-  let r = registries.get(file);
-  if (!r) {
-    r = Registry.open(file);
-    registries.set(file, r);
-  }
-  return r;
-}
+import type { ResynConfig } from '../temporal.config';
+import { Failure } from '../contracts/failures';
+import type { Proposal } from '../contracts/proposal';
 
 export interface RegisterInput {
   keyword: string;
@@ -66,7 +47,7 @@ export function registryActivities(cfg: ResynConfig) {
     async recordSynthesisRound(row: Omit<RoundRow, 'workflowId' | 'envId'>): Promise<string | null> {
       const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'standalone';
       const envId = row.source ? environmentId(row.source) : null;
-      recordRound(registryFor(cfg), { ...row, workflowId, envId });
+      await (await openRegistry(cfg)).recordRound({ ...row, workflowId, envId });
       return envId;
     },
 
@@ -75,7 +56,7 @@ export function registryActivities(cfg: ResynConfig) {
      * accepted (then outcome 'duplicate', nothing registered), or the rejection with its last code.
      */
     async registerEnvironment(input: RegisterInput): Promise<RegisterResult> {
-      const reg = registryFor(cfg);
+      const reg = await openRegistry(cfg);
       const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'standalone';
       const pool = sharedPool(cfg.sandbox);
       let name = input.proposal.name,
@@ -85,7 +66,7 @@ export function registryActivities(cfg: ResynConfig) {
       const envId = input.source ? environmentId(input.source) : null;
       const parentId = input.parentId === envId ? null : input.parentId;
       if (input.round)
-        recordRound(reg, { ...input.round, workflowId, envId: input.round.source ? environmentId(input.round.source) : null });
+        await reg.recordRound({ ...input.round, workflowId, envId: input.round.source ? environmentId(input.round.source) : null });
       if (input.source) {
         const d = await pool.describe(input.source);
         if (d.ok) ({ name, description, tags } = d.value);
@@ -98,17 +79,9 @@ export function registryActivities(cfg: ResynConfig) {
             );
         }
       }
-      const result = reg.writeTransaction((): RegisterResult => {
+      const result = await (async (): Promise<RegisterResult> => {
         if (!input.source || !envId) return { outcome: 'rejected', envId: null, name };
-        if (input.status === 'accepted') {
-          const same = reg.getEnvironment(envId);
-          const dup =
-            same && same.status === 'accepted' && same.runId !== workflowId
-              ? same
-              : reg.findDuplicate({ codeFp: codeFingerprint(input.source), behaviorFp }, envId);
-          if (dup) return { outcome: 'duplicate', envId, name, duplicateOf: { id: dup.id, name: dup.name } };
-        }
-        const rec = reg.upsertEnvironment(
+        const r = await reg.registerEnvironment(
           {
             id: envId,
             name,
@@ -126,13 +99,15 @@ export function registryActivities(cfg: ResynConfig) {
           },
           { behaviorFp },
         );
+        if (r.duplicateOf) return { outcome: 'duplicate', envId, name, duplicateOf: { id: r.duplicateOf.id, name: r.duplicateOf.name } };
+        const rec = r.record;
         return { outcome: rec.status === 'accepted' && input.status === 'accepted' ? 'accepted' : 'rejected', envId, name: rec.name };
-      });
+      })();
       const reason =
         result.outcome === 'duplicate'
           ? `near-duplicate of ${result.duplicateOf!.name} (${result.duplicateOf!.id.slice(0, 12)})`
           : input.reason;
-      recordSynthesisRun(reg, {
+      await reg.recordSynthesisRun({
         workflowId,
         parentWorkflowId: input.parentWorkflowId,
         keyword: input.keyword,
@@ -151,18 +126,18 @@ export function registryActivities(cfg: ResynConfig) {
      * keywords never tried in this registry, in keywords.json order.
      */
     async keywordsToDo(input: { keywords?: string[]; count?: number; growId: string }): Promise<string[]> {
-      const reg = registryFor(cfg);
+      const reg = await openRegistry(cfg);
       if (input.keywords) {
-        const doneHere = new Set(synthesisRuns(reg, { parentWorkflowId: input.growId }).map((r) => r.keyword));
+        const doneHere = new Set((await reg.synthesisRuns({ parentWorkflowId: input.growId })).map((r) => r.keyword));
         return input.keywords.filter((k) => !doneHere.has(k));
       }
-      const tried = triedKeywords(reg);
+      const tried = await reg.triedKeywords();
       let all: ReturnType<typeof loadKeywords>;
       try {
         all = loadKeywords();
       } catch (err) {
         // A missing or invalid keywords file will not fix itself on retry.
-        throw ApplicationFailure.nonRetryable(`cannot draw seed keywords: ${(err as Error).message}`, 'SeedKeywordsUnreadable');
+        throw ApplicationFailure.nonRetryable(`cannot draw seed keywords: ${(err as Error).message}`, Failure.SeedKeywordsUnreadable);
       }
       return all
         .map((k) => k.keyword)
@@ -172,7 +147,7 @@ export function registryActivities(cfg: ResynConfig) {
 
     /** The recorded outcome of a synthesis run (by its workflow id), or null if it never finished. */
     async synthesisOutcome(input: { workflowId: string }): Promise<SynthesisOutcome | null> {
-      return synthesisRunOf(registryFor(cfg), input.workflowId)?.outcome ?? null;
+      return (await (await openRegistry(cfg)).synthesisRunOf(input.workflowId))?.outcome ?? null;
     },
   };
 }

@@ -19,8 +19,8 @@ import { freePort, startDevServer } from '../worker/dev-server';
 import { createResynWorker, installRuntime } from '../worker/worker';
 import { startFakeLlm } from '../tests/support/fake-llm';
 import { happyReply } from '../tests/support/fake-synthesis';
-import type { GrowProgress } from '../workflows/grow-library';
-import { keywordSlug } from '../workflows/synthesis-input';
+import type { GrowProgress } from '../contracts/grow-rules';
+import { synthesisChildId } from '../contracts/child-ids';
 
 /** Per-environment Temporal work, read back from the histories of (a sample of) the child workflows. */
 interface HistoryStats {
@@ -83,7 +83,7 @@ async function historyStats(client: Client, growId: string, keywords: string[], 
     wftWait = 0,
     wftRun = 0;
   for (const kw of picked) {
-    const h = await client.workflow.getHandle(`${growId}/${keywordSlug(kw)}/0`).fetchHistory();
+    const h = await client.workflow.getHandle(synthesisChildId(growId, kw, 0)).fetchHistory();
     const evs = h.events ?? [];
     events += evs.length;
     const scheduled = new Map<string, string>();

@@ -1,18 +1,24 @@
 /**
  * Benchmark: answers scored per second by the reward service over HTTP, in batches of 256
- * (issue 5 target: >= 10,000/s on this machine). The service runs as its own process (the real
- * `resyn serve-rewards`, so it can be profiled with --cpu-prof); this process is the trainer.
+ * (issue 12 target: >= 100,000/s on 2 cores for GRPO batches of 16 answers per state), and the
+ * latency honest clients see with and without one hostile client (issue 13). The service runs as
+ * its own process (the real `resyn serve-rewards`, one sandbox worker per core, so it can be
+ * profiled with --cpu-prof); this process is the trainer.
  *
  * Realistic batches: instances are drawn shuffled across all seed environments (a trainer's
  * dataloader shuffles), responses carry ~1.5 KB of reasoning before the <answer> block, and the
  * answers to one instance are distinct (its solve() answer, then other instances' answers: well-
  * formed, mostly wrong), so no scenario gains from the service verifying a repeated answer once.
  * Scenarios, each with 1 and with several concurrent clients (a trainer keeps batches in flight):
- *   grpo-cached  32 instances x 8 responses per batch, instances seen before (later epochs,
+ *   grpo-cached  16 instances x 16 responses per batch, instances seen before (later epochs,
  *                validation sets): the service has their states cached; only verify runs.
- *   grpo-fresh   32 NEW instances x 8 responses per batch (a first epoch): one generate per
- *                instance, amortised over its 8 answers.
+ *   grpo-fresh   16 NEW instances x 16 responses per batch (a first epoch): one generate per
+ *                instance, amortised over its 16 answers.
  *   cold         256 new instances x 1 response: generate + verify for every answer.
+ *   fairness     3 honest clients (grpo-cached batches, one request at a time each) alone, then
+ *                beside one hostile client sending batches of answers that make an accepted
+ *                environment's verify slow (~0.25 s each): p50/p99/max latency of the honest
+ *                requests and their throughput in both phases.
  * The summary line's answers_per_s is grpo-cached with the most clients (the issue's GRPO-like
  * target, as measured before); every scenario's number is on the same line. Server CPU per
  * answer (all its threads, from /proc) is printed too: wall-clock rates swing with other load
@@ -30,13 +36,26 @@ import * as path from 'node:path';
 import { groundTruth } from '../dataset/rows';
 import { projectRoot } from '../lib/paths';
 import { importSeedEnvironments } from '../registry/import-seeds';
-import { Registry } from '../registry/store';
-import { SandboxPool } from '../sandbox';
-import { dataPaths, loadConfig } from '../temporal.config';
+import { openRegistry } from '../registry/open';
+import { environmentId, SandboxPool } from '../sandbox';
+import { loadConfig } from '../temporal.config';
 
 const BATCH = 256;
-const GROUP = 8;
+const GROUP = 16;
 const PER_ENV = 64;
+
+/** Accepted, but an answer starting with "slow" costs ~0.25 s of verify: what a hostile client aims at. */
+const SLOW_ON_DEMAND = `export default {
+  name: "slow-on-demand", description: "verify is slow for answers that ask for it", tags: ["bench"],
+  generate(rng, d) { return { n: rng.int(1, 9) }; },
+  prompt(s) { return "name the number " + s.n; },
+  verify(s, a) {
+    if (String(a).startsWith("slow")) { let x = 0; for (let i = 0; i < 4e6; i++) x += i % 7; return x < 0 ? 1 : 0; }
+    return String(a).trim() === String(s.n) ? 1 : 0;
+  },
+  solve(s) { return String(s.n); },
+};
+`;
 
 interface Pooled {
   envId: string;
@@ -78,11 +97,11 @@ function bodies(batches: Item[][]): Buffer[] {
   return batches.map((items) => Buffer.from(JSON.stringify({ items })));
 }
 
-function post(agent: http.Agent, url: URL, body: Buffer): Promise<{ reward: number }[]> {
+function post(agent: http.Agent, url: URL, body: Buffer, client = 'trainer'): Promise<{ reward: number }[]> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-resyn-client': client } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -144,10 +163,15 @@ async function main(): Promise<void> {
 
   // Setup (untimed): the seed library, and PER_ENV solved instances per environment.
   const pool = new SandboxPool(cfg.sandbox);
-  const registry = Registry.open(dataPaths(cfg).registry);
+  const registry = await openRegistry(cfg);
   await importSeedEnvironments(registry, pool);
-  const envs = registry.listEnvironments({ status: 'accepted' });
-  registry.close();
+  const envs = await registry.listEnvironments({ status: 'accepted' });
+  const slowId = environmentId(SLOW_ON_DEMAND);
+  await registry.upsertEnvironment({
+    ...{ id: slowId, name: 'slow-on-demand', description: 'bench', tags: [], family: null, keyword: null, source: SLOW_ON_DEMAND },
+    ...{ status: 'accepted', origin: 'seed', rounds: 0, runId: null, parentId: null, scores: {} },
+  });
+  await registry.close();
   const solved = new Map<string, Pooled[]>();
   for (const env of envs) {
     const inst = Array.from({ length: PER_ENV }, (_, i) => ({ seed: 10_000 + i, difficulty: 1 + (i % 5) }));
@@ -197,6 +221,7 @@ async function main(): Promise<void> {
   const url = new URL(`${base}/v1/rewards`);
   const results: Record<string, number> = {};
   const cpu: Record<string, number> = {};
+  const fair: Record<string, number> = {};
   let correct = 0;
   let scoredAll = 0;
   async function run(name: string, reqs: Buffer[], clients: number): Promise<void> {
@@ -254,6 +279,58 @@ async function main(): Promise<void> {
         );
       await run('cold', bodies(reqs), c);
     }
+    // Fairness: honest clients alone, then beside a hostile one.
+    const honestReqs = Math.ceil(total / 4 / BATCH);
+    const hostileBody = Buffer.from(
+      JSON.stringify({
+        items: Array.from({ length: 512 }, (_, i) => ({
+          ground_truth: groundTruth(slowId, 1 + i, 1),
+          response: `<answer>slow ${i}</answer>`,
+        })),
+      }),
+    );
+    for (const withHostile of [false, true]) {
+      let stop = false;
+      const hostile = withHostile
+        ? (async () => {
+            const agent = new http.Agent({ keepAlive: true });
+            while (!stop) await post(agent, url, hostileBody, 'hostile').catch(() => undefined);
+            agent.destroy();
+          })()
+        : Promise.resolve();
+      if (withHostile) await new Promise((r) => setTimeout(r, 500));
+      const lat: number[] = [];
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        [0, 1, 2].map(async (h) => {
+          const agent = new http.Agent({ keepAlive: true });
+          while (next < honestReqs) {
+            const body = epoch[next++ % epoch.length]!;
+            const t = performance.now();
+            await post(agent, url, body, `honest-${h}`);
+            lat.push(performance.now() - t);
+          }
+          agent.destroy();
+        }),
+      );
+      const s = (performance.now() - t0) / 1000;
+      stop = true;
+      await hostile;
+      lat.sort((a, b) => a - b);
+      const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
+      const tag = withHostile ? 'hostile' : 'alone';
+      fair[`honest_${tag}_p50_ms`] = q(0.5);
+      fair[`honest_${tag}_p99_ms`] = q(0.99);
+      fair[`honest_${tag}_max_ms`] = lat[lat.length - 1]!;
+      fair[`honest_${tag}_per_s`] = (lat.length * BATCH) / s;
+      console.error(
+        `fairness    honest x3 ${withHostile ? 'beside a hostile client' : 'alone                  '}: ${lat.length} requests of ${BATCH}, ` +
+          `p50 ${q(0.5).toFixed(0)} ms, p99 ${q(0.99).toFixed(0)} ms, max ${lat[lat.length - 1]!.toFixed(0)} ms, ${((lat.length * BATCH) / s).toFixed(0)} answers/s`,
+      );
+    }
+    const stats = (await (await fetch(`${base}/v1/stats`)).json()) as { latency_ms: unknown; requests: unknown };
+    console.error(`service /v1/stats: latency ${JSON.stringify(stats.latency_ms)} requests ${JSON.stringify(stats.requests)}`);
   } finally {
     child.kill('SIGINT');
     await new Promise((r) => child.once('exit', r));
@@ -265,10 +342,10 @@ async function main(): Promise<void> {
       .map(([k, v]) => `${k}${suffix}=${v.toFixed(0)}`)
       .join(' ');
   console.error(
-    `${scoredAll} answers over ${envs.length} environments (${known.length} solved instances), ${cfg.sandbox.workers} sandbox workers, ${os.cpus().length} cores; ${correct} scored 1${profDir ? `; server profiles in ${profDir}` : ''}`,
+    `${scoredAll} answers over ${envs.length} environments (${known.length} solved instances), ${cfg.rewards.workers} sandbox workers, ${os.cpus().length} cores (load average ${os.loadavg()[0]!.toFixed(1)}); ${correct} scored 1${profDir ? `; server profiles in ${profDir}` : ''}`,
   );
   console.log(
-    `BENCH rewards scenario=grpo-cached clients=${maxClients} answers_per_s=${results[head]!.toFixed(0)} target_per_s=10000 batch=${BATCH} responses_per_instance=${GROUP} response_chars=${chars} ${fmt(results, '')} ${fmt(cpu, '_cpu_us')}`,
+    `BENCH rewards scenario=grpo-cached clients=${maxClients} answers_per_s=${results[head]!.toFixed(0)} target_per_s=100000 batch=${BATCH} responses_per_instance=${GROUP} response_chars=${chars} ${fmt(results, '')} ${fmt(cpu, '_cpu_us')} ${fmt(fair, '')}`,
   );
 }
 

@@ -13,11 +13,11 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { buildPlan } from '../dataset/planner';
 import { shardSpecs } from '../dataset/plan';
-import { sampleRequestSchema, type SampleRequest } from '../dataset/request';
+import { sampleRequestSchema, type SampleRequest } from '../contracts/sample-request';
 import { writeShard } from '../dataset/shard';
 import { runSample } from '../cli/commands/sample';
 import { importSeedEnvironments } from '../registry/import-seeds';
-import { Registry } from '../registry/store';
+import { openRegistry } from '../registry/open';
 import { sharedPool } from '../sandbox';
 import { dataPaths, loadConfig } from '../temporal.config';
 import { freePort, startDevServer } from '../worker/dev-server';
@@ -29,9 +29,9 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resyn-bench-sample-'));
   const cfg = loadConfig({ ...process.env, RESYN_DATA_DIR: dir, RESYN_METRICS_PORT: '0', RESYN_TASK_QUEUE: 'bench-sample' });
   const pool = sharedPool(cfg.sandbox);
-  const registry = Registry.open(dataPaths(cfg).registry);
+  const registry = await openRegistry(cfg);
   const imported = await importSeedEnvironments(registry, pool);
-  const envs = registry.listEnvironments({ status: 'accepted' }).length;
+  const envs = (await registry.listEnvironments({ status: 'accepted' })).length;
   if (envs === 0) throw new Error(`no seed environment passed the checks: ${JSON.stringify(imported.failed)}`);
   const base: Omit<SampleRequest, 'name'> = {
     instancesPerEnv: Math.ceil(total / envs),
@@ -41,12 +41,12 @@ async function main(): Promise<void> {
     formats: ['jsonl', 'parquet'],
     concurrency: cfg.sandbox.workers,
   };
-  const source = (id: string) => registry.getEnvironment(id)!.source;
+  const source = async (id: string) => (await registry.getEnvironment(id))!.source;
 
   // Plain loop: the same plan and shard writer, the same parallelism, no Temporal.
   const plainReq = sampleRequestSchema.parse({ ...base, name: 'plain' });
   let t0 = performance.now();
-  const plan = buildPlan(plainReq, { registry, datasetsDir: dataPaths(cfg).datasets, policyModel: cfg.llm.policy.model });
+  const plan = await buildPlan(plainReq, { registry, datasetsDir: dataPaths(cfg).datasets, policyModel: cfg.llm.policy.model });
   const specs = shardSpecs(plan);
   let next = 0;
   let rowsPlain = 0;
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   await connection.close();
   await server.stop();
   await pool.close();
-  registry.close();
+  await registry.close();
 
   const plainIps = rowsPlain / plainS;
   const wfIps = outcome.rows / wfS;

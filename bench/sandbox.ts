@@ -10,10 +10,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vm from 'node:vm';
 import { projectRoot } from '../lib/paths';
 import { checkEnvironment, SandboxPool } from '../sandbox';
 import { loadConfig } from '../temporal.config';
+import { v8Verifier } from './v8-env';
 
 interface EnvFile {
   name: string;
@@ -53,14 +53,6 @@ async function best(reps: number, fn: () => Promise<unknown>): Promise<number> {
     min = Math.min(min, ms(t));
   }
   return min;
-}
-
-/** verify in plain V8: the same module text run in a node:vm context. */
-function v8Verifier(source: string): (state: unknown, answer: string) => unknown {
-  const ctx = vm.createContext({});
-  vm.runInContext(source.replace(/export\s+default/, 'globalThis.__env ='), ctx);
-  const env = (ctx as { __env: { verify(s: unknown, a: string): unknown } }).__env;
-  return (s, a) => env.verify(s, a);
 }
 
 async function main(): Promise<void> {

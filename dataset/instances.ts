@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { sha256 } from '../lib/hash';
 import type { Split } from './plan';
-import type { LevelWeight } from './request';
+import type { LevelWeight } from '../contracts/sample-request';
 
 const HALF = 2 ** 31;
 

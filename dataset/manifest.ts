@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { difficultyFor, splitOfSeed } from './instances';
 import { SPLITS, type SamplePlan } from './plan';
-import type { NormalizedSampleRequest } from './request';
+import type { NormalizedSampleRequest } from '../contracts/sample-request';
 import type { ShardResult } from './shard';
 import { atomicWrite } from './writers';
 

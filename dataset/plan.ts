@@ -3,7 +3,7 @@
  * rows are cut into shards. Pure and deterministic (no I/O): the planning activity builds it and
  * the workflow derives the shard list from it, so a replay or a continue-as-new sees the same plan.
  */
-import type { LevelWeight, NormalizedSampleRequest } from './request';
+import type { LevelWeight, NormalizedSampleRequest } from '../contracts/sample-request';
 
 export type Split = 'train' | 'validation';
 export const SPLITS: Split[] = ['train', 'validation'];

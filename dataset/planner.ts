@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import { CalibrationStore } from '../registry/calibration';
-import type { Registry } from '../registry/store';
+import type { Registry } from '../registry/registry';
 import { allocate, type PlanEnv, type SamplePlan } from './plan';
-import { difficultyWeights, type NormalizedSampleRequest } from './request';
+import { difficultyWeights, type NormalizedSampleRequest } from '../contracts/sample-request';
 import { sha256 } from '../lib/hash';
 
 export interface PlanContext {
@@ -18,8 +18,8 @@ export interface PlanContext {
   policyModel: string;
 }
 
-export function buildPlan(req: NormalizedSampleRequest, ctx: PlanContext): SamplePlan {
-  const recs = ctx.registry.listEnvironments({ status: req.filter.status, tags: req.filter.tags, ids: req.filter.ids });
+export async function buildPlan(req: NormalizedSampleRequest, ctx: PlanContext): Promise<SamplePlan> {
+  const recs = await ctx.registry.listEnvironments({ status: req.filter.status, tags: req.filter.tags, ids: req.filter.ids });
   const skipped: SamplePlan['skipped'] = [];
   const weights = difficultyWeights(req.difficulties);
   const model = req.passRateBand?.model ?? ctx.policyModel;
@@ -28,7 +28,7 @@ export function buildPlan(req: NormalizedSampleRequest, ctx: PlanContext): Sampl
   for (const rec of recs) {
     let levels = weights;
     if (calib && req.filter.calibratedOnly) {
-      const v = calib.verdict(rec.id, model);
+      const v = await calib.verdict(rec.id, model);
       if (!v) {
         skipped.push({ id: rec.id, name: rec.name, reason: `not calibrated for model ${model}` });
         continue;
@@ -40,7 +40,7 @@ export function buildPlan(req: NormalizedSampleRequest, ctx: PlanContext): Sampl
     }
     if (calib && req.passRateBand) {
       const band = req.passRateBand;
-      const measured = new Map(calib.levels(rec.id, model).map((l) => [l.difficulty, l.solveRate]));
+      const measured = new Map((await calib.levels(rec.id, model)).map((l) => [l.difficulty, l.solveRate]));
       levels = weights.filter((w) => {
         const r = measured.get(w.level);
         return r !== undefined && r >= band.min && r <= band.max;

@@ -49,7 +49,7 @@ const BATCH = 500;
 
 export interface ShardDeps {
   pool: SandboxPool;
-  source(envId: string): string;
+  source(envId: string): string | Promise<string>;
   heartbeat?(detail: unknown): void;
 }
 
@@ -85,7 +85,7 @@ export async function sampleShardRows(
   const dropped: ShardResult['dropped'] = [];
   let position = input.start;
   for (const seg of input.segments) {
-    const source = deps.source(seg.env.id);
+    const source = await deps.source(seg.env.id);
     for (let from = seg.from; from < seg.to; from += BATCH) {
       const to = Math.min(seg.to, from + BATCH);
       const seeds = seedRange(seg.env.id, input.split, from, to);

@@ -4,6 +4,7 @@
  * Parsers return a result, never throw: a contract-breaking reply becomes feedback, not a crash.
  */
 import { z } from 'zod';
+import type { Proposal } from '../contracts/proposal';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -50,23 +51,54 @@ export const judgeVerdictSchema = z.object({
 });
 export type JudgeVerdict = z.infer<typeof judgeVerdictSchema>;
 
-export function parseJudge(reply: string): Parsed<JudgeVerdict> {
+const issuesText = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+
+/** A judge verdict; with `criteria`, an "accept" that leaves a criterion unscored breaks the contract too (its thresholds cannot be checked). */
+export function parseJudge(reply: string, criteria: readonly string[] = []): Parsed<JudgeVerdict> {
   const j = extractJson(reply, '{');
   if (!j.ok) return j;
   const v = judgeVerdictSchema.safeParse(j.value);
   if (!v.success) {
     return {
       ok: false,
-      error: `the verdict JSON does not match {verdict: accept|revise|reject, scores: {criterion: 1..5}, feedback}: ${v.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      error: `the verdict JSON does not match {verdict: accept|revise|reject, scores: {criterion: 1..5}, feedback}: ${issuesText(v.error)}`,
+    };
+  }
+  const missing = v.data.verdict === 'accept' ? criteria.filter((c) => v.data.scores[c] === undefined) : [];
+  if (missing.length)
+    return { ok: false, error: `the verdict gives no score for ${missing.join(', ')}; score every criterion from 1 to 5` };
+  return { ok: true, value: v.data };
+}
+
+export const RED_TEAM_KINDS = ['wrong-accepted', 'right-rejected'] as const;
+const redTeamClaim = z.object({
+  instance: z.number().int().min(1),
+  answer: z.string(),
+  kind: z.enum(RED_TEAM_KINDS),
+  why: z.string().default(''),
+});
+export type RedTeamClaim = z.infer<typeof redTeamClaim>;
+
+/** The red team's reply: {"claims": [{instance, answer, kind, why}]} (or the bare list); an empty list is a valid reply. */
+export function parseRedTeam(reply: string): Parsed<RedTeamClaim[]> {
+  const j = extractJson(reply, '{');
+  const list = j.ok && !Array.isArray(j.value) ? (j.value as any)?.claims : undefined;
+  const raw =
+    list ??
+    (() => {
+      const a = extractJson(reply, '[');
+      return a.ok ? a.value : undefined;
+    })();
+  const v = z.array(redTeamClaim).safeParse(raw);
+  if (!v.success) {
+    return {
+      ok: false,
+      error: `expected {"claims": [{"instance": n, "answer": "...", "kind": "wrong-accepted" | "right-rejected", "why": "..."}]}${raw === undefined ? ' (no JSON found)' : `: ${issuesText(v.error)}`}`,
     };
   }
   return { ok: true, value: v.data };
 }
 
-export interface Proposal {
-  name: string;
-  description: string;
-}
 const proposalsSchema = z.array(z.object({ name: z.string().min(1), description: z.string().min(1) }));
 
 /** Distinct (by kebab-case name) task proposals, at most `max`. */

@@ -5,7 +5,7 @@
  */
 import { listSeedEnvironments, type SeedEnvironment } from '../lib/seeds';
 import { checkEnvironment, checkFeedback, environmentId, type SandboxPool } from '../sandbox';
-import type { Registry } from './store';
+import type { Registry } from './registry';
 
 export interface ImportSeedsResult {
   imported: number;
@@ -21,7 +21,7 @@ export async function importSeedEnvironments(
   const out: ImportSeedsResult = { imported: 0, skipped: 0, failed: [] };
   for (const seed of seeds) {
     const id = environmentId(seed.source);
-    const existing = registry.getEnvironment(id);
+    const existing = await registry.getEnvironment(id);
     if (existing && existing.id === id && existing.status === 'accepted') {
       out.skipped++;
       continue;
@@ -34,7 +34,7 @@ export async function importSeedEnvironments(
       });
       continue;
     }
-    registry.upsertEnvironment({
+    await registry.upsertEnvironment({
       id,
       name: report.env.name,
       description: report.env.description,

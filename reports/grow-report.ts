@@ -1,15 +1,13 @@
 /**
- * The Markdown report of one growLibrary run, built from the registry alone (synthesis_runs rows
- * carry the grow run as parent_workflow_id; llm_calls carry the calling workflow id), so it can
- * be rebuilt at any time — after a crash, a resume, or on another machine with the same registry.
+ * The Markdown report of one growLibrary run, built from the registry alone (its synthesis runs
+ * and the run's spend, Registry.runSpend), so it can be rebuilt at any time — after a crash, a
+ * resume, or on another machine with the same registry.
  * Knows nothing of Temporal.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadKeywords } from '../lib/seeds';
-import type { Registry } from '../registry/store';
-import { ensureSynthesisTables } from '../registry/synthesis-log';
-import { ensureUsageTable } from '../llm/usage';
+import type { Registry } from '../registry/registry';
 
 export interface FamilyStats {
   family: string;
@@ -40,18 +38,6 @@ export interface GrowReport {
   topRejections: { reason: string; count: number }[];
 }
 
-interface RawRun {
-  workflow_id: string;
-  keyword: string;
-  proposal: string;
-  outcome: string;
-  env_id: string | null;
-  rounds: number;
-  reason: string;
-  env_name: string | null;
-  env_family: string | null;
-}
-
 /** One line, bounded: reasons are often multi-line check output. */
 export function shortReason(reason: string, max = 140): string {
   const line =
@@ -70,33 +56,18 @@ function keywordFamilies(): Map<string, string> {
   }
 }
 
-export function buildGrowReport(reg: Registry, workflowId: string): GrowReport {
-  ensureSynthesisTables(reg);
-  ensureUsageTable(reg);
-  const runs = reg.db
-    .prepare(`SELECT r.workflow_id, r.keyword, r.proposal, r.outcome, r.env_id, r.rounds, r.reason,
-      e.name AS env_name, e.family AS env_family
-    FROM synthesis_runs r LEFT JOIN environments e ON e.id = r.env_id
-    WHERE r.parent_workflow_id = ? ORDER BY r.keyword, r.workflow_id`)
-    .all(workflowId) as RawRun[];
+export async function buildGrowReport(reg: Registry, workflowId: string): Promise<GrowReport> {
+  const runs = await reg.growRunRows(workflowId);
   const kwFamily = keywordFamilies();
-  const environments: EnvRow[] = runs.map((r) => {
-    let proposalName = '';
-    try {
-      proposalName = String(JSON.parse(r.proposal)?.name ?? '');
-    } catch {
-      /* keep empty */
-    }
-    return {
-      keyword: r.keyword,
-      family: r.env_family ?? kwFamily.get(r.keyword) ?? 'unknown',
-      name: r.env_name ?? proposalName ?? '',
-      outcome: r.outcome,
-      rounds: r.rounds,
-      envId: r.env_id,
-      reason: r.reason,
-    };
-  });
+  const environments: EnvRow[] = runs.map((r) => ({
+    keyword: r.keyword,
+    family: r.envFamily ?? kwFamily.get(r.keyword) ?? 'unknown',
+    name: r.envName ?? String(r.proposal?.name ?? ''),
+    outcome: r.outcome,
+    rounds: r.rounds,
+    envId: r.envId,
+    reason: r.reason,
+  }));
 
   const byFamily = new Map<string, FamilyStats>();
   for (const e of environments) {
@@ -116,18 +87,7 @@ export function buildGrowReport(reg: Registry, workflowId: string): GrowReport {
   const families = [...byFamily.values()].sort((a, b) => a.family.localeCompare(b.family));
   for (const f of families) f.acceptRate = f.attempted ? f.accepted / f.attempted : 0;
 
-  // Spend of the run itself and of its children (child ids are not guaranteed to share a prefix).
-  const ids = [workflowId, ...runs.map((r) => r.workflow_id)];
-  const u = reg.db
-    .prepare(`SELECT COUNT(*) AS calls, COALESCE(SUM(prompt_tokens),0) AS p, COALESCE(SUM(completion_tokens),0) AS c,
-      COALESCE(SUM(cost_usd),0) AS cost FROM llm_calls
-    WHERE workflow_id IN (SELECT value FROM json_each(?)) OR workflow_id LIKE ? ESCAPE '\\'`)
-    .get(JSON.stringify(ids), workflowId.replace(/[\\%_]/g, (m) => '\\' + m) + '/%') as {
-    calls: number;
-    p: number;
-    c: number;
-    cost: number;
-  };
+  const u = await reg.runSpend(workflowId);
 
   const reasons = new Map<string, number>();
   for (const e of environments) {
@@ -148,7 +108,7 @@ export function buildGrowReport(reg: Registry, workflowId: string): GrowReport {
     acceptRate: environments.length ? accepted / environments.length : 0,
     families,
     environments,
-    usage: { calls: u.calls, promptTokens: u.p, completionTokens: u.c, costUsd: u.cost },
+    usage: u,
     topRejections,
   };
 }
@@ -204,13 +164,13 @@ export function reportFile(reportsDir: string, workflowId: string): string {
 }
 
 /** Writes <reportsDir>/<workflowId>.md atomically (a reader never sees half a report). */
-export function writeGrowReport(
+export async function writeGrowReport(
   reg: Registry,
   reportsDir: string,
   workflowId: string,
   extra: { status?: string; progress?: unknown } = {},
-): { file: string; report: GrowReport } {
-  const report = buildGrowReport(reg, workflowId);
+): Promise<{ file: string; report: GrowReport }> {
+  const report = await buildGrowReport(reg, workflowId);
   const file = reportFile(reportsDir, workflowId);
   fs.mkdirSync(reportsDir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

@@ -20,7 +20,7 @@ export interface CalibrateInput {
 export interface CalibrateDeps {
   pool: SandboxPool;
   store: CalibrationStore;
-  source(envId: string): string;
+  source(envId: string): string | Promise<string>;
   model: string;
   /** Asks the policy model; returns the reply text. */
   ask(prompt: string): Promise<string>;
@@ -36,13 +36,14 @@ export function calibrationSeeds(envId: string, level: number, n: number): numbe
 }
 
 export async function calibrateEnvironment(input: CalibrateInput, deps: CalibrateDeps): Promise<CalibrationVerdict & { llmCalls: number }> {
-  const source = deps.source(input.envId);
+  const source = await deps.source(input.envId);
   const levels = [...new Set(input.levels)].sort((a, b) => a - b);
   const stats: LevelStat[] = [];
   let llmCalls = 0;
   for (const difficulty of levels) {
     const seeds = calibrationSeeds(input.envId, difficulty, input.instancesPerLevel);
-    const todo = seeds.filter((seed) => !deps.store.getAttempt(input.envId, seed, difficulty, deps.model));
+    const cached = await Promise.all(seeds.map((seed) => deps.store.getAttempt(input.envId, seed, difficulty, deps.model)));
+    const todo = seeds.filter((_, i) => !cached[i]);
     if (todo.length) {
       const sampled = await deps.pool.sample(
         source,
@@ -56,7 +57,7 @@ export async function calibrateEnvironment(input: CalibrateInput, deps: Calibrat
           const s = sampled[k]!;
           if (!s.ok) {
             // The environment fails on its own instance: counts as unsolvable, recorded once.
-            deps.store.putAttempt(input.envId, seed, difficulty, deps.model, { response: '', answer: null, reward: 0 });
+            await deps.store.putAttempt(input.envId, seed, difficulty, deps.model, { response: '', answer: null, reward: 0 });
             continue;
           }
           const response = await deps.ask(userContent(s.value.prompt));
@@ -67,20 +68,22 @@ export async function calibrateEnvironment(input: CalibrateInput, deps: Calibrat
             const [r] = await deps.pool.score(source, [{ state: s.value.state, answer }]);
             reward = r?.ok ? r.value : 0;
           }
-          deps.store.putAttempt(input.envId, seed, difficulty, deps.model, { response, answer, reward });
+          await deps.store.putAttempt(input.envId, seed, difficulty, deps.model, { response, answer, reward });
           deps.heartbeat?.({ difficulty, done: k + 1, of: todo.length });
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.parallel, todo.length)) }, worker));
     }
-    const attempts = seeds.map((seed) => deps.store.getAttempt(input.envId, seed, difficulty, deps.model)!);
+    const attempts = (await Promise.all(seeds.map((seed) => deps.store.getAttempt(input.envId, seed, difficulty, deps.model)))).map(
+      (a) => a!,
+    );
     const solved = attempts.filter((a) => a.reward >= 1).length;
     stats.push({ difficulty, attempts: attempts.length, solved, solveRate: solved / attempts.length });
   }
   const low = stats[0]!;
   const high = stats[stats.length - 1]!;
   const t = waldTest(low, high, input.alpha);
-  const verdict = deps.store.record({
+  const verdict = await deps.store.record({
     envId: input.envId,
     model: deps.model,
     kept: levels.length >= 2 && t.reject,

@@ -1,21 +1,22 @@
 /**
- * Scores model responses with the registered verifiers: parse each item's instance, extract the
- * final answer (last <answer>...</answer>), group by environment, and verify in the sandbox pool.
- * Never throws on bad items: each gets reward 0 and the reason.
+ * Scores model responses with the environments' verifiers: parse each item's instance, extract
+ * the final answer (last <answer>...</answer>), group by environment and then by instance, and
+ * verify in the sandbox slots through the fair scheduler (rewards/scheduler.ts). Never throws on
+ * bad items: each gets reward 0 and the reason. Throws Overloaded only when the whole request
+ * cannot be queued.
  *
  * Where the time goes (bench/rewards.ts) is the QuickJS guest, so the host avoids guest work:
  * - an (instance, answer) pair repeated in a request is verified once (verify is deterministic:
  *   the sandbox has no clock and no Math.random) — GRPO's responses to one prompt often agree;
- * - an instance whose state is cached (seen before: later epochs, validation sets) runs only
- *   verify (pool.score);
- * - any other instance is generated inside the guest next to its answers (pool.scoreInstances:
- *   one crossing, no prompt rendered, the state never crosses), once per chunk, so a GRPO batch
- *   pays one generate per prompt, not per response. An instance seen a second time gets its state
- *   fetched in the background and cached (bounded by entries and bytes).
+ * - a chunk carries whole instances, each with all its answers: the guest generates an instance
+ *   once next to its answers (one crossing, no prompt rendered, the state never crosses the
+ *   thread boundary), so a GRPO group pays one generate per prompt, not per response.
  */
 import { extractAnswer } from '../lib/answer';
 import type { Result, SandboxPool } from '../sandbox';
-import { parseInstance, type InstanceRef, type Parsed } from './instance';
+import { parseInstance, type InstanceRef } from './instance';
+import { FairScheduler, type Job } from './scheduler';
+import type { SourceLookup } from './sources';
 
 export interface ScoreItem {
   ground_truth?: unknown;
@@ -26,12 +27,16 @@ export interface Reward {
   reason: string;
 }
 
-export interface ScorerDeps {
-  pool: SandboxPool;
-  /** The environment's source by id, or undefined when the registry does not have it. */
-  source(envId: string): string | undefined;
-  /** Answers per sandbox call (the pool cuts calls into chunks itself; this bounds one call). */
-  batchSize?: number;
+export interface ScorerOptions {
+  /** One single-worker pool per sandbox slot (the scheduler routes chunks to slots by environment). */
+  pools: SandboxPool[];
+  lookup(envId: string): SourceLookup | Promise<SourceLookup>;
+  /** Items waiting across all requests before a request is refused (Overloaded). */
+  queueItems: number;
+  /** Time budget per request; items not started by then get a reason instead of a reward. */
+  budgetMs: number;
+  /** Called by close() after the pools are closed (e.g. closes the registry). */
+  onClose?: () => void | Promise<void>;
 }
 
 function reasonFor(reward: number): string {
@@ -44,189 +49,129 @@ function toReward(r: Result<number>): Reward {
   return { reward, reason: reasonFor(reward) };
 }
 
-/** Bounds of the process-wide caches (shared by every request; a service runs for days). */
-export const CACHE_LIMITS = { states: 50_000, stateBytes: 256 * 1024 * 1024, seen: 200_000, groundTruths: 100_000 };
+/** One instance of a request and its distinct answers, each with the item indexes that carry it. */
+interface Inst {
+  ref: InstanceRef;
+  answers: string[];
+  indexes: number[][];
+}
+interface Group {
+  envId: string;
+  source: string;
+  insts: Inst[];
+  next: number;
+}
 
-/** Instance states by "env:seed:difficulty", insertion-ordered for FIFO eviction, with their JSON size. */
-const states = new Map<string, { state: unknown; bytes: number }>();
-let stateBytes = 0;
-/** Instances seen once without a cached state (a second sighting fetches the state). */
-let seen = new Set<string>();
-/** Instances whose state is being fetched. */
-const filling = new Set<string>();
-/** ground_truth strings already parsed: the 8 responses of a GRPO prompt repeat the same string. */
-let parsedGt = new Map<string, Parsed>();
+export class Scorer {
+  readonly scheduler: FairScheduler;
 
-function remember(key: string, state: unknown): void {
-  const json = JSON.stringify(state);
-  if (json === undefined || json.length > CACHE_LIMITS.stateBytes / 16) return;
-  while (states.size > 0 && (states.size >= CACHE_LIMITS.states || stateBytes + json.length > CACHE_LIMITS.stateBytes)) {
-    const [k, v] = states.entries().next().value!;
-    states.delete(k);
-    stateBytes -= v.bytes;
+  constructor(readonly opts: ScorerOptions) {
+    this.scheduler = new FairScheduler(opts.pools.length, opts.queueItems);
   }
-  states.set(key, { state, bytes: json.length });
-  stateBytes += json.length;
-}
 
-/** Cache sizes, for tests and the bench. */
-export function scorerCacheStats(): { states: number; stateBytes: number; seen: number } {
-  return { states: states.size, stateBytes, seen: seen.size };
-}
-
-function parseGt(gt: unknown): Parsed {
-  if (typeof gt !== 'string') return parseInstance(gt);
-  let p = parsedGt.get(gt);
-  if (p === undefined) {
-    p = parseInstance(gt);
-    if (parsedGt.size >= CACHE_LIMITS.groundTruths) parsedGt = new Map();
-    parsedGt.set(gt, p);
+  async close(): Promise<void> {
+    await Promise.all(this.opts.pools.map((p) => p.close()));
+    await this.opts.onClose?.();
   }
-  return p;
-}
 
-/** One distinct (instance, answer) pair of a request and the item indexes that carry it. */
-interface Pair {
-  key: string;
-  inst: InstanceRef;
-  answer: string;
-  indexes: number[];
-}
-
-function fill(out: Reward[], pairs: Pair[], results: Result<number>[]): void {
-  pairs.forEach((p, j) => {
-    const r = toReward(results[j]!);
-    for (const i of p.indexes) out[i] = r;
-  });
-}
-
-/** Fetches and caches the states of instances seen twice, off the request's path. */
-function fetchStates(source: string, list: { key: string; inst: InstanceRef }[], deps: ScorerDeps): void {
-  for (const x of list) filling.add(x.key);
-  deps.pool
-    .sample(
-      source,
-      list.map((x) => ({ seed: x.inst.seed, difficulty: x.inst.difficulty })),
-    )
-    .then(
-      (sampled) =>
-        sampled.forEach((r, k) => {
-          if (r.ok) remember(list[k]!.key, r.value.state);
-        }),
-      () => {
-        /* the pool was closed: nothing to cache */
+  /** A request's work as the scheduler sees it: chunks of whole instances of one environment at a time. */
+  private job(groups: Group[], out: Reward[]): Job {
+    let g = 0;
+    let pending = 0;
+    for (const x of groups) for (const i of x.insts) pending += i.answers.length;
+    const fill = (inst: Inst, j: number, r: Reward) => {
+      for (const i of inst.indexes[j]!) out[i] = r;
+    };
+    return {
+      pending: () => pending,
+      nextEnv: () => groups[g]?.envId,
+      take: (max, slot) => {
+        const group = groups[g]!;
+        const chunk: Inst[] = [];
+        let answers = 0;
+        while (group.next < group.insts.length && (chunk.length === 0 || answers + group.insts[group.next]!.answers.length <= max)) {
+          const inst = group.insts[group.next++]!;
+          chunk.push(inst);
+          answers += inst.answers.length;
+        }
+        pending -= answers;
+        if (group.next >= group.insts.length) g++;
+        const items = chunk.flatMap((inst) =>
+          inst.answers.map((answer) => ({ seed: inst.ref.seed, difficulty: inst.ref.difficulty, answer })),
+        );
+        return this.opts.pools[slot]!.scoreInstances(group.source, items).then(
+          (results) => {
+            let k = 0;
+            for (const inst of chunk) inst.answers.forEach((_, j) => fill(inst, j, toReward(results[k++]!)));
+          },
+          (e: Error) => {
+            const r = { reward: 0, reason: `not scored: ${e?.message ?? String(e)}` };
+            for (const inst of chunk) inst.answers.forEach((_, j) => fill(inst, j, r));
+          },
+        );
       },
-    )
-    .finally(() => {
-      for (const x of list) filling.delete(x.key);
-    });
-}
+      expire: (reason) => {
+        for (; g < groups.length; g++) {
+          const group = groups[g]!;
+          for (; group.next < group.insts.length; group.next++) {
+            const inst = group.insts[group.next]!;
+            inst.answers.forEach((_, j) => fill(inst, j, { reward: 0, reason }));
+            pending -= inst.answers.length;
+          }
+        }
+      },
+    };
+  }
 
-function scoreGroup(source: string, pairs: Pair[], out: Reward[], deps: ScorerDeps, size: number): Promise<void>[] {
-  const cached: Pair[] = [];
-  const cachedStates: unknown[] = [];
-  const fresh: Pair[] = [];
-  const toFetch = new Map<string, InstanceRef>();
-  const thisRequest = new Set<string>();
-  for (const p of pairs) {
-    const s = states.get(p.key);
-    if (s !== undefined) {
-      cached.push(p);
-      cachedStates.push(s.state);
-      continue;
+  /** Scores a request's items in order. `client` names who asked, for fair scheduling between clients. */
+  async score(items: ScoreItem[], client = 'local'): Promise<Reward[]> {
+    const out: Reward[] = new Array(items.length);
+    // env id -> "seed:difficulty" -> instance with its distinct answers (answer -> position)
+    const byEnv = new Map<string, Map<string, Inst & { at: Map<string, number> }>>();
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      if (!it || typeof it !== 'object') {
+        out[i] = { reward: 0, reason: 'malformed item: expected an object {ground_truth, response}' };
+        continue;
+      }
+      const p = parseInstance(it.ground_truth);
+      if (!p.ok) {
+        out[i] = { reward: 0, reason: p.reason };
+        continue;
+      }
+      if (typeof it.response !== 'string') {
+        out[i] = { reward: 0, reason: 'malformed item: response must be a string' };
+        continue;
+      }
+      const answer = extractAnswer(it.response);
+      if (answer === null) {
+        out[i] = { reward: 0, reason: 'no <answer>...</answer> in the response' };
+        continue;
+      }
+      const ref = p.value;
+      let env = byEnv.get(ref.env_id);
+      if (!env) byEnv.set(ref.env_id, (env = new Map()));
+      const key = `${ref.seed}:${ref.difficulty}`;
+      let inst = env.get(key);
+      if (!inst) env.set(key, (inst = { ref, answers: [], indexes: [], at: new Map() }));
+      const j = inst.at.get(answer);
+      if (j !== undefined) inst.indexes[j]!.push(i);
+      else {
+        inst.at.set(answer, inst.answers.length);
+        inst.answers.push(answer);
+        inst.indexes.push([i]);
+      }
     }
-    fresh.push(p);
-    // One sighting per request: the 8 answers to a prompt are one sighting.
-    if (thisRequest.has(p.key)) continue;
-    thisRequest.add(p.key);
-    if (filling.has(p.key)) continue;
-    if (seen.has(p.key)) {
-      seen.delete(p.key);
-      toFetch.set(p.key, p.inst);
-    } else {
-      if (seen.size >= CACHE_LIMITS.seen) seen = new Set();
-      seen.add(p.key);
+    const groups: Group[] = [];
+    for (const [envId, env] of byEnv) {
+      const src = await this.opts.lookup(envId);
+      if (!src.ok) {
+        for (const inst of env.values()) for (const ix of inst.indexes) for (const i of ix) out[i] = { reward: 0, reason: src.reason };
+        continue;
+      }
+      groups.push({ envId, source: src.source, insts: [...env.values()], next: 0 });
     }
+    await this.scheduler.submit(this.job(groups, out), client, this.opts.budgetMs);
+    return out;
   }
-  if (toFetch.size)
-    fetchStates(
-      source,
-      [...toFetch].map(([key, inst]) => ({ key, inst })),
-      deps,
-    );
-  // Answers to one instance next to each other, so the guest generates it once per chunk.
-  fresh.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const jobs: Promise<void>[] = [];
-  for (let k = 0; k < cached.length; k += size) {
-    const chunk = cached.slice(k, k + size);
-    const st = cachedStates.slice(k, k + size);
-    jobs.push(
-      deps.pool
-        .score(
-          source,
-          chunk.map((p, j) => ({ state: st[j], answer: p.answer })),
-        )
-        .then((r) => fill(out, chunk, r)),
-    );
-  }
-  for (let k = 0; k < fresh.length; k += size) {
-    const chunk = fresh.slice(k, k + size);
-    jobs.push(
-      deps.pool
-        .scoreInstances(
-          source,
-          chunk.map((p) => ({ seed: p.inst.seed, difficulty: p.inst.difficulty, answer: p.answer })),
-        )
-        .then((r) => fill(out, chunk, r)),
-    );
-  }
-  return jobs;
-}
-
-export async function scoreResponses(items: ScoreItem[], deps: ScorerDeps): Promise<Reward[]> {
-  const out: Reward[] = new Array(items.length);
-  // env id -> distinct "instance\0answer" -> pair
-  const groups = new Map<string, Map<string, Pair>>();
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i];
-    if (!it || typeof it !== 'object') {
-      out[i] = { reward: 0, reason: 'malformed item: expected an object {ground_truth, response}' };
-      continue;
-    }
-    const p = parseGt(it.ground_truth);
-    if (!p.ok) {
-      out[i] = { reward: 0, reason: p.reason };
-      continue;
-    }
-    if (typeof it.response !== 'string') {
-      out[i] = { reward: 0, reason: 'malformed item: response must be a string' };
-      continue;
-    }
-    const answer = extractAnswer(it.response);
-    if (answer === null) {
-      out[i] = { reward: 0, reason: 'no <answer>...</answer> in the response' };
-      continue;
-    }
-    const inst = p.value;
-    let g = groups.get(inst.env_id);
-    if (!g) groups.set(inst.env_id, (g = new Map()));
-    const key = `${inst.env_id}:${inst.seed}:${inst.difficulty}`;
-    const pk = `${key}\u0000${answer}`;
-    const pair = g.get(pk);
-    if (pair) pair.indexes.push(i);
-    else g.set(pk, { key, inst, answer, indexes: [i] });
-  }
-  const size = deps.batchSize ?? 1024;
-  const jobs: Promise<void>[] = [];
-  for (const [envId, g] of groups) {
-    const source = deps.source(envId);
-    if (source === undefined) {
-      for (const p of g.values())
-        for (const i of p.indexes) out[i] = { reward: 0, reason: `unknown environment ${envId} (not in the registry)` };
-      continue;
-    }
-    jobs.push(...scoreGroup(source, [...g.values()], out, deps, size));
-  }
-  await Promise.all(jobs);
-  return out;
 }

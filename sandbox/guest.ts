@@ -12,6 +12,8 @@
  * rng: sfc32 (Chris Doty-Humphrey's Small Fast Counter, 32-bit version as in PractRand), its four
  * words seeded by splitmix32 from the seed, first 15 outputs discarded. See docs/sandbox.md.
  */
+import { ENV_NAME_MAX, ENV_NAME_PATTERN } from './types';
+
 export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
   'use strict';
   const LIMITS = JSON.parse(limitsJson);
@@ -161,7 +163,7 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
         const problems = [];
         if (env === null || typeof env !== 'object') throw new Fail('invalid-module', 'the module has no default export object: write export default { name, description, tags, generate, prompt, verify, solve }');
         const name = env.name, description = env.description, tags = env.tags;
-        if (typeof name !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name) || name.length > 80) problems.push('name must be a kebab-case string such as "grid-lights-out" (got ' + clip(JSONstringify(name) || StringC(name), 60) + ')');
+        if (typeof name !== 'string' || !/${ENV_NAME_PATTERN}/.test(name) || name.length > ${ENV_NAME_MAX}) problems.push('name must be a kebab-case string such as "grid-lights-out" (got ' + clip(JSONstringify(name) || StringC(name), 60) + ')');
         if (typeof description !== 'string' || !description.trim()) problems.push('description must be a non-empty string');
         if (!isArray(tags) || tags.some(function (t) { return typeof t !== 'string' || !t; })) problems.push('tags must be an array of non-empty strings');
         ['generate', 'prompt', 'verify', 'solve'].forEach(function (f) { if (typeof env[f] !== 'function') problems.push(f + ' must be a function'); });

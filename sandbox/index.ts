@@ -3,11 +3,12 @@ export * from './types';
 export { environmentId, normaliseSource } from './env-id';
 export { SandboxPool, sharedPool } from './pool';
 export {
+  CHECK_NAMES,
+  CHECK_RULES,
   checkEnvironment,
   checkFeedback,
-  CHECK_NAMES,
-  DEFAULT_CHECK_CONFIG,
-  type CheckConfig,
-  type CheckResult,
+  type CheckExample,
+  type CheckName,
   type CheckReport,
+  type CheckResult,
 } from './checks';

@@ -30,6 +30,10 @@ export function resolveLimits(l: SandboxLimits): ResolvedLimits {
   };
 }
 
+/** An environment's name rule, checked in the guest and stated in the generator's prompt. */
+export const ENV_NAME_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
+export const ENV_NAME_MAX = 80;
+
 export interface EnvInfo {
   id: string;
   name: string;

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { difficultyFor, seedFor, seedRange, splitOfSeed } from '../dataset/instances';
 import { allocate, shardSpecs, waterFill, type PlanEnv } from '../dataset/plan';
-import { difficultyWeights, sampleRequestSchema } from '../dataset/request';
+import { difficultyWeights, sampleRequestSchema } from '../contracts/sample-request';
 import { buildRow } from '../dataset/rows';
 import { importEsm } from '../dataset/esm';
 import { atomicWrite, encodeJsonl, encodeParquet } from '../dataset/writers';

@@ -1,16 +1,14 @@
 /**
  * The foundation on a real Temporal dev server: the trivial workflow, a worker SIGKILLed while an
- * activity runs, the dev server stopped and restarted on the same SQLite file, and replay of the
- * recorded histories.
+ * activity runs, and the dev server stopped and restarted on the same SQLite file (replay of the
+ * recorded histories: tests/unit/histories.test.ts).
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { RESYN_WORKFLOWS_PATH } from '../worker/plugin';
 import { freePort, startDevServer } from '../worker/dev-server';
-import { loadHistories, maybeSaveHistory } from './support/histories';
+import { maybeSaveHistory } from './support/histories';
 import { killProcess, spawnWorkerProcess, testClient, testConfig, tmpDir, waitFor, withWorker } from './support/temporal';
 
 const readLines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -127,16 +125,5 @@ describe('foundation: Temporal wiring', () => {
       await conn.close();
       await server.stop();
     }
-  });
-
-  it('replays every recorded history in tests/histories with the current workflow code', async () => {
-    const histories = loadHistories();
-    assert.ok(histories.length >= 1, 'tests/histories holds at least one recorded history');
-    let replayed = 0;
-    for await (const r of Worker.runReplayHistories({ workflowsPath: RESYN_WORKFLOWS_PATH, replayName: 'resyn-replay' }, histories)) {
-      assert.equal(r.error, undefined, `history ${r.workflowId} fails to replay: ${r.error}`);
-      replayed++;
-    }
-    assert.equal(replayed, histories.length);
   });
 });

@@ -8,13 +8,13 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../lib/paths';
 import type { Client } from '@temporalio/client';
-import { dataPaths, type ResynConfig } from '../temporal.config';
-import { Registry } from '../registry/store';
-import { synthesisRuns } from '../registry/synthesis-log';
-import type { GrowProgress } from '../workflows/grow-library';
+import type { ResynConfig } from '../temporal.config';
+import { openRegistry } from '../registry/open';
+import type { GrowProgress } from '../contracts/grow-rules';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
 import { fakeLlmEnv, FAST_GROW, happyReply } from './support/fake-synthesis';
-import { maybeSaveHistory } from './support/histories';
+import { synthesisChildId } from '../contracts/child-ids';
+import { maybeSaveHistory, recordingWorkflowId } from './support/histories';
 import { killProcess, spawnWorkerProcess, startWorker, testClient, testConfig, waitFor, type RunningWorker } from './support/temporal';
 
 const execFileAsync = promisify(execFile);
@@ -44,7 +44,7 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
     client.workflow.start('growLibrary', {
       taskQueue: cfg.temporal.taskQueue,
       args: [input],
-      workflowId: record && process.env.RESYN_RECORD_HISTORIES === '1' ? record : `grow-test-${process.pid}-${++seq}`,
+      workflowId: (record && recordingWorkflowId(record)) ?? `grow-test-${process.pid}-${++seq}`,
     });
   const progress = (h: { query: (q: string) => Promise<unknown> }) => h.query('progress') as Promise<GrowProgress>;
 
@@ -74,14 +74,18 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       assert.ok(final.tokens > 0);
       assert.deepEqual(await progress(h), final, 'the query answers after completion too');
       await maybeSaveHistory(h, 'grow-library');
-      const reg = Registry.open(dataPaths(cfg).registry);
+      const reg = await openRegistry(cfg);
       try {
-        const runs = synthesisRuns(reg, { parentWorkflowId: h.workflowId });
+        const runs = await reg.synthesisRuns({ parentWorkflowId: h.workflowId });
         assert.equal(runs.length, 6);
-        assert.deepEqual(runs.map((r) => r.workflowId).sort(), [...new Set(runs.map((r) => r.workflowId))].sort());
-        assert.equal(reg.listEnvironments({ status: 'accepted' }).filter((e) => e.keyword?.endsWith(' sums')).length, 6);
+        // Children run under the deterministic ids resume relies on: one per (keyword, proposal index).
+        const expected = ['alpha sums', 'beta sums', 'gamma sums'].flatMap((kw) =>
+          [0, 1].map((i) => synthesisChildId(h.workflowId, kw, i)),
+        );
+        assert.deepEqual(runs.map((r) => r.workflowId).sort(), expected.sort());
+        assert.equal((await reg.listEnvironments({ status: 'accepted' })).filter((e) => e.keyword?.endsWith(' sums')).length, 6);
       } finally {
-        reg.close();
+        await reg.close();
       }
       const desc = await h.describe();
       assert.equal(desc.typedSearchAttributes.get({ name: 'ResynRunKind', type: 'KEYWORD' } as any), 'grow');
@@ -133,7 +137,11 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
         await gate;
         return happyReply(req);
       };
-      const h = await start(cfg, { keywords: Array.from({ length: 8 }, (_, i) => `paused kw ${i}`), concurrency: 2, ...FAST_GROW });
+      const h = await start(
+        cfg,
+        { keywords: Array.from({ length: 8 }, (_, i) => `paused kw ${i}`), concurrency: 2, ...FAST_GROW },
+        'grow-library-paused-cancelled',
+      );
       await waitFor('two jobs in flight', async () => (await progress(h)).inFlight === 2);
       const paused = (await h.executeUpdate('control', { args: ['pause'] })) as GrowProgress;
       assert.equal(paused.paused, true);
@@ -154,20 +162,26 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       assert.equal(final.status, 'cancelled');
       assert.equal(final.inFlight, 0);
       assert.ok(final.done < 8 && final.pending > 0, JSON.stringify(final));
+      await maybeSaveHistory(h, 'grow-library-paused-cancelled');
     });
 
     it('stops cleanly when the token budget is spent', async () => {
-      const h = await start(cfg, {
-        keywords: Array.from({ length: 10 }, (_, i) => `budget kw ${i}`),
-        concurrency: 1,
-        ...FAST_GROW,
-        budget: { maxTokens: 6000 },
-      });
+      const h = await start(
+        cfg,
+        {
+          keywords: Array.from({ length: 10 }, (_, i) => `budget kw ${i}`),
+          concurrency: 1,
+          ...FAST_GROW,
+          budget: { maxTokens: 6000 },
+        },
+        'grow-library-budget',
+      );
       const final = (await h.result()) as GrowProgress;
       assert.equal(final.status, 'budget-exhausted');
       assert.ok(final.done >= 1 && final.done < 10, JSON.stringify(final));
       assert.ok(final.tokens >= 6000);
       assert.equal(final.inFlight, 0);
+      await maybeSaveHistory(h, 'grow-library-budget');
     });
 
     it('continues as new before the history limit, carrying its state', async () => {
@@ -186,12 +200,16 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
 
     it('stops as failed after consecutive failures (a bad API key) instead of burning through the keywords', async () => {
       script = () => ({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key' } }) });
-      const h = await start(cfg, {
-        keywords: Array.from({ length: 10 }, (_, i) => `badkey kw ${i}`),
-        concurrency: 1,
-        ...FAST_GROW,
-        maxConsecutiveFailures: 3,
-      });
+      const h = await start(
+        cfg,
+        {
+          keywords: Array.from({ length: 10 }, (_, i) => `badkey kw ${i}`),
+          concurrency: 1,
+          ...FAST_GROW,
+          maxConsecutiveFailures: 3,
+        },
+        'grow-library-failures',
+      );
       await assert.rejects(h.result(), (err: any) => {
         assert.match(String(err.cause?.message), /3 failures in a row.*401/);
         return true;
@@ -200,25 +218,27 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       assert.equal(p.status, 'failed');
       assert.equal(p.failed, 3);
       assert.equal(p.pending, 7);
+      await maybeSaveHistory(h, 'grow-library-failures');
     });
 
     it('draws untried seed keywords for --count, and stops at the target', async () => {
-      const h = await start(cfg, { count: 3, target: 2, concurrency: 1, ...FAST_GROW });
+      const h = await start(cfg, { count: 3, target: 2, concurrency: 1, ...FAST_GROW }, 'grow-library-target');
       const final = (await h.result()) as GrowProgress;
       assert.equal(final.status, 'target-reached');
       assert.equal(final.accepted, 2);
+      await maybeSaveHistory(h, 'grow-library-target');
       const h2 = await start(cfg, { count: 2, concurrency: 2, ...FAST_GROW });
       const again = (await h2.result()) as GrowProgress;
       assert.equal(again.accepted, 2);
-      const reg = Registry.open(dataPaths(cfg).registry);
+      const reg = await openRegistry(cfg);
       try {
-        const first = synthesisRuns(reg, { parentWorkflowId: h.workflowId }).map((r) => r.keyword);
-        const second = synthesisRuns(reg, { parentWorkflowId: h2.workflowId }).map((r) => r.keyword);
+        const first = (await reg.synthesisRuns({ parentWorkflowId: h.workflowId })).map((r) => r.keyword);
+        const second = (await reg.synthesisRuns({ parentWorkflowId: h2.workflowId })).map((r) => r.keyword);
         assert.equal(first.length, 2);
         assert.equal(second.length, 2);
         assert.equal(new Set([...first, ...second]).size, 4, 'the second run drew keywords the first had not tried');
       } finally {
-        reg.close();
+        await reg.close();
       }
     });
   });
@@ -248,16 +268,16 @@ describe('growLibrary (real Temporal, sandbox, registry; scripted LLM)', functio
       assert.equal(final.status, 'completed');
       assert.equal(final.done, 20);
       assert.equal(final.accepted, 20, JSON.stringify(final));
-      const reg = Registry.open(dataPaths(cfg).registry);
+      const reg = await openRegistry(cfg);
       try {
-        const runs = synthesisRuns(reg, { parentWorkflowId: h.workflowId });
+        const runs = await reg.synthesisRuns({ parentWorkflowId: h.workflowId });
         assert.equal(runs.length, 20);
         assert.deepEqual([...new Set(runs.map((r) => r.keyword))].sort(), [...keywords].sort());
-        const envs = reg.listEnvironments().filter((e) => e.keyword?.startsWith('killed kw'));
+        const envs = (await reg.listEnvironments()).filter((e) => e.keyword?.startsWith('killed kw'));
         assert.equal(envs.length, 20, 'no duplicate registry rows');
         assert.equal(new Set(envs.map((e) => e.name)).size, 20);
       } finally {
-        reg.close();
+        await reg.close();
       }
       const desc = await h.describe();
       assert.equal(desc.status.name, 'COMPLETED');

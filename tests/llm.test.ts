@@ -1,8 +1,10 @@
 /** The LLM client over real HTTP (the `openai` package) against the scripted server; reply parsers. */
 import * as assert from 'node:assert/strict';
-import { chat, endpointProblem, LlmError } from '../llm/client';
+import { CONNECT_ATTEMPTS, chat, endpointProblem, LlmError, probeEndpoint, settingVariable } from '../llm/client';
 import { extractCode, parseJudge, parseProposals } from '../llm/parse';
 import { renderPrompt, fewShotExamples } from '../llm/prompts';
+import { defaultConfig } from '../temporal.config';
+import { freePort } from '../worker/dev-server';
 import { startFakeLlm, type FakeLlm, type FakeReply } from './support/fake-llm';
 
 describe('llm client', () => {
@@ -56,11 +58,73 @@ describe('llm client', () => {
       assert.match(e.message, /m1/);
       assert.ok(e.message.includes(fake.baseURL));
     }
-    const conn = await chat({ ...role(), baseURL: 'http://127.0.0.1:1/v1' }, [{ role: 'user', content: 'x' }], { timeoutMs: 500 }).catch(
-      (e) => e,
+  });
+
+  it('gives up on an endpoint that refuses connections after a short bounded retry, naming the variable', async () => {
+    const closed = await freePort(); // nothing listens there
+    const t0 = Date.now();
+    const conn = await chat({ ...role(), baseURL: `http://127.0.0.1:${closed}/v1` }, [{ role: 'user', content: 'x' }], {
+      timeoutMs: 500,
+    }).catch((e) => e);
+    assert.ok(conn instanceof LlmError);
+    assert.equal(conn.kind, 'unreachable');
+    assert.equal(conn.retryable, false);
+    assert.match(
+      conn.message,
+      new RegExp(`ECONNREFUSED\\) in ${CONNECT_ATTEMPTS} attempts; check OPENAI_BASE_URL or RESYN_JUDGE_BASE_URL`),
     );
-    assert.equal(conn.kind, 'connection');
-    assert.equal(conn.retryable, true);
+    assert.ok(Date.now() - t0 < 10_000, 'within seconds');
+  });
+
+  it('names the variable that set the key, the model or the base URL in non-retryable failures', async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.OPENAI_API_KEY = 'sk-wrong';
+      process.env.RESYN_JUDGE_MODEL = 'no-such-model';
+      const auth = await fails({ status: 401 });
+      assert.equal(auth.kind, 'auth');
+      assert.match(auth.message, /check the API key \(OPENAI_API_KEY\)/);
+      const missing = await fails({
+        status: 404,
+        body: JSON.stringify({ error: { message: 'The model `no-such-model` does not exist' } }),
+      });
+      assert.equal(missing.kind, 'not-found');
+      assert.match(
+        missing.message,
+        /check the model name \(RESYN_JUDGE_MODEL\) and the base URL \(OPENAI_BASE_URL or RESYN_JUDGE_BASE_URL\)/,
+      );
+      const model400 = await fails({
+        status: 400,
+        body: JSON.stringify({ error: { message: 'model "x" not found, try pulling it first' } }),
+      });
+      assert.equal(model400.kind, 'not-found', 'Ollama answers an unknown model with 400');
+      assert.equal((await fails({ status: 400 })).kind, 'client');
+      assert.equal(settingVariable('reviser', 'MODEL', { RESYN_GENERATOR_MODEL: 'g' }), 'RESYN_GENERATOR_MODEL');
+      assert.equal(settingVariable('reviser', 'MODEL', { RESYN_GENERATOR_MODEL: 'g', RESYN_REVISER_BASE_URL: 'u' }), 'RESYN_REVISER_MODEL');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('probes an endpoint with one cheap request: the model list, else a 1-token completion', async () => {
+    const before = fake.calls.length;
+    const listed = await probeEndpoint({ ...role(), model: 'fake-model' }, { timeoutMs: 1000 });
+    assert.deepEqual(listed, { role: 'judge', baseURL: fake.baseURL, model: 'fake-model', via: 'models', modelListed: true });
+    assert.equal(fake.calls.length, before, 'GET /models costs no completion');
+    assert.equal((await probeEndpoint(role(), { timeoutMs: 1000 })).modelListed, false);
+    const noList = await startFakeLlm(() => 'ok', { models: null });
+    try {
+      // A server without /models (404 on the route): one completion of at most 1 token instead.
+      const r = await probeEndpoint({ ...role(), baseURL: noList.baseURL }, { timeoutMs: 1000 });
+      assert.equal(r.via, 'completion');
+      assert.equal(noList.calls.length, 1);
+      assert.equal(noList.calls[0]!.body.max_tokens, 1);
+    } finally {
+      await noList.close();
+    }
+    next = 'pong';
+    const dead = await probeEndpoint({ ...role(), baseURL: `http://127.0.0.1:${await freePort()}/v1` }, { timeoutMs: 500 }).catch((e) => e);
+    assert.equal(dead.kind, 'unreachable');
   });
 
   it('says which variables to set when no endpoint is configured', async () => {
@@ -102,15 +166,31 @@ describe('reply parsers and prompts', () => {
       proposal_description: 'd',
       round: 1,
       source: 'src',
-      feedback: 'fb',
-      samples: 's',
+      history: 'h',
+      report: 'r',
+      instances: 'i',
       examples: 'e',
+      max_claims: 5,
+      criteria: 'c',
+      reply_shape: 'j',
     };
-    for (const t of ['propose', 'generate', 'revise', 'code-judge', 'question-judge'] as const) {
-      const m = renderPrompt(t, vars);
+    for (const t of ['propose', 'generate', 'revise', 'code-judge', 'question-judge', 'red-team'] as const) {
+      const m = renderPrompt(t, vars, defaultConfig());
       assert.match(m[0]!.content, new RegExp(`^\\[resyn:${t}\\]`));
       assert.doesNotMatch(m.map((x) => x.content).join(''), /\{\{/);
     }
-    assert.ok(Array.isArray(fewShotExamples('sudoku', 'constraint-satisfaction')));
+    // Few-shot examples come from the keyword's own family first, are real seed sources, and depend on the keyword.
+    const ex = fewShotExamples('sudoku', 'constraint-satisfaction', 2);
+    assert.equal(ex.length, 2);
+    assert.ok(
+      ex.every((e) => e.family === 'constraint-satisfaction' && /export default/.test(e.source)),
+      JSON.stringify(ex.map((e) => [e.family, e.name])),
+    );
+    const names = (kw: string) => fewShotExamples(kw, 'constraint-satisfaction', 1)[0]!.name;
+    assert.ok(
+      new Set(['sudoku', 'kakuro', 'nonogram', 'futoshiki', 'hitori'].map(names)).size > 1,
+      'different keywords rotate the examples',
+    );
+    assert.notEqual(fewShotExamples('x', 'no-such-family', 1)[0]?.family, undefined, 'an unknown family still gets examples');
   });
 });

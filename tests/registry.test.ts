@@ -1,14 +1,21 @@
-/** The registry store and near-duplicate fingerprints (real SQLite file; no Temporal needed). */
+/**
+ * The registry on both back ends: a real SQLite file and a real PostgreSQL cluster
+ * (tests/support/postgres.ts). Same tests, same expectations; no Temporal needed.
+ */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { Registry, type EnvironmentRecord } from '../registry/store';
 import { behaviorFingerprint, canonicalTokens, codeFingerprint } from '../registry/fingerprint';
-import { recordRound, roundsOf, triedKeywords, recordSynthesisRun } from '../registry/synthesis-log';
+import { migrate } from '../registry/migrate';
+import type { Migration } from '../registry/migrations';
+import { openRegistry } from '../registry/open';
+import { PostgresDriver } from '../registry/postgres';
+import type { EnvironmentRecord, Registry } from '../registry/registry';
+import { SqlRegistry } from '../registry/sql-registry';
+import { SqliteDriver } from '../registry/sqlite';
+import { loadConfig } from '../temporal.config';
 import { cosmeticVariant, tinyEnv } from './support/fake-synthesis';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-
-const tmpDir = () => fs.mkdtempSync(path.join(process.env.RESYN_TEST_TMP ?? os.tmpdir(), 'resyn-registry-'));
+import { freshDatabase } from './support/postgres';
+import { tmpDir } from './support/temporal';
 
 function rec(id: string, over: Partial<EnvironmentRecord> = {}): Omit<EnvironmentRecord, 'createdAt'> {
   return {
@@ -29,82 +36,144 @@ function rec(id: string, over: Partial<EnvironmentRecord> = {}): Omit<Environmen
   };
 }
 
-describe('registry store', () => {
-  it('opens from two handles (WAL), writes idempotently by id and never downgrades accepted', () => {
-    const file = path.join(tmpDir(), 'sub', 'registry.sqlite');
-    const a = Registry.open(file),
-      b = Registry.open(file);
-    try {
-      const first = a.upsertEnvironment(rec('x1', { status: 'rejected' }));
-      assert.equal(first.status, 'rejected');
-      b.upsertEnvironment(rec('x1', { status: 'rejected' }));
-      const up = b.upsertEnvironment(rec('x1', { status: 'accepted', rounds: 2 }));
-      assert.equal(up.status, 'accepted');
-      assert.equal(up.createdAt, first.createdAt);
-      const again = a.upsertEnvironment(rec('x1', { status: 'rejected' }));
-      assert.equal(again.status, 'accepted');
-      a.upsertEnvironment(rec('x2', { family: 'arithmetic', tags: ['t', 'u'] }));
-      assert.equal(a.listEnvironments().length, 2);
-      assert.deepEqual(
-        a.listEnvironments({ tags: ['u'] }).map((e) => e.id),
-        ['x2'],
-      );
-      assert.deepEqual(
-        a.listEnvironments({ family: 'arithmetic' }).map((e) => e.id),
-        ['x2'],
-      );
-      assert.deepEqual(
-        a.listEnvironments({ ids: ['x1'] }).map((e) => e.id),
-        ['x1'],
-      );
-      assert.equal(a.getEnvironment('env-x2')?.id, 'x2');
-      assert.equal(a.getEnvironment('nope'), undefined);
-    } finally {
-      a.close();
-      b.close();
-    }
-  });
+const driverFor = (target: string) => (target.startsWith('postgres') ? new PostgresDriver(target, 4) : new SqliteDriver(target));
+/** A second, independent handle on the same registry, as another process would hold (not the shared one). */
+async function otherProcessHandle(target: string): Promise<Registry> {
+  const d = driverFor(target);
+  await migrate(d);
+  return new SqlRegistry(d);
+}
 
-  it('finds near-duplicates by code (renamed identifiers, comments, strings, whitespace) and by behaviour', () => {
-    const reg = Registry.open(path.join(tmpDir(), 'registry.sqlite'));
-    try {
+const BACKENDS: { name: string; target(): Promise<string> }[] = [
+  { name: 'SQLite', target: async () => path.join(tmpDir('resyn-registry-'), 'sub', 'registry.sqlite') },
+  { name: 'PostgreSQL', target: () => freshDatabase('registry') },
+];
+
+for (const backend of BACKENDS) {
+  describe(`registry (${backend.name})`, () => {
+    let target: string;
+    let reg: Registry;
+    beforeEach(async function () {
+      this.timeout(120_000); // the first PostgreSQL test starts the cluster
+      target = await backend.target();
+      reg = await openRegistry(target);
+    });
+    afterEach(async () => reg?.close());
+
+    it('is one shared handle per location, migrated once to the latest schema version', async () => {
+      const again = await openRegistry(target);
+      assert.equal(again, reg, 'the same handle');
+      await again.close();
+      assert.equal(await openRegistry(target), reg, 'still open for the other holder');
+      await reg.close();
+      assert.deepEqual(await reg.schemaVersions(), [1]);
+    });
+
+    it('writes idempotently by id from two handles and never downgrades accepted', async () => {
+      const b = await otherProcessHandle(target);
+      try {
+        const first = await reg.upsertEnvironment(rec('x1', { status: 'rejected' }));
+        assert.equal(first.status, 'rejected');
+        await b.upsertEnvironment(rec('x1', { status: 'rejected' }));
+        const up = await b.upsertEnvironment(rec('x1', { status: 'accepted', rounds: 2 }));
+        assert.equal(up.status, 'accepted');
+        assert.equal(up.rounds, 2);
+        assert.equal(up.createdAt, first.createdAt);
+        const again = await reg.upsertEnvironment(rec('x1', { status: 'rejected', rounds: 5 }));
+        assert.equal(again.status, 'accepted');
+        assert.equal(again.rounds, 2, 'a rejected replay changes nothing');
+        await reg.upsertEnvironment(rec('x2', { family: 'arithmetic', tags: ['t', 'u'] }));
+        await reg.upsertEnvironment(rec('X0', { name: 'Zeta' }));
+        assert.deepEqual(
+          (await reg.listEnvironments()).map((e) => e.name),
+          ['Zeta', 'env-x1', 'env-x2'],
+          'code-point order on both back ends',
+        );
+        assert.deepEqual(
+          (await reg.listEnvironments({ tags: ['u'] })).map((e) => e.id),
+          ['x2'],
+        );
+        assert.deepEqual(
+          (await reg.listEnvironments({ family: 'arithmetic' })).map((e) => e.id),
+          ['x2'],
+        );
+        assert.deepEqual(
+          (await b.listEnvironments({ ids: ['x1'] })).map((e) => e.id),
+          ['x1'],
+        );
+        assert.deepEqual(await reg.listEnvironments({ ids: [] }), []);
+        assert.equal((await reg.getEnvironment('env-x2'))?.id, 'x2');
+        assert.equal(await reg.getEnvironment('nope'), undefined);
+        assert.deepEqual(await reg.libraryByFamily(), [
+          { family: 'arithmetic', accepted: 1, rejected: 0 },
+          { family: 'unknown', accepted: 2, rejected: 0 },
+        ]);
+      } finally {
+        await b.close();
+      }
+    });
+
+    it('finds near-duplicates by code (renamed identifiers, comments, strings, whitespace) and by behaviour', async () => {
       const src = tinyEnv('task-a');
       const copy = cosmeticVariant('task-a', 'another-name');
       assert.notEqual(src, copy);
       assert.equal(codeFingerprint(src), codeFingerprint(copy));
       assert.notEqual(codeFingerprint(src), codeFingerprint(tinyEnv('task-b')), 'a different constant is a different task');
       assert.notEqual(codeFingerprint(src), codeFingerprint(tinyEnv('task-a', { broken: true })));
-      reg.upsertEnvironment(rec('a', { source: src }), { behaviorFp: behaviorFingerprint(['Compute task-a 1+2'], 'task-a') });
-      assert.equal(reg.findDuplicate({ codeFp: codeFingerprint(copy) })?.id, 'a');
-      assert.equal(reg.findDuplicate({ codeFp: codeFingerprint(src) }, 'a'), undefined, 'not a duplicate of itself');
+      await reg.upsertEnvironment(rec('a', { source: src }), { behaviorFp: behaviorFingerprint(['Compute task-a 1+2'], 'task-a') });
+      assert.equal((await reg.findDuplicate({ codeFp: codeFingerprint(copy) }))?.id, 'a');
+      assert.equal(await reg.findDuplicate({ codeFp: codeFingerprint(src) }, 'a'), undefined, 'not a duplicate of itself');
       // Same prompts under another name, different code: a behavioural duplicate.
       const fp = behaviorFingerprint(['Compute  ANOTHER-NAME 1+2'], 'another-name');
-      assert.equal(reg.findDuplicate({ codeFp: 'different', behaviorFp: fp })?.id, 'a');
-      assert.equal(reg.findDuplicate({ codeFp: 'different', behaviorFp: behaviorFingerprint(['Compute 1+3'], 'x') }), undefined);
-    } finally {
-      reg.close();
-    }
-  });
+      assert.equal((await reg.findDuplicate({ codeFp: 'different', behaviorFp: fp }))?.id, 'a');
+      assert.equal(await reg.findDuplicate({ codeFp: 'different', behaviorFp: behaviorFingerprint(['Compute 1+3'], 'x') }), undefined);
+    });
 
-  it('lexes comments, regexes, templates and numbers canonically', () => {
-    assert.deepEqual(canonicalTokens('const a = /x\\/y[/]/g.test(`t${b}`); // hi'), [
-      'const',
-      'I',
-      '=',
-      'R/x\\/y[/]/g',
-      '.',
-      'I',
-      '(',
-      'S',
-      ')',
-    ]);
-    assert.deepEqual(canonicalTokens('f(1_000, 0x10, .5,)'), ['I', '(', '1000', ',', '16', ',', '0.5', ')']);
-    assert.deepEqual(canonicalTokens('x = a / b / c'), ['I', '=', 'I', '/', 'I', '/', 'I']);
-  });
+    it('registers exactly one of many near-duplicates written at once from two handles', async () => {
+      const b = await otherProcessHandle(target);
+      try {
+        // 12 cosmetic variants of one task (same code fingerprint, different ids), half through each handle, all at once.
+        const variants = Array.from({ length: 12 }, (_, i) => cosmeticVariant('task-r', `variant-${i}`));
+        const results = await Promise.all(
+          variants.map((source, i) =>
+            (i % 2 ? b : reg).registerEnvironment(rec(`v${i}`, { source, runId: `run-${i}` }), { behaviorFp: null }),
+          ),
+        );
+        const registered = results.filter((r) => r.record);
+        assert.equal(registered.length, 1, 'exactly one registered');
+        assert.ok(results.filter((r) => r.duplicateOf).every((r) => r.duplicateOf!.id === registered[0]!.record!.id));
+        assert.equal((await reg.listEnvironments()).length, 1);
+        // The same environment again from another run is a duplicate; from its own run (a retry) it is not.
+        const winner = registered[0]!.record!;
+        const retry = await b.registerEnvironment({ ...winner }, { behaviorFp: null });
+        assert.equal(retry.record?.id, winner.id);
+        const other = await reg.registerEnvironment({ ...winner, runId: 'another-run' }, { behaviorFp: null });
+        assert.equal(other.duplicateOf?.id, winner.id);
+        // A rejection is recorded even when an accepted twin exists.
+        const rej = await reg.registerEnvironment(rec('rj', { source: variants[0]!, status: 'rejected' }), { behaviorFp: null });
+        assert.equal(rej.record?.status, 'rejected');
+      } finally {
+        await b.close();
+      }
+    });
 
-  it('keeps rounds and outcomes idempotently and knows tried keywords', () => {
-    const reg = Registry.open(path.join(tmpDir(), 'registry.sqlite'));
-    try {
+    it('lexes comments, regexes, templates and numbers canonically', () => {
+      assert.deepEqual(canonicalTokens('const a = /x\\/y[/]/g.test(`t${b}`); // hi'), [
+        'const',
+        'I',
+        '=',
+        'R/x\\/y[/]/g',
+        '.',
+        'I',
+        '(',
+        'S',
+        ')',
+      ]);
+      assert.deepEqual(canonicalTokens('f(1_000, 0x10, .5,)'), ['I', '(', '1000', ',', '16', ',', '0.5', ')']);
+      assert.deepEqual(canonicalTokens('x = a / b / c'), ['I', '=', 'I', '/', 'I', '/', 'I']);
+    });
+
+    it('keeps rounds and outcomes idempotently and knows tried keywords', async () => {
       const row = {
         workflowId: 'w1',
         round: 0,
@@ -115,23 +184,141 @@ describe('registry store', () => {
         gates: [],
         feedback: 'f',
       };
-      recordRound(reg, row);
-      recordRound(reg, { ...row, feedback: 'f2' });
-      assert.equal(roundsOf(reg, 'w1').length, 1);
-      recordSynthesisRun(reg, {
-        workflowId: 'w1',
-        parentWorkflowId: null,
+      await reg.recordRound(row);
+      const [firstRound] = await reg.roundsOf('w1');
+      await reg.recordRound({ ...row, feedback: 'f2' });
+      const rounds = await reg.roundsOf('w1');
+      assert.equal(rounds.length, 1);
+      assert.equal(rounds[0]!.feedback, 'f2');
+      assert.equal(rounds[0]!.createdAt, firstRound!.createdAt, 'a rewrite keeps the first time');
+      const run = {
+        workflowId: 'grow/k/0',
+        parentWorkflowId: 'grow',
         keyword: 'k',
         proposal: row.proposal,
-        outcome: 'rejected',
+        outcome: 'rejected' as const,
         envId: null,
         rounds: 1,
         reason: 'r',
+      };
+      await reg.recordSynthesisRun(run);
+      await reg.recordSynthesisRun({ ...run, outcome: 'failed', reason: 'second\nline' });
+      assert.equal((await reg.synthesisRunOf('grow/k/0'))?.outcome, 'failed');
+      assert.deepEqual(
+        (await reg.synthesisRuns({ parentWorkflowId: 'grow' })).map((r) => r.workflowId),
+        ['grow/k/0'],
+      );
+      assert.deepEqual(
+        (await reg.growRunRows('grow')).map((r) => [r.keyword, r.outcome, r.envName]),
+        [['k', 'failed', null]],
+      );
+      assert.deepEqual(await reg.recentRejectionReasons(5), ['second\nline']);
+      await reg.upsertEnvironment(rec('z', { keyword: 'k2' }));
+      assert.deepEqual([...(await reg.triedKeywords())].sort(), ['k', 'k2']);
+    });
+
+    it('counts the spend of a run: the run, every id under `<run>/`, and its recorded children; nothing else, nothing twice', async () => {
+      const call = (key: string, workflowId: string | null, promptTokens: number) =>
+        reg.recordLlmCall({
+          key,
+          role: 'generator',
+          model: 'm',
+          workflowId,
+          keyword: null,
+          promptTokens,
+          completionTokens: 1,
+          costUsd: 0.25,
+          ok: true,
+        });
+      await call('a', 'grow_1', 1); // the run itself (an underscore: a LIKE wildcard)
+      await call('b', 'grow_1/kw/0', 10); // a child by the id rule
+      await call('b', 'grow_1/kw/0', 10); // a replayed write of the same attempt: counted once
+      await call('c', 'grow_1/kw/0/grandchild', 100);
+      await call('d', 'elsewhere-7', 1000); // a child recorded with the run as parent, under another id
+      await call('e', 'grow_10/kw/0', 10_000); // another run sharing the text prefix
+      await call('f', 'growX1/kw/0', 100_000); // would match LIKE 'grow_1%'
+      await call('g', null, 1_000_000);
+      await reg.recordSynthesisRun({
+        workflowId: 'elsewhere-7',
+        parentWorkflowId: 'grow_1',
+        keyword: 'k',
+        proposal: { name: 'n', description: 'd' },
+        outcome: 'accepted',
+        envId: null,
+        rounds: 1,
+        reason: '',
       });
-      reg.upsertEnvironment(rec('z', { keyword: 'k2' }));
-      assert.deepEqual([...triedKeywords(reg)].sort(), ['k', 'k2']);
-    } finally {
-      reg.close();
-    }
+      // A child both under the prefix and recorded as a child: still counted once.
+      await reg.recordSynthesisRun({
+        workflowId: 'grow_1/kw/0',
+        parentWorkflowId: 'grow_1',
+        keyword: 'kw',
+        proposal: { name: 'n', description: 'd' },
+        outcome: 'accepted',
+        envId: null,
+        rounds: 1,
+        reason: '',
+      });
+      assert.deepEqual(await reg.runSpend('grow_1'), { calls: 4, promptTokens: 1111, completionTokens: 4, costUsd: 1 });
+      assert.deepEqual(await reg.runSpend('grow_1/kw/0'), { calls: 2, promptTokens: 110, completionTokens: 2, costUsd: 0.5 });
+      assert.deepEqual(await reg.runSpend('nothing'), { calls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
+      assert.equal((await reg.usageTotals()).calls, 7);
+    });
+
+    it('keeps calibration attempts (first write wins), levels and verdicts', async () => {
+      const big = 2 ** 32 - 1; // calibration seeds are 32-bit unsigned
+      assert.equal(await reg.calibrationAttempt('e', big, 3, 'm'), undefined);
+      await reg.putCalibrationAttempt('e', big, 3, 'm', { response: 'r1', answer: '1', reward: 1 });
+      await reg.putCalibrationAttempt('e', big, 3, 'm', { response: 'r2', answer: '2', reward: 0 });
+      assert.deepEqual(await reg.calibrationAttempt('e', big, 3, 'm'), { response: 'r1', answer: '1', reward: 1 });
+      const levels = [
+        { difficulty: 1, attempts: 4, solved: 3, solveRate: 0.75 },
+        { difficulty: 10, attempts: 4, solved: 1, solveRate: 0.25 },
+      ];
+      const v = { envId: 'e', model: 'm', kept: true, z: 1.5, critical: 1.64, alpha: 0.05, lowLevel: 1, highLevel: 10, levels };
+      await reg.recordCalibration({ ...v, kept: false });
+      const stored = await reg.recordCalibration(v);
+      assert.deepEqual(await reg.calibrationLevels('e', 'm'), levels);
+      assert.deepEqual(await reg.calibrationVerdict('e', 'm'), stored);
+      assert.equal((await reg.calibrationVerdict('e', 'm'))?.kept, true, 'the latest verdict');
+      assert.equal(await reg.calibrationVerdict('e', 'other'), undefined);
+    });
+
+    it('runs migrations once when many processes start together, and refuses a schema newer than it knows', async () => {
+      const fresh = await backend.target();
+      const drivers = Array.from({ length: 4 }, () => driverFor(fresh));
+      try {
+        const results = await Promise.all(drivers.map((d) => migrate(d)));
+        assert.deepEqual(
+          results.flatMap((r) => r.applied),
+          [1],
+          'applied by exactly one',
+        );
+        const next: Migration[] = [{ version: 2, name: 'test table', sql: 'CREATE TABLE extra_things (id TEXT PRIMARY KEY)' }];
+        const withNext = await migrate(drivers[0]!, [...(await import('../registry/migrations')).MIGRATIONS, ...next]);
+        assert.deepEqual(withNext, { applied: [2], version: 2 });
+        await assert.rejects(migrate(drivers[1]!), /schema version 2, newer than this resyn knows \(1\)/);
+      } finally {
+        await Promise.all(drivers.map((d) => d.close()));
+      }
+    });
+  });
+}
+
+describe('registry configuration', () => {
+  it('RESYN_REGISTRY_URL must be a postgres:// URL; the error names the variable', () => {
+    assert.throws(() => loadConfig({ RESYN_REGISTRY_URL: 'mysql://x@h/db' }), /RESYN_REGISTRY_URL: expected postgres:\/\//);
+    assert.throws(() => loadConfig({ RESYN_REGISTRY_POOL_SIZE: '0' }), /RESYN_REGISTRY_POOL_SIZE/);
+    const cfg = loadConfig({ RESYN_REGISTRY_URL: 'postgres://u:secret@db.example:5432/resyn', RESYN_REGISTRY_POOL_SIZE: '3' });
+    assert.equal(cfg.registry.url, 'postgres://u:secret@db.example:5432/resyn');
+    assert.equal(cfg.registry.poolSize, 3);
+  });
+
+  it('an unreachable PostgreSQL fails with the location (password hidden) and the variable', async () => {
+    await assert.rejects(openRegistry('postgres://u:secret@127.0.0.1:1/none'), (err: Error) => {
+      assert.match(err.message, /cannot open the registry at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/none \(RESYN_REGISTRY_URL\)/);
+      assert.doesNotMatch(err.message, /secret/);
+      return true;
+    });
   });
 });

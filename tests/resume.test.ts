@@ -10,14 +10,13 @@ import * as path from 'node:path';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { startResume, waitForNewRun } from '../cli/commands/resume';
 import { CliError } from '../cli/output';
-import type { SampleRequest } from '../dataset/request';
+import type { SampleRequest } from '../contracts/sample-request';
 import { listSeedEnvironments } from '../lib/seeds';
 import { importSeedEnvironments } from '../registry/import-seeds';
-import { Registry } from '../registry/store';
-import { synthesisRuns } from '../registry/synthesis-log';
+import { openRegistry } from '../registry/open';
 import { sharedPool } from '../sandbox';
 import { dataPaths, type ResynConfig } from '../temporal.config';
-import type { GrowProgress } from '../workflows/grow-library';
+import type { GrowProgress } from '../contracts/grow-rules';
 import type { ResumeResult } from '../workflows/resume-run';
 import type { SampleOutcome, SampleProgress } from '../workflows/sample-training-data';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
@@ -41,12 +40,12 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
     client = await testClient();
     fake = await startFakeLlm((req, i) => script(req, i));
     cfg = testConfig(fakeLlmEnv(fake.baseURL, { RESYN_LLM_TIMEOUT_MS: '10000', RESYN_SANDBOX_WORKERS: '1' }), 'resume');
-    const reg = Registry.open(dataPaths(cfg).registry);
+    const reg = await openRegistry(cfg);
     try {
       const r = await importSeedEnvironments(reg, sharedPool(cfg.sandbox), listSeedEnvironments().slice(0, 3));
       assert.equal(r.failed.length, 0, JSON.stringify(r.failed));
     } finally {
-      reg.close();
+      await reg.close();
     }
     worker = await startWorker(cfg);
   });
@@ -81,12 +80,12 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
     return result;
   }
 
-  function growRuns(workflowId: string) {
-    const reg = Registry.open(dataPaths(cfg).registry);
+  async function growRuns(workflowId: string) {
+    const reg = await openRegistry(cfg);
     try {
-      return synthesisRuns(reg, { parentWorkflowId: workflowId });
+      return await reg.synthesisRuns({ parentWorkflowId: workflowId });
     } finally {
-      reg.close();
+      await reg.close();
     }
   }
 
@@ -110,9 +109,7 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
     const old = await h.describe();
     assert.equal(old.status.name, 'FAILED');
     assert.deepEqual(
-      growRuns(id)
-        .map((r) => r.keyword)
-        .sort(),
+      (await growRuns(id)).map((r) => r.keyword).sort(),
       ['rs fail alpha'],
       'alpha finished before zeta failed the run; beta never started',
     );
@@ -121,7 +118,7 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
     const r = await resume(id, old.runId);
     const progress = r.result as GrowProgress;
     assert.equal(progress.status, 'completed');
-    const runs = growRuns(id);
+    const runs = await growRuns(id);
     assert.deepEqual(
       runs.map((x) => `${x.keyword}:${x.outcome}`).sort(),
       ['rs fail alpha:accepted', 'rs fail beta:accepted', 'rs fail zeta:accepted'],
@@ -170,7 +167,7 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
 
       const r = await resume(id, old.runId);
       assert.equal((r.result as GrowProgress).status, 'completed');
-      const accepted = growRuns(id)
+      const accepted = (await growRuns(id))
         .filter((x) => x.outcome === 'accepted')
         .map((x) => x.keyword)
         .sort();
@@ -204,7 +201,7 @@ describe('resume a run that ended badly (real Temporal, registry, sandbox; scrip
     const p = r.result as GrowProgress;
     assert.equal(p.status, 'completed');
     assert.equal(p.accepted, 6, "the progress counts the old run's accepted environments too");
-    const runs = growRuns(id);
+    const runs = await growRuns(id);
     assert.deepEqual(
       runs.filter((x) => x.keyword === 'rs partial' && x.outcome === 'accepted').length,
       3,

@@ -7,28 +7,29 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { runSample } from '../cli/commands/sample';
+import { runSample, sampleWorkflowId } from '../cli/commands/sample';
 import { importEsm } from '../dataset/esm';
 import type { Manifest } from '../dataset/manifest';
-import type { SampleRequest } from '../dataset/request';
+import type { SampleRequest } from '../contracts/sample-request';
 import { listSeedEnvironments } from '../lib/seeds';
 import { importSeedEnvironments } from '../registry/import-seeds';
-import { Registry } from '../registry/store';
+import { openRegistry } from '../registry/open';
 import { sharedPool } from '../sandbox';
 import { dataPaths, type ResynConfig } from '../temporal.config';
+import { maybeSaveHistory } from './support/histories';
 import { killProcess, spawnWorkerProcess, testClient, testConfig, waitFor, withWorker } from './support/temporal';
 
 /** A few seed environments, so the test stays short. */
 async function seededConfig(): Promise<ResynConfig> {
   const cfg = testConfig({ RESYN_SANDBOX_WORKERS: '1' }, 'sample');
-  const reg = Registry.open(dataPaths(cfg).registry);
+  const reg = await openRegistry(cfg);
   try {
     const seeds = listSeedEnvironments().slice(0, 3);
     const r = await importSeedEnvironments(reg, sharedPool(cfg.sandbox), seeds);
     assert.equal(r.failed.length, 0, JSON.stringify(r.failed));
     assert.equal(r.imported, seeds.length);
   } finally {
-    reg.close();
+    await reg.close();
   }
   return cfg;
 }
@@ -69,6 +70,7 @@ describe('sampleTrainingData workflow', function () {
   it('an uninterrupted run writes shards and a manifest with counts, checksums and the mix', async () => {
     const cfg = await seededConfig();
     const outcome = await withWorker(cfg, () => runSample(client, cfg, request));
+    await maybeSaveHistory(client.workflow.getHandle(sampleWorkflowId(request.name)), 'sampleTrainingData');
     const manifest: Manifest = JSON.parse(fs.readFileSync(outcome.manifestPath, 'utf8'));
     assert.equal(outcome.environments, 3);
     assert.equal(manifest.totals.rows + manifest.totals.dropped, 3 * 3000);

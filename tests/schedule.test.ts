@@ -6,10 +6,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Client } from '@temporalio/client';
-import { createSchedule, nightlyInputFrom, scheduleSummary } from '../cli/commands/schedule';
+import { createSchedule, nightlyInputFrom, scheduleSummary, triggerSchedule } from '../cli/commands/schedule';
 import { CliError } from '../cli/output';
-import { Registry } from '../registry/store';
-import { dataPaths, type ResynConfig } from '../temporal.config';
+import { openRegistry } from '../registry/open';
+import type { ResynConfig } from '../temporal.config';
 import type { NightlyResult } from '../workflows/nightly-growth';
 import { startFakeLlm, type FakeLlm } from './support/fake-llm';
 import { maybeSaveHistory } from './support/histories';
@@ -102,12 +102,12 @@ describe('nightly growth schedule (real Temporal Schedules)', function () {
       assert.ok(r.sample && r.sample.rows > 0 && fs.existsSync(r.sample.manifestPath), 'a dataset was sampled');
     }
     assert.notEqual(done[0]!.keywords[0], done[1]!.keywords[0], 'each night draws keywords never tried');
-    const reg = Registry.open(dataPaths(cfg).registry);
+    const reg = await openRegistry(cfg);
     try {
-      const kws = reg.listEnvironments({ status: 'accepted' }).map((e) => e.keyword);
+      const kws = (await reg.listEnvironments({ status: 'accepted' })).map((e) => e.keyword);
       for (const r of done) assert.ok(kws.includes(r.keywords[0]!), `the registry holds the environment of ${r.keywords[0]}`);
     } finally {
-      reg.close();
+      await reg.close();
     }
 
     // Paused: no action over several intervals.
@@ -120,7 +120,7 @@ describe('nightly growth schedule (real Temporal Schedules)', function () {
     assert.equal(after.actionCount, taken, 'a paused schedule does not fire');
   });
 
-  it('runs nightlyGrowth started by hand to the end (recorded for the replay test with RESYN_RECORD_HISTORIES=1)', async () => {
+  it('runs nightlyGrowth started by hand to the end (recorded for the replay test with RESYN_RECORD_HISTORIES=<tag>)', async () => {
     const h = await client.workflow.start('nightlyGrowth', {
       taskQueue: cfg.temporal.taskQueue,
       workflowId: 'nightlyGrowth-history',
@@ -137,5 +137,79 @@ describe('nightly growth schedule (real Temporal Schedules)', function () {
     });
     assert.equal(((await h.result()) as NightlyResult).phase, 'done');
     await maybeSaveHistory(h, 'nightlyGrowth-history');
+  });
+});
+
+describe('resyn schedule trigger applies the overlap policy', function () {
+  this.timeout(180_000);
+  let client: Client;
+  let fake: FakeLlm;
+  let worker: RunningWorker;
+  let cfg: ResynConfig;
+  let release!: () => void;
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  const name = `trigger-test-${process.pid}-${Date.now().toString(36)}`;
+
+  before(async () => {
+    client = await testClient();
+    // Every LLM reply waits for the test: the first night stays running until released.
+    fake = await startFakeLlm(async (req) => {
+      await released;
+      return happyReply(req);
+    });
+    cfg = testConfig(fakeLlmEnv(fake.baseURL, { RESYN_SANDBOX_WORKERS: '1' }), 'trigger');
+    worker = await startWorker(cfg);
+  });
+  after(async () => {
+    release();
+    await client?.schedule
+      .getHandle(name)
+      .delete()
+      .catch(() => undefined);
+    await worker?.stop();
+    await fake?.close();
+    await client?.connection.close();
+  });
+
+  it('a trigger during a running night starts no second run (SKIP), and says so', async () => {
+    await createSchedule(client, cfg, name, {
+      interval: '24h',
+      count: 1,
+      keywords: 'trigger sums one,trigger sums two',
+      proposals: 1,
+      maxRevisions: 0,
+      gates: 'automaticChecks,codeJudge',
+      catchupWindow: '1m',
+    });
+    const h = client.schedule.getHandle(name);
+    const first = await triggerSchedule(client, name);
+    assert.equal(first.triggered, true, first.message);
+    const running = await waitFor('the first night to run', async () => {
+      const d = await h.describe();
+      return d.info.runningActions.length === 1 ? d.info.runningActions[0]!.workflow.workflowId : undefined;
+    });
+    await waitFor('the night to ask the LLM', () => fake.calls.length > 0);
+
+    const second = await triggerSchedule(client, name);
+    assert.equal(second.triggered, false);
+    assert.equal(second.overlap, 'SKIP');
+    assert.deepEqual(second.running, [running]);
+    assert.match(second.message, new RegExp(`not started: ${running} is still running and the schedule's overlap policy is SKIP`));
+    const skipped = await waitFor('the server to record the skipped trigger', async () => {
+      const d = await h.describe();
+      return d.info.numActionsSkippedOverlap >= 1 ? d : undefined;
+    });
+    assert.equal(skipped.info.numActionsTaken, 1, 'one run started in all');
+    assert.deepEqual(
+      skipped.info.runningActions.map((a) => a.workflow.workflowId),
+      [running],
+    );
+
+    release();
+    const done = await client.workflow.getHandle(running).result();
+    assert.equal((done as NightlyResult).phase, 'done');
+    assert.equal((await h.describe()).info.numActionsTaken, 1);
   });
 });

@@ -13,7 +13,7 @@ import { overview, runStatus } from '../cli/commands/status';
 import { projectRoot } from '../lib/paths';
 import type { ResynConfig } from '../temporal.config';
 import { freePort } from '../worker/dev-server';
-import type { GrowProgress } from '../workflows/grow-library';
+import type { GrowProgress } from '../contracts/grow-rules';
 import { startFakeLlm, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
 import { fakeLlmEnv, FAST_GROW, happyReply, keywordOf, stepOf, verdict } from './support/fake-synthesis';
 import { startWorker, testAddress, testClient, testConfig, waitFor, type RunningWorker } from './support/temporal';

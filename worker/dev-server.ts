@@ -1,21 +1,20 @@
 /**
  * The embedded Temporal dev server (`temporal server start-dev`), persisted to SQLite with
- * --db-filename, with the Web UI and resyn's search attributes. Falls back to the SDK's
- * downloaded dev server when no binary can be found or built.
+ * --db-filename, with the Web UI and resyn's search attributes. The binary comes from
+ * ensureTemporalBinary (temporal-binary.ts); cli/stack.ts supervises it for `resyn up`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { ResynConfig } from '../temporal.config';
 import { RESYN_SEARCH_ATTRIBUTES } from '../lib/search-attributes';
-import { ensureTemporalBinary, noTemporalMessage, type Log } from './temporal-binary';
+import { listeningPid } from '../lib/processes';
+import { portOwner } from './ports';
 
 export interface DevServerOptions {
-  /** `temporal` binary; when undefined the SDK's download is used. */
-  bin?: string;
+  /** The `temporal` binary (ensureTemporalBinary). */
+  bin: string;
   dbFile: string;
   ip?: string;
   port: number;
@@ -32,6 +31,11 @@ export interface DevServerOptions {
 export interface DevServer {
   address: string;
   uiUrl?: string;
+  pid: number;
+  dbFile: string;
+  logFile: string;
+  /** Resolves when the server process ends, with how it ended ("exit code 1", "signal SIGKILL"). */
+  exited: Promise<string>;
   /** Stops the server (SIGTERM, then SIGKILL after a grace period). */
   stop(): Promise<void>;
   /** Kills the server at once, as a crash would. */
@@ -100,24 +104,37 @@ async function waitReady(address: string, proc: ChildProcess | undefined, timeou
   throw new Error(`the Temporal dev server at ${address} did not become ready in ${timeoutMs} ms: ${String(lastErr)}`);
 }
 
+/**
+ * The port answered, but is it our server? Another program already on the port answers too while
+ * ours fails with "address already in use": never report someone else's server as ours.
+ */
+function assertServedBy(port: number, proc: ChildProcess): void {
+  const owner = listeningPid(port);
+  if (owner !== undefined && owner !== proc.pid) {
+    throw new Error(`port ${port} is served by ${portOwner(port)}, not by the dev server resyn started (pid ${proc.pid})`);
+  }
+  if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`the Temporal dev server exited while starting (port ${port})`);
+}
+
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   fs.mkdirSync(path.dirname(o.dbFile), { recursive: true });
   const ip = o.ip ?? '127.0.0.1';
   const address = `${ip}:${o.port}`;
   const uiUrl = o.headless || !o.uiPort ? undefined : `http://${ip}:${o.uiPort}`;
-  if (!o.bin) return startSdkDownloadedServer(o, address, uiUrl);
-
   const logFile = o.logFile ?? `${o.dbFile}.log`;
   const out = fs.openSync(logFile, 'a');
   const proc = spawn(o.bin, ['server', 'start-dev', ...serverArgs(o)], { stdio: ['ignore', out, out], detached: false });
   fs.closeSync(out);
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const exited = new Promise<string>((resolve) =>
+    proc.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `exit code ${code}`)),
+  );
   // Never outlive this process (a test run stopped half-way, an uncaught error): no orphan servers holding ports.
   const killOnExit = () => proc.kill('SIGKILL');
   process.once('exit', killOnExit);
   exited.then(() => process.removeListener('exit', killOnExit));
   try {
     await waitReady(address, proc, o.readyTimeoutMs ?? 60_000, logFile);
+    assertServedBy(o.port, proc);
   } catch (err) {
     proc.kill('SIGKILL');
     throw err;
@@ -125,6 +142,10 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   return {
     address,
     uiUrl,
+    pid: proc.pid!,
+    dbFile: o.dbFile,
+    logFile,
+    exited,
     kill: () => {
       proc.kill('SIGKILL');
     },
@@ -136,44 +157,4 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
       clearTimeout(timer);
     },
   };
-}
-
-async function startSdkDownloadedServer(o: DevServerOptions, address: string, uiUrl?: string): Promise<DevServer> {
-  const extraArgs = serverArgs(o).filter(
-    (a, i, all) =>
-      !['--db-filename', '--ip', '--port', '--ui-port'].includes(all[i - 1] ?? '') &&
-      !['--db-filename', '--ip', '--port', '--ui-port', '--headless'].includes(a),
-  );
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'cached-download' },
-      dbFilename: o.dbFile,
-      ip: o.ip ?? '127.0.0.1',
-      port: o.port,
-      ui: !!uiUrl,
-      uiPort: uiUrl ? o.uiPort : undefined,
-      extraArgs,
-    },
-  });
-  return { address, uiUrl, stop: () => env.teardown(), kill: () => void env.teardown() };
-}
-
-/** Starts the dev server described by the config (data folder, ports), obtaining the binary first. */
-export async function startConfiguredDevServer(cfg: ResynConfig, log: Log, extra: Partial<DevServerOptions> = {}): Promise<DevServer> {
-  const bin = await ensureTemporalBinary(cfg, log);
-  const opts: DevServerOptions = {
-    bin,
-    dbFile: path.join(cfg.dataDir, 'temporal.sqlite'),
-    ip: cfg.temporal.devServerIp,
-    port: cfg.temporal.devServerPort,
-    uiPort: cfg.temporal.devServerUiPort,
-    namespace: cfg.temporal.namespace,
-    ...extra,
-  };
-  try {
-    return await startDevServer(opts);
-  } catch (err) {
-    if (bin) throw err;
-    throw new Error(noTemporalMessage(cfg, `the SDK download failed: ${(err as Error).message}`));
-  }
 }

@@ -1,20 +1,13 @@
 #!/usr/bin/env node
-/** Prints the path of a usable `temporal` binary, building it once with Go when none is found (.ci/run calls this). */
+/** Prints the path of a usable `temporal` binary, obtaining it once when none is present (.ci/run calls this). */
 import { loadConfig } from '../temporal.config';
-import { ensureTemporalBinary, noTemporalMessage, temporalVersion } from './temporal-binary';
+import { ensureTemporalBinary, temporalVersion } from './temporal-binary';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
   const t0 = Date.now();
   const bin = await ensureTemporalBinary(cfg, (m) => console.error(m));
-  if (!bin) {
-    console.error(
-      noTemporalMessage(cfg, 'no binary on PATH or in the cache, and the Go build failed') +
-        '\n(the SDK download will be tried when the server starts)',
-    );
-    return;
-  }
-  console.error(`temporal: ${bin} (${temporalVersion(bin)}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.error(`temporal: ${bin} (${temporalVersion(bin).split('\n')[0]}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   console.log(bin);
 }
 

@@ -8,7 +8,8 @@
  * own task queue next to a team's other workers.
  */
 import { SimplePlugin } from '@temporalio/plugin';
-import type { WorkflowBundleOption } from '@temporalio/worker';
+import type { WorkerOptions, WorkflowBundleOption } from '@temporalio/worker';
+import { recordRegisteredActivities } from '../activities/registered';
 import { createActivities } from '../activities';
 import { loadConfig, type ResynConfig } from '../temporal.config';
 
@@ -28,5 +29,12 @@ export class ReSynPlugin extends SimplePlugin {
       activities: createActivities(cfg),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: RESYN_WORKFLOWS_PATH }),
     });
+  }
+
+  /** Records every activity the worker ends up with (resyn's and the team's), for the preflight's name checks. */
+  override configureWorker(options: WorkerOptions): WorkerOptions {
+    const out = super.configureWorker(options);
+    recordRegisteredActivities(out.taskQueue ?? 'default', Object.keys((out.activities as object | undefined) ?? {}));
+    return out;
   }
 }

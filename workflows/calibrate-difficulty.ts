@@ -5,9 +5,9 @@
  * difficulty rises, one-sided Wald test). Cached attempts make a re-run free.
  */
 import { defineQuery, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { z } from 'zod';
 import type { ResynActivities } from '../activities';
 import type { CalibrationSummary } from '../activities/calibration';
+import { calibrateInputSchema, type CalibrateRequest } from '../contracts/calibrate-input';
 import { parseInput } from './parse-input';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 
@@ -17,33 +17,6 @@ const { calibrateEnvironment } = proxyActivities<ResynActivities>({
   heartbeatTimeout: '5 minutes',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
 });
-
-export const calibrateInputSchema = z
-  .object({
-    filter: z
-      .object({
-        status: z.enum(['accepted', 'rejected']).default('accepted'),
-        tags: z.array(z.string().min(1)).optional(),
-        ids: z.array(z.string().min(1)).optional(),
-      })
-      .strict()
-      .default({ status: 'accepted' }),
-    /** Levels attempted; the test compares the lowest with the highest. */
-    levels: z
-      .array(z.number().int().min(1).max(10))
-      .min(2, 'give at least two levels')
-      .default([1, 4, 7, 10])
-      .refine((l) => new Set(l).size >= 2, 'give at least two distinct levels'),
-    instancesPerLevel: z.number().int().min(1).max(10_000).default(16),
-    alpha: z.number().gt(0).lt(0.5).default(0.05),
-    /** Policy model name; default the configured policy role's model. */
-    model: z.string().min(1).optional(),
-    /** Environments calibrated at once, and LLM calls in flight per environment. */
-    concurrency: z.number().int().min(1).max(64).default(2),
-    parallelCalls: z.number().int().min(1).max(64).default(4),
-  })
-  .strict();
-export type CalibrateRequest = z.input<typeof calibrateInputSchema>;
 
 export interface CalibrateProgress {
   envsDone: number;
@@ -55,6 +28,8 @@ export interface CalibrateProgress {
 export interface CalibrateOutcome extends CalibrateProgress {
   results: CalibrationSummary[];
 }
+
+export type { CalibrateRequest };
 
 export const calibrateProgressQuery = defineQuery<CalibrateProgress>('progress');
 

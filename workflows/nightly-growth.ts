@@ -20,9 +20,11 @@ import {
 } from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
-import type { growLibrary, GrowProgress } from './grow-library';
+import type { GrowProgress } from '../contracts/grow-rules';
+import type { growLibrary } from './grow-library';
 import type { sampleTrainingData, SampleOutcome } from './sample-training-data';
-import { datasetNameFor, nightlyInputSchema, type NightlyInput } from './ops-input';
+import { datasetNameFor, nightlyInputSchema, type NightlyInput } from '../contracts/ops-input';
+import { Failure } from '../contracts/failures';
 import { parseInput } from './parse-input';
 
 const { freshKeywords, writeRunReport } = proxyActivities<ResynActivities>({
@@ -104,7 +106,7 @@ export async function nightlyGrowth(raw: NightlyInput): Promise<NightlyResult> {
       if (isCancellation(failure)) throw failure;
       throw ApplicationFailure.nonRetryable(
         `nightly growth: growLibrary ${p.growWorkflowId} failed: ${p.error} (resume it with \`resyn resume ${p.growWorkflowId}\`)`,
-        'GrowFailed',
+        Failure.GrowFailed,
       );
     }
   }

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { z } from 'zod';
 import type { ResynActivities } from '../activities';
+import { pingInputSchema, type PingInput } from '../contracts/ping-input';
 import { parseInput } from './parse-input';
 
 const { appendOnce } = proxyActivities<ResynActivities>({
@@ -9,12 +9,7 @@ const { appendOnce } = proxyActivities<ResynActivities>({
   retry: { initialInterval: '200 ms', maximumInterval: '2 seconds' },
 });
 
-const pingInputSchema = z.strictObject({
-  file: z.string().min(1, 'must be a file path'),
-  token: z.string().min(1, 'must be a non-empty token'),
-  delayMs: z.number().int().min(0).max(600_000).optional(),
-});
-export type PingInput = z.input<typeof pingInputSchema>;
+export type { PingInput };
 
 /** The trivial workflow that proves the wiring: one activity with an idempotent effect. */
 export async function pingWorkflow(raw: PingInput): Promise<{ token: string; lines: number }> {

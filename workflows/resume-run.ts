@@ -22,7 +22,7 @@ import {
 } from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
-import { resumeInputSchema, type ResumeInput } from './ops-input';
+import { resumeInputSchema, type ResumeInput } from '../contracts/ops-input';
 import { parseInput } from './parse-input';
 
 const { inspectRunForResume, writeRunReport } = proxyActivities<ResynActivities>({

@@ -7,7 +7,7 @@ import { continueAsNew, defineQuery, proxyActivities, setHandler, upsertSearchAt
 import type { ResynActivities } from '../activities';
 import { shardSpecs, type SamplePlan, type ShardSpec } from '../dataset/plan';
 import { parseInput } from './parse-input';
-import { sampleRequestSchema, type NormalizedSampleRequest, type SampleRequest } from '../dataset/request';
+import { sampleRequestSchema, type NormalizedSampleRequest, type SampleRequest } from '../contracts/sample-request';
 import type { ShardResult } from '../dataset/shard';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 

@@ -1,13 +1,8 @@
 /** `resyn env list` and `resyn env show`: the registered environments and their synthesis history. */
 import type { Command } from 'commander';
-import { Registry, type EnvStatus } from '../../registry/store';
-import { roundsOf, synthesisRunOf } from '../../registry/synthesis-log';
-import { dataPaths } from '../../temporal.config';
+import { openRegistry } from '../../registry/open';
+import type { EnvStatus } from '../../registry/registry';
 import { action, CliError, cliConfig, printJson } from '../output';
-
-function openRegistry(): Registry {
-  return Registry.open(dataPaths(cliConfig()).registry);
-}
 
 export function registerEnvRegistry(env: Command): void {
   env
@@ -23,11 +18,15 @@ export function registerEnvRegistry(env: Command): void {
           throw new CliError(`--status ${JSON.stringify(o.status)}: expected accepted or rejected`);
         if (o.origin && o.origin !== 'seed' && o.origin !== 'synthesized')
           throw new CliError(`--origin ${JSON.stringify(o.origin)}: expected seed or synthesized`);
-        const reg = openRegistry();
+        const reg = await openRegistry(cliConfig());
         try {
-          const envs = reg
-            .listEnvironments({ status: o.status as EnvStatus | undefined, origin: o.origin as 'seed' | undefined, family: o.family })
-            .map(({ source: _s, ...e }) => e);
+          const envs = (
+            await reg.listEnvironments({
+              status: o.status as EnvStatus | undefined,
+              origin: o.origin as 'seed' | undefined,
+              family: o.family,
+            })
+          ).map(({ source: _s, ...e }) => e);
           if (o.json) return printJson(envs);
           if (!envs.length) return void process.stdout.write('no environments (grow some with `resyn grow --keywords ...`)\n');
           for (const e of envs) {
@@ -36,7 +35,7 @@ export function registerEnvRegistry(env: Command): void {
             );
           }
         } finally {
-          reg.close();
+          await reg.close();
         }
       }),
     );
@@ -48,12 +47,12 @@ export function registerEnvRegistry(env: Command): void {
     .option('--json', 'print JSON {environment, synthesis, rounds}')
     .action(
       action(async (nameOrId: string, o: { json?: boolean }) => {
-        const reg = openRegistry();
+        const reg = await openRegistry(cliConfig());
         try {
-          const e = reg.getEnvironment(nameOrId);
+          const e = await reg.getEnvironment(nameOrId);
           if (!e) throw new CliError(`no environment named or with id ${JSON.stringify(nameOrId)} (see \`resyn env list\`)`, 1);
-          const synthesis = e.runId ? (synthesisRunOf(reg, e.runId) ?? null) : null;
-          const rounds = e.runId ? roundsOf(reg, e.runId) : [];
+          const synthesis = e.runId ? ((await reg.synthesisRunOf(e.runId)) ?? null) : null;
+          const rounds = e.runId ? await reg.roundsOf(e.runId) : [];
           if (o.json) return printJson({ environment: e, synthesis, rounds });
           const out = process.stdout;
           out.write(
@@ -74,7 +73,7 @@ export function registerEnvRegistry(env: Command): void {
           }
           out.write(`\n${e.source}`);
         } finally {
-          reg.close();
+          await reg.close();
         }
       }),
     );

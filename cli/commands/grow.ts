@@ -6,8 +6,8 @@ import { action, CliError, cliConfig, note, printJson } from '../output';
 import { intFlag, listFlag, optional, positiveNumberFlag } from '../options';
 import { connectClient } from '../stack';
 import type { ResynConfig } from '../../temporal.config';
-import type { GrowInput } from '../../workflows/synthesis-input';
-import type { GrowProgress } from '../../workflows/grow-library';
+import type { GrowInput } from '../../contracts/grow-input';
+import type { GrowProgress } from '../../contracts/grow-rules';
 
 interface GrowOptions {
   keywords?: string;

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { inspectRun, resumeRefusal } from '../../activities/ops';
+import { RESUME_REFUSALS, rootFailure } from '../../contracts/failures';
 import type { ResumeProgress, ResumeResult } from '../../workflows/resume-run';
 import type { ResynConfig } from '../../temporal.config';
 import { action, CliError, cliConfig, note, printJson } from '../output';
@@ -52,8 +53,14 @@ export async function waitForNewRun(client: Client, resumeWorkflowId: string, ti
   for (;;) {
     const d = await h.describe();
     if (d.status.name !== 'RUNNING') {
-      await h.result(); // throws the failure (e.g. refused)
-      return (await h.result()) as ResumeResult;
+      try {
+        return (await h.result()) as ResumeResult;
+      } catch (err) {
+        // A refusal the CLI's own check could not see (e.g. the run closed meanwhile): its message, not a stack.
+        const root = err instanceof WorkflowFailedError ? rootFailure(err) : undefined;
+        if (root && RESUME_REFUSALS.includes(root.type)) throw new CliError(`cannot resume: ${root.message}`, 1);
+        throw err;
+      }
     }
     try {
       const p = await h.query<ResumeProgress>('progress');

@@ -7,9 +7,10 @@ import type { Command } from 'commander';
 import { sha256 } from '../../lib/hash';
 import { endpointProblem } from '../../llm/client';
 import { importSeedEnvironments } from '../../registry/import-seeds';
-import { Registry } from '../../registry/store';
+import { openRegistry, registryLocation } from '../../registry/open';
+import type { Registry } from '../../registry/registry';
 import { sharedPool } from '../../sandbox';
-import { dataPaths, type ResynConfig } from '../../temporal.config';
+import type { ResynConfig } from '../../temporal.config';
 import type { SampleOutcome } from '../../workflows/sample-training-data';
 import { action, cliConfig, note, printJson } from '../output';
 import { intFlag } from '../options';
@@ -48,16 +49,13 @@ async function growWhenConfigured(stack: Stack, cfg: ResynConfig, keywords: numb
 }
 
 /** The dataset is named after the accepted library: the same library gives the same dataset, byte for byte. */
-function libraryDatasetName(registry: Registry): string {
-  const ids = registry
-    .listEnvironments({ status: 'accepted' })
-    .map((e) => e.id)
-    .sort();
+async function libraryDatasetName(registry: Registry): Promise<string> {
+  const ids = (await registry.listEnvironments({ status: 'accepted' })).map((e) => e.id).sort();
   return `library-${sha256(ids.join('\n')).slice(0, 12)}`;
 }
 
 async function sampleDataset(stack: Stack, cfg: ResynConfig, registry: Registry, instancesPerEnv: number): Promise<SampleOutcome> {
-  const name = libraryDatasetName(registry);
+  const name = await libraryDatasetName(registry);
   note(`sampling dataset "${name}" (${instancesPerEnv} instances per environment, difficulties 1..10, JSONL + Parquet)...`);
   let last = '';
   const out = await runSample(stack.client, cfg, { name, instancesPerEnv, difficulties: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, (p) => {
@@ -85,27 +83,27 @@ export function registerRun(program: Command): void {
         const instancesPerEnv = intFlag('--instances-per-env', o.instancesPerEnv, 1);
         const t0 = Date.now();
         const stack = await startStack(cfg, note);
-        // One handle for the whole job; the worker's activities open their own (SQLite, WAL).
-        const registry = Registry.open(dataPaths(cfg).registry);
+        // The process's one registry handle, shared with the worker's activities.
+        const registry = await openRegistry(cfg);
         try {
           note(`Temporal: ${stack.address}${stack.uiUrl ? `   Web UI: ${stack.uiUrl}` : ''}`);
           await registerSeedLibrary(registry, cfg);
           await growWhenConfigured(stack, cfg, grow, proposals);
           const out = await sampleDataset(stack, cfg, registry, instancesPerEnv);
-          const envs = registry.listEnvironments({ status: 'accepted' }).length;
+          const envs = (await registry.listEnvironments({ status: 'accepted' })).length;
           note('');
-          note(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s. Library: ${envs} accepted environments (${dataPaths(cfg).registry}).`);
+          note(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s. Library: ${envs} accepted environments (${registryLocation(cfg)}).`);
           note(
             `dataset: ${out.rows} rows (${out.train} train, ${out.validation} validation) from ${out.environments} environments in ${out.shards} shard(s)`,
           );
           note(`  ${out.outDir}`);
           note(`  manifest: ${out.manifestPath}`);
           note('next: `resyn env list`, `resyn serve-rewards`, `resyn up` for the Web UI (docs/trainers.md for verl / TRL / OpenRLHF).');
-          if (o.json) printJson({ library: envs, registry: dataPaths(cfg).registry, dataset: out });
+          if (o.json) printJson({ library: envs, registry: registryLocation(cfg), dataset: out });
         } finally {
-          registry.close();
           await sharedPool(cfg.sandbox).close();
           await stack.shutdown();
+          await registry.close();
         }
       }),
     );

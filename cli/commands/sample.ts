@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { sha256 } from '../../lib/hash';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
-import { sampleRequestSchema, type SampleRequest } from '../../dataset/request';
+import { sampleRequestSchema, type SampleRequest } from '../../contracts/sample-request';
 import { describeZodError } from '../../lib/zod-errors';
 import { listFlag, numberFlag, optional } from '../options';
 import { dataPaths, type ResynConfig } from '../../temporal.config';

@@ -11,7 +11,7 @@ import { endpointProblem } from '../../llm/client';
 import { intFlag, positiveNumberFlag } from '../options';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription } from '@temporalio/client';
 import { RESYN_RUN_KIND } from '../../lib/search-attributes';
-import { nightlyInputSchema, type NightlyInput } from '../../workflows/ops-input';
+import { nightlyInputSchema, type NightlyInput } from '../../contracts/ops-input';
 import type { ResynConfig } from '../../temporal.config';
 import { action, CliError, cliConfig, note, printJson } from '../output';
 import { connectClient } from '../stack';
@@ -143,6 +143,36 @@ export async function createSchedule(client: Client, cfg: ResynConfig, name: str
   return scheduleSummary(await handle.describe());
 }
 
+export interface TriggerResult {
+  triggered: boolean;
+  overlap: string;
+  /** Runs of this schedule that were running when it was triggered. */
+  running: string[];
+  message: string;
+}
+
+/**
+ * Triggers a run now under the schedule's own overlap policy (the SDK's trigger() defaults to
+ * ALLOW_ALL, which would start a second night on the same keywords beside a running one).
+ */
+export async function triggerSchedule(client: Client, name: string): Promise<TriggerResult> {
+  const h = client.schedule.getHandle(name);
+  const d = await h.describe();
+  const overlap = d.policies.overlap ?? ScheduleOverlapPolicy.SKIP; // the server's default when unset
+  const running = d.info.runningActions.map((a) => a.workflow.workflowId);
+  await h.trigger(overlap);
+  if (running.length && overlap === ScheduleOverlapPolicy.SKIP) {
+    return {
+      triggered: false,
+      overlap,
+      running,
+      message: `not started: ${running.join(', ')} is still running and the schedule's overlap policy is SKIP`,
+    };
+  }
+  const after = running.length ? ` (${running.join(', ')} is running; overlap policy ${overlap} applies)` : '';
+  return { triggered: true, overlap, running, message: `triggered schedule ${name}${after}` };
+}
+
 async function withSchedule<T>(_client: Client, name: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -260,6 +290,22 @@ export function registerSchedule(program: Command): void {
     c.schedule.getHandle(n).pause('paused with resyn schedule pause'),
   );
   simple('unpause', 'unpause a schedule', (c, n) => c.schedule.getHandle(n).unpause('unpaused with resyn schedule unpause'));
-  simple('trigger', 'start a run now (the overlap policy still applies)', (c, n) => c.schedule.getHandle(n).trigger());
+  cmd
+    .command('trigger <name>')
+    .description("start a run now, under the schedule's overlap policy (SKIP: not while a run is still going; exit 1 then)")
+    .option('--json', 'print {triggered, overlap, running, message} as JSON')
+    .action(
+      action(async (name: string, o: { json?: boolean }) => {
+        const client = await connectClient(cliConfig());
+        try {
+          const r = await withSchedule(client, name, () => triggerSchedule(client, name));
+          if (o.json) printJson(r);
+          else note(r.message);
+          if (!r.triggered) process.exitCode = 1;
+        } finally {
+          await client.connection.close();
+        }
+      }),
+    );
   simple('delete', 'delete a schedule (runs already started continue)', (c, n) => c.schedule.getHandle(n).delete());
 }

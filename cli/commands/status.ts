@@ -5,8 +5,7 @@
  */
 import type { Command } from 'commander';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { Registry } from '../../registry/store';
-import { ensureSynthesisTables } from '../../registry/synthesis-log';
+import { openRegistry } from '../../registry/open';
 import { shortReason, writeGrowReport, type GrowReport } from '../../reports/grow-report';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
 import { action, CliError, cliConfig, printJson } from '../output';
@@ -99,19 +98,12 @@ export async function overview(client: Client, cfg: ResynConfig, limit = 10) {
       laterRun: await laterRun(client, w.workflowId, w.runId),
     })),
   );
-  const reg = Registry.open(dataPaths(cfg).registry);
+  const reg = await openRegistry(cfg);
   try {
-    ensureSynthesisTables(reg);
-    const families = reg.db
-      .prepare(`SELECT COALESCE(family, 'unknown') AS family,
-        SUM(status = 'accepted') AS accepted, SUM(status = 'rejected') AS rejected
-      FROM environments GROUP BY 1 ORDER BY 1`)
-      .all() as { family: string; accepted: number; rejected: number }[];
+    const families = await reg.libraryByFamily();
     const reasons = new Map<string, number>();
-    for (const r of reg.db
-      .prepare(`SELECT reason FROM synthesis_runs WHERE outcome != 'accepted' ORDER BY created_at DESC LIMIT 500`)
-      .all() as { reason: string }[]) {
-      const k = shortReason(r.reason);
+    for (const reason of await reg.recentRejectionReasons(500)) {
+      const k = shortReason(reason);
       reasons.set(k, (reasons.get(k) ?? 0) + 1);
     }
     return {
@@ -129,7 +121,7 @@ export async function overview(client: Client, cfg: ResynConfig, limit = 10) {
         .slice(0, 5),
     };
   } finally {
-    reg.close();
+    await reg.close();
   }
 }
 
@@ -164,15 +156,15 @@ export async function runStatus(client: Client, cfg: ResynConfig, workflowId: st
   const growId = growRunOf(d.type, workflowId, progress, memo);
   let report: (GrowReport & { file: string; markdown: string }) | null = null;
   if (growId) {
-    const reg = Registry.open(dataPaths(cfg).registry);
+    const reg = await openRegistry(cfg);
     try {
-      const r = writeGrowReport(reg, dataPaths(cfg).reports, growId, {
+      const r = await writeGrowReport(reg, dataPaths(cfg).reports, growId, {
         status: d.type === 'growLibrary' ? status.toLowerCase() : undefined,
         progress: d.type === 'growLibrary' ? (progress ?? undefined) : undefined,
       });
       report = { ...r.report, file: r.file, markdown: require('node:fs').readFileSync(r.file, 'utf8') };
     } finally {
-      reg.close();
+      await reg.close();
     }
   }
   return {

@@ -10,6 +10,7 @@ import type { Check, Instance } from './types';
 
 export const adversarialAnswersCheck: Check = {
   name: 'adversarial-answers',
+  rule: "verify returns a valid reward within a few hundred milliseconds on long, repetitive, nested, near-miss and odd-unicode answers (no backtracking regexes, no work proportional to a huge answer)",
   needs: ['solutions'],
   async run(ctx) {
     const all = ctx.solved!;
@@ -23,6 +24,7 @@ export const adversarialAnswersCheck: Check = {
     const bad: string[] = [];
     probes.forEach((p, i) => {
       const r = rs[i]!;
+      if (!r.ok) ctx.example(p.x, { answer: p.answer, error: r.error });
       if (!r.ok) bad.push(`${p.label} (${at(p.x)}): ${r.error.kind === 'timeout' ? `verify took over ${ms} ms` : errText(r.error)}`);
     });
     if (bad.length === 0)

@@ -29,6 +29,7 @@ function contains(prompt: string, answer: string): boolean {
 
 export const answerLeakage: Check = {
   name: 'answer-leakage',
+  rule: "the prompt does not contain its own answer",
   needs: ['solutions'],
   async run(ctx) {
     const xs = ctx.solved!;
@@ -52,6 +53,7 @@ export const answerLeakage: Check = {
     const ok = !(ownRate >= MIN_OWN && ownRate - otherRate >= MIN_EXCESS);
     const rates = `${fmt(100 * ownRate)}% of prompts contain their own answer, ${fmt(100 * otherRate)}% another instance's`;
     if (ok) return { ok, detail: rates };
+    for (const x of leaks) ctx.example(x, { answer: x.solution! });
     return {
       ok,
       detail: `the prompt gives the answer away: ${rates}, e.g. ${listFew(

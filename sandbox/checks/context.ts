@@ -8,7 +8,7 @@ import type { SandboxPool } from '../pool';
 import { sharedPool } from '../pool';
 import type { EnvInfo, Result, SandboxError } from '../types';
 import type { CheckConfig } from './config';
-import type { Instance } from './types';
+import type { CheckExample, Instance } from './types';
 
 export const DIFFICULTIES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 export const TOP_DIFFICULTY = 10;
@@ -17,6 +17,9 @@ export const seedFor = (k: number, d: number): number => 1009 * (k + 1) + 17 * d
 /** Instances per difficulty that also get the expensive probes (determinism, garbage, perturbations). */
 export const PROBED_PER_DIFFICULTY = 8;
 export const LIMIT_KINDS = new Set(['timeout', 'out-of-memory', 'stack-overflow', 'output-too-large', 'host-crash']);
+
+const MAX_EXAMPLES = 3;
+const MAX_EXAMPLE_CHARS = 2000;
 
 export const clip = (s: string, n = 160): string => (s.length > n ? `${s.slice(0, n)}…` : s);
 export const show = (s: string): string => JSON.stringify(clip(s, 80));
@@ -50,7 +53,9 @@ export class CheckContext {
   /** Limit breaches, each with the check that saw it. */
   limitFailures: { check: string; line: string }[] = [];
   /** Rewards of the wrong answers rejects-wrong fed (partial-credit reads them). */
-  wrong: { x: Instance; label: string; reward: number }[] = [];
+  wrong: { x: Instance; label: string; answer: string; reward: number }[] = [];
+  /** Failing cases per check (the first MAX_EXAMPLES). */
+  examples = new Map<string, CheckExample[]>();
   /** Every verify call in order. */
   history: Scored[] = [];
   /** The check now running (failures are attributed to it). */
@@ -63,12 +68,29 @@ export class CheckContext {
     readonly cfg: CheckConfig,
   ) {}
 
+  /** Keeps a failing case for a check (default: the check now running). */
+  example(x: Instance, extra: { answer?: string; reward?: number; error?: SandboxError } = {}, check = this.current): void {
+    const list = this.examples.get(check) ?? [];
+    if (list.length >= MAX_EXAMPLES) return;
+    list.push({
+      seed: x.seed,
+      difficulty: x.difficulty,
+      state: clip(x.stateJson, MAX_EXAMPLE_CHARS),
+      ...(extra.answer !== undefined ? { answer: clip(extra.answer, MAX_EXAMPLE_CHARS) } : {}),
+      ...(extra.reward !== undefined ? { reward: extra.reward } : {}),
+      ...(extra.error ? { error: errText(extra.error) } : {}),
+    });
+    this.examples.set(check, list);
+  }
+
   /** Routes a failed call: limit breaches to within-limits (naming the check), contract breaches to exports-and-types. */
-  failed(where: string, e: SandboxError): void {
+  failed(where: string, e: SandboxError, x?: Instance, answer?: string): void {
     const line = `${where}: ${errText(e)}`;
-    if (LIMIT_KINDS.has(e.kind)) this.limitFailures.push({ check: this.current, line });
-    else if (e.kind === 'non-json') this.nonJson.push(line);
+    const to = LIMIT_KINDS.has(e.kind) ? 'within-limits' : e.kind === 'non-json' ? 'json-round-trip' : 'exports-and-types';
+    if (to === 'within-limits') this.limitFailures.push({ check: this.current, line });
+    else if (to === 'json-round-trip') this.nonJson.push(line);
     else this.typeFailures.push(line);
+    if (x) this.example(x, { ...(answer !== undefined ? { answer } : {}), error: e }, to);
   }
 
   byDifficulty(xs: Instance[], d: number): Instance[] {

@@ -8,6 +8,7 @@ import type { Check, Instance } from './types';
 
 export const deterministic: Check = {
   name: 'deterministic',
+  rule: "the same seed and difficulty give the same state and prompt, also on a second call in the same context",
   needs: ['env'],
   async run(ctx) {
     const n = ctx.cfg.instancesPerDifficulty;
@@ -30,7 +31,10 @@ export const deterministic: Check = {
         continue;
       }
       const stateJson = JSON.stringify(a.value.state);
-      if (b && (!b.ok || JSON.stringify(b.value.state) !== stateJson || b.value.prompt !== a.value.prompt)) nondet.push(at(p));
+      if (b && (!b.ok || JSON.stringify(b.value.state) !== stateJson || b.value.prompt !== a.value.prompt)) {
+        nondet.push(at(p));
+        ctx.example({ k: p.k, seed: p.seed, difficulty: p.difficulty, state: a.value.state, stateJson, prompt: a.value.prompt });
+      }
       instances.push({ k: p.k, seed: p.seed, difficulty: p.difficulty, state: a.value.state, stateJson, prompt: a.value.prompt });
     }
     if (instances.length === 0)

@@ -43,10 +43,13 @@ interface Trial {
   answer: string;
   on: Instance[];
   sum: number;
+  /** An instance the constant won, for the failure's example. */
+  won?: Instance;
 }
 
 export const guessability: Check = {
   name: 'guessability',
+  rule: "no constant answer (a small integer, yes/no/true/false, an empty list, a common solution) scores more than 5% at any difficulty",
   needs: ['solutions'],
   async run(ctx) {
     const solved = ctx.solved!;
@@ -74,7 +77,10 @@ export const guessability: Check = {
       probes.forEach((p, i) => {
         const r = rs[i]!;
         if (!r.ok) ctx.failed(`verify(seed ${p.x.seed}, difficulty ${p.x.difficulty}) on the constant answer ${show(p.answer)}`, r.error);
-        else p.t.sum += r.value;
+        else {
+          p.t.sum += r.value;
+          if (r.value > 0) p.t.won ??= p.x;
+        }
       });
     };
     const cut = (t: Trial) => Math.ceil(t.on.length / 2);
@@ -83,15 +89,16 @@ export const guessability: Check = {
       trials.filter((t) => t.sum > 0),
       (t) => t.on.slice(cut(t)),
     );
-    const worst = new Map<number, { d: number; answer: string; rate: number; n: number }>();
+    const worst = new Map<number, { d: number; answer: string; rate: number; n: number; won?: Instance }>();
     for (const t of trials) {
       const rate = t.sum >= MIN_WINS ? t.sum / t.on.length : 0;
       const w = worst.get(t.d);
-      if (!w || rate > w.rate) worst.set(t.d, { d: t.d, answer: t.answer, rate, n: t.on.length });
+      if (!w || rate > w.rate) worst.set(t.d, { d: t.d, answer: t.answer, rate, n: t.on.length, ...(t.won ? { won: t.won } : {}) });
     }
     const max = ctx.cfg.maxGuessRate;
     const levels = [...worst.values()];
     const over = levels.filter((w) => w.rate > max);
+    for (const w of over) if (w.won) ctx.example(w.won, { answer: w.answer, reward: 1 });
     const top = levels.reduce((m, w) => (w.rate > m.rate ? w : m), { d: 0, answer: '', rate: 0, n: 0 });
     const pct = (r: number) => `${fmt(100 * r)}%`;
     const n = ctx.cfg.instancesPerDifficulty;

@@ -10,9 +10,9 @@ import { CheckContext } from './context';
 import { CHECKS } from './registry';
 import type { CheckReport, CheckResult, Verdict } from './types';
 
-export { CHECK_NAMES, CHECKS } from './registry';
+export { CHECK_NAMES, CHECK_RULES, CHECKS, type CheckName } from './registry';
 export { type CheckConfig, DEFAULT_CHECK_CONFIG } from './config';
-export type { Check, CheckReport, CheckResult, Verdict } from './types';
+export type { Check, CheckExample, CheckReport, CheckResult, Verdict } from './types';
 
 const OVER_BUDGET = Symbol('over budget');
 
@@ -61,7 +61,8 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
   const checks: CheckResult[] = CHECKS.map((c) => {
     const v = verdicts.get(c.name)!;
     const final = c.conclude && !v.detail.startsWith('not run') ? c.conclude(ctx, v) : v;
-    return { name: c.name, ok: final.ok, detail: final.detail, ms: v.ms };
+    const examples = final.ok ? undefined : ctx.examples.get(c.name);
+    return { name: c.name, ok: final.ok, detail: final.detail, ms: v.ms, ...(examples ? { examples } : {}) };
   });
   return { ok: checks.every((x) => x.ok), checks, ...(ctx.env ? { env: ctx.env } : {}), durationMs: Date.now() - t0 };
 }

@@ -12,12 +12,14 @@ const MAX_SHARE = 0.1;
 
 export const partialCredit: Check = {
   name: 'partial-credit',
+  rule: "wrong answers get at most 0.5 partial credit (near-misses must not pay)",
   needs: ['solutions'],
   async run(ctx) {
     const wrong = ctx.wrong.filter((w) => w.reward < 1);
     const high = wrong.filter((w) => w.reward > HIGH);
     const mean = wrong.length ? wrong.reduce((s, w) => s + w.reward, 0) / wrong.length : 0;
     const ok = wrong.length === 0 || high.length / wrong.length <= MAX_SHARE;
+    if (!ok) for (const w of high) ctx.example(w.x, { answer: w.answer, reward: w.reward });
     if (ok) return { ok, detail: `wrong answers score ${fmt(mean)} on average; ${high.length} of ${wrong.length} scored above ${HIGH}` };
     return {
       ok,

@@ -40,4 +40,27 @@ export const CHECKS: readonly Check[] = [
   withinLimits,
 ];
 
-export const CHECK_NAMES: readonly string[] = CHECKS.map((c) => c.name);
+/** The check names in order, as a literal type for the shapes that name them. */
+export const CHECK_NAMES = [
+  'exports-and-types',
+  'deterministic',
+  'json-round-trip',
+  'distinct-states',
+  'prompt-bounded',
+  'solve-verifies',
+  'wrapped-answers',
+  'rejects-wrong',
+  'partial-credit',
+  'answer-leakage',
+  'guessability',
+  'monotone-difficulty',
+  'adversarial-answers',
+  'tail-latency',
+  'statefulness',
+  'within-limits',
+] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+if (CHECKS.map((c) => c.name).join() !== CHECK_NAMES.join()) throw new Error('sandbox/checks/registry.ts: CHECK_NAMES must list CHECKS in order');
+
+/** What each check demands, in one line (the generator's and reviser's prompts list them). */
+export const CHECK_RULES = Object.fromEntries(CHECKS.map((c) => [c.name, c.rule])) as Record<CheckName, string>;

@@ -12,6 +12,7 @@ const MAX_WRONG_ACCEPTED = 0.5;
 
 export const rejectsWrong: Check = {
   name: 'rejects-wrong',
+  rule: "empty and garbage answers score 0 and never make verify throw; perturbed solutions and other instances' solutions mostly score 0",
   needs: ['solutions'],
   async run(ctx) {
     const all = ctx.solved!;
@@ -37,18 +38,26 @@ export const rejectsWrong: Check = {
     probes.forEach((p, i) => {
       const r = rs[i]!;
       if (!r.ok) {
-        if (r.error.kind === 'guest-error' || r.error.kind === 'non-json') threw.push(`${p.label} (${at(p.x)}): ${errText(r.error)}`);
-        else ctx.failed(`verify(${at(p.x)}) on ${p.label}`, r.error);
+        if (r.error.kind === 'guest-error' || r.error.kind === 'non-json') {
+          threw.push(`${p.label} (${at(p.x)}): ${errText(r.error)}`);
+          ctx.example(p.x, { answer: p.answer, error: r.error });
+        } else ctx.failed(`verify(${at(p.x)}) on ${p.label}`, r.error, p.x, p.answer);
         return;
       }
       values.push(r.value);
       if (p.garbage) {
-        if (r.value !== 0) garbageBad.push(`${p.label} scored ${r.value}`);
+        if (r.value !== 0) {
+          garbageBad.push(`${p.label} scored ${r.value}`);
+          ctx.example(p.x, { answer: p.answer, reward: r.value });
+        }
         return;
       }
       wrongTotal++;
-      ctx.wrong.push({ x: p.x, label: p.label, reward: r.value });
-      if (r.value >= 1) accepted.push(`${p.label} for ${at(p.x)}`);
+      ctx.wrong.push({ x: p.x, label: p.label, answer: p.answer, reward: r.value });
+      if (r.value >= 1) {
+        accepted.push(`${p.label} for ${at(p.x)}`);
+        ctx.example(p.x, { answer: p.answer, reward: r.value });
+      }
     });
     const share = wrongTotal ? accepted.length / wrongTotal : 0;
     // Constant and never 0: every wrong and garbage answer scored the same positive reward.

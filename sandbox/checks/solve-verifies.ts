@@ -4,6 +4,7 @@ import type { Check } from './types';
 
 export const solveVerifies: Check = {
   name: 'solve-verifies',
+  rule: "verify(state, solve(state)) is 1 for every sampled instance at difficulties 1..10, also with surrounding whitespace",
   needs: ['instances'],
   async run(ctx) {
     const xs = ctx.instances!.filter((x) => x.k < ctx.cfg.solvedPerDifficulty);
@@ -14,7 +15,7 @@ export const solveVerifies: Check = {
     solved.forEach((r, i) => {
       const x = xs[i]!;
       if (r.ok) x.solution = r.value;
-      else ctx.failed(`solve(state of ${at(x)})`, r.error);
+      else ctx.failed(`solve(state of ${at(x)})`, r.error, x);
     });
     const withSol = xs.filter((x) => x.solution !== undefined);
     const probes = withSol.flatMap((x) => [
@@ -27,9 +28,13 @@ export const solveVerifies: Check = {
     probes.forEach((p, i) => {
       const r = rs[i]!;
       if (!r.ok) {
-        ctx.failed(`verify(${at(p.x)}) on its solve() answer`, r.error);
+        ctx.failed(`verify(${at(p.x)}) on its solve() answer`, r.error, p.x, p.answer);
+        ctx.example(p.x, { answer: p.answer, error: r.error });
         (p.padded ? paddedBad : notOne).push(`${at(p.x)}: verify failed on ${show(p.answer)} (${errText(r.error)})`);
-      } else if (r.value !== 1) (p.padded ? paddedBad : notOne).push(`${at(p.x)}: verify(state, ${show(p.answer)}) = ${r.value}`);
+      } else if (r.value !== 1) {
+        (p.padded ? paddedBad : notOne).push(`${at(p.x)}: verify(state, ${show(p.answer)}) = ${r.value}`);
+        ctx.example(p.x, { answer: p.answer, reward: r.value });
+      }
     });
     ctx.solved = withSol;
     const ok = withSol.length === xs.length && notOne.length === 0 && paddedBad.length === 0;

@@ -28,6 +28,7 @@ const same = (a: Scored['result'], b: Scored['result']) =>
 
 export const statefulness: Check = {
   name: 'statefulness',
+  rule: "results never depend on earlier calls, call order or context reuse (no module-level counters, caches or mutated globals)",
   needs: ['solutions'],
   async run(ctx) {
     const h = ctx.history.filter((s) => s.result.ok || s.result.error.kind === 'guest-error');
@@ -55,6 +56,7 @@ export const statefulness: Check = {
       const where = `verify(${at(p.x)}, ${show(p.answer)})`;
       const r0 = p.result;
       const desc = (r: Scored['result']) => (r.ok ? String(r.value) : r.error.kind);
+      if (!same(r0, runA[i]!) || !same(runA[i]!, againA[i]!) || !same(runA[i]!, runB[i]!)) ctx.example(p.x, { answer: p.answer });
       if (!same(r0, runA[i]!)) problems.push(`${where} gave ${desc(r0)} during the checks but ${desc(runA[i]!)} in a fresh context`);
       else if (!same(runA[i]!, againA[i]!))
         problems.push(`${where} gave ${desc(runA[i]!)} then ${desc(againA[i]!)} when called again in the same context`);

@@ -14,6 +14,7 @@ const p99 = (xs: number[]) => {
 
 export const tailLatency: Check = {
   name: 'tail-latency',
+  rule: "generate and solve stay fast at difficulty 10 on every seed (p99 under half the call deadline)",
   needs: ['solutions'],
   async run(ctx) {
     const n = ctx.cfg.tailSeeds;

@@ -10,6 +10,7 @@ import type { Check, Instance } from './types';
 
 export const wrappedAnswers: Check = {
   name: 'wrapped-answers',
+  rule: "solve()'s answer still scores 1 after it is wrapped in \\\\boxed{}, $...$, **...**, \"The answer is\", \"x =\" or a trailing period and the framework strips the wrapper again",
   needs: ['solutions'],
   async run(ctx) {
     const xs = ctx.solved!.filter((x) => x.k < PROBED_PER_DIFFICULTY / 2);
@@ -30,8 +31,9 @@ export const wrappedAnswers: Check = {
     const bad: string[] = [];
     probes.forEach((p, i) => {
       const r = rs[i]!;
-      if (!r.ok || r.value !== 1)
-        bad.push(`${p.wrapper} (${at(p.x)}): verify saw ${show(p.answer)} and gave ${r.ok ? r.value : errText(r.error)}`);
+      if (r.ok && r.value === 1) return;
+      bad.push(`${p.wrapper} (${at(p.x)}): verify saw ${show(p.answer)} and gave ${r.ok ? r.value : errText(r.error)}`);
+      ctx.example(p.x, r.ok ? { answer: p.answer, reward: r.value } : { answer: p.answer, error: r.error });
     });
     if (bad.length === 0)
       return {

@@ -41,7 +41,16 @@ function completion(model: string, content: string, promptChars: number) {
   };
 }
 
-export async function startFakeLlm(script: (req: FakeRequest, callIndex: number) => FakeReply | Promise<FakeReply>): Promise<FakeLlm> {
+export interface FakeLlmOptions {
+  /** The ids GET /v1/models lists (default ['fake-model']); null: no /models route (404), as some servers have none. */
+  models?: string[] | null;
+}
+
+export async function startFakeLlm(
+  script: (req: FakeRequest, callIndex: number) => FakeReply | Promise<FakeReply>,
+  opts: FakeLlmOptions = {},
+): Promise<FakeLlm> {
+  const models = opts.models === undefined ? ['fake-model'] : opts.models;
   const calls: FakeRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
 
@@ -83,10 +92,10 @@ export async function startFakeLlm(script: (req: FakeRequest, callIndex: number)
     req.on('end', () => {
       void (async () => {
         try {
-          if (req.method === 'GET' && req.url?.endsWith('/models')) {
+          if (req.method === 'GET' && req.url?.endsWith('/models') && models) {
             const body = JSON.stringify({
               object: 'list',
-              data: [{ id: 'fake-model', object: 'model', created: 1, owned_by: 'resyn-tests' }],
+              data: models.map((id) => ({ id, object: 'model', created: 1, owned_by: 'resyn-tests' })),
             });
             res.writeHead(200, { 'content-type': 'application/json' });
             res.end(body);

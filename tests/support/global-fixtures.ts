@@ -1,7 +1,8 @@
 /**
  * Mocha global fixtures: one real Temporal dev server (temp SQLite file, random ports) for the
  * whole suite, unless TEMPORAL_ADDRESS points at an existing one. Tests reach it through
- * tests/support/temporal.ts.
+ * tests/support/temporal.ts. The PostgreSQL cluster (tests/support/postgres.ts) starts on first
+ * use and stops here.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,6 +11,8 @@ import { loadConfig } from '../../temporal.config';
 import { ensureTemporalBinary } from '../../worker/temporal-binary';
 import { installRuntime } from '../../worker/worker';
 import { freePort, startDevServer, type DevServer } from '../../worker/dev-server';
+import { closeRegistries } from '../../registry/open';
+import { stopPostgres } from './postgres';
 
 let server: DevServer | undefined;
 
@@ -30,5 +33,7 @@ export async function mochaGlobalSetup(): Promise<void> {
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
+  await closeRegistries();
+  stopPostgres();
   await server?.stop();
 }

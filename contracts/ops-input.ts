@@ -3,7 +3,7 @@
  * workflows validate with them and the CLI checks a schedule's input before creating it.
  */
 import { z } from 'zod';
-import { sampleRequestSchema } from '../dataset/request';
+import { sampleRequestSchema } from './sample-request';
 
 /** sampleTrainingData's request without `name` (the nightly run names its dataset). */
 const sampleOptions = sampleRequestSchema.partial({ name: true });

@@ -1,0 +1,85 @@
+/** The rows the registry keeps, as the rest of resyn sees them (no SQL types here). */
+import type { GateOutcome, RoundRow, SynthesisOutcome, SynthesisRunRow } from './synthesis-log';
+
+export type { GateOutcome, RoundRow, SynthesisOutcome, SynthesisRunRow };
+
+export type EnvStatus = 'accepted' | 'rejected';
+export interface EnvironmentRecord {
+  id: string;
+  name: string;
+  description: string;
+  tags: string[];
+  family: string | null;
+  keyword: string | null;
+  source: string;
+  status: EnvStatus;
+  origin: 'seed' | 'synthesized';
+  rounds: number;
+  runId: string | null;
+  parentId: string | null;
+  scores: Record<string, number>;
+  createdAt: string;
+}
+export type NewEnvironment = Omit<EnvironmentRecord, 'createdAt'> & { createdAt?: string };
+
+export interface EnvironmentFilter {
+  status?: EnvStatus;
+  tags?: string[];
+  ids?: string[];
+  family?: string;
+  origin?: 'seed' | 'synthesized';
+}
+
+/** What registerEnvironment did: registered (the stored record) or found the same task already accepted. */
+export type Registration = { record: EnvironmentRecord; duplicateOf?: undefined } | { record?: undefined; duplicateOf: EnvironmentRecord };
+
+/** A synthesis run of a grow run, with the name and family of the environment it registered. */
+export type GrowRunRow = SynthesisRunRow & { envName: string | null; envFamily: string | null };
+
+export interface LlmCallRow {
+  key: string;
+  role: string;
+  model: string;
+  workflowId: string | null;
+  keyword: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  ok: boolean;
+}
+export interface SpendTotals {
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+export interface FamilyCount {
+  family: string;
+  accepted: number;
+  rejected: number;
+}
+
+export interface LevelStat {
+  difficulty: number;
+  attempts: number;
+  solved: number;
+  solveRate: number;
+}
+export interface CalibrationVerdict {
+  envId: string;
+  model: string;
+  kept: boolean;
+  z: number;
+  critical: number;
+  alpha: number;
+  lowLevel: number;
+  highLevel: number;
+  levels: LevelStat[];
+  updatedAt: string;
+}
+export interface Attempt {
+  response: string;
+  reward: number;
+  answer: string | null;
+}

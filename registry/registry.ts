@@ -1,0 +1,92 @@
+/**
+ * The registry: environments, their synthesis history, LLM spend and difficulty calibration.
+ * One interface, two back ends chosen by configuration (registry/open.ts): an embedded SQLite
+ * file (the default) and PostgreSQL (RESYN_REGISTRY_URL, shared by workers on many machines).
+ * Both run the same SQL (registry/sql-registry.ts), so they behave the same. Every write is
+ * idempotent, keyed by content hash or deterministic workflow id: retries never duplicate.
+ * Knows nothing of Temporal. New tables come as a new migration (registry/migrations).
+ */
+import type {
+  Attempt,
+  CalibrationVerdict,
+  EnvironmentFilter,
+  EnvironmentRecord,
+  FamilyCount,
+  GrowRunRow,
+  LevelStat,
+  LlmCallRow,
+  NewEnvironment,
+  Registration,
+  RoundRow,
+  SpendTotals,
+  SynthesisRunRow,
+} from './records';
+
+export type * from './records';
+
+export type Backend = 'sqlite' | 'postgres';
+
+export interface Registry {
+  readonly backend: Backend;
+  /** The file path, or the PostgreSQL URL without its password (for messages). */
+  readonly location: string;
+
+  // --- environments
+  /**
+   * Inserts the record unless its id exists; an existing row changes only where the new record
+   * is "further along" (accepted beats rejected), so a replayed write changes nothing.
+   */
+  upsertEnvironment(rec: NewEnvironment, extra?: { behaviorFp?: string | null }): Promise<EnvironmentRecord>;
+  /**
+   * Registers a synthesized environment unless the same task is already accepted (same id from
+   * another run, or a near-duplicate by code or behaviour). Check and write are one step,
+   * serialised across every worker of this registry, so two near-duplicates never both land.
+   */
+  registerEnvironment(rec: NewEnvironment, extra: { behaviorFp: string | null }): Promise<Registration>;
+  /** By id, else by name (the accepted one first, then the newest), else by a unique id prefix. */
+  getEnvironment(idOrName: string): Promise<EnvironmentRecord | undefined>;
+  /** Sorted by name, then id. */
+  listEnvironments(filter?: EnvironmentFilter): Promise<EnvironmentRecord[]>;
+  /** An accepted environment with the same code fingerprint or behaviour fingerprint. */
+  findDuplicate(fp: { codeFp: string; behaviorFp?: string | null }, excludeId?: string): Promise<EnvironmentRecord | undefined>;
+  /** Accepted and rejected environments per family ('unknown' for none), sorted by family. */
+  libraryByFamily(): Promise<FamilyCount[]>;
+
+  // --- synthesis history
+  recordRound(r: RoundRow): Promise<void>;
+  recordSynthesisRun(r: SynthesisRunRow): Promise<void>;
+  roundsOf(workflowId: string): Promise<RoundRow[]>;
+  synthesisRuns(filter?: { keyword?: string; parentWorkflowId?: string }): Promise<SynthesisRunRow[]>;
+  synthesisRunOf(workflowId: string): Promise<SynthesisRunRow | undefined>;
+  /** The synthesis runs a grow run started, with their environment's name and family, by keyword. */
+  growRunRows(growWorkflowId: string): Promise<GrowRunRow[]>;
+  /** Reasons of the most recent non-accepted synthesis runs, newest first. */
+  recentRejectionReasons(limit: number): Promise<string[]>;
+  /** Keywords with any synthesis run or environment already in the registry. */
+  triedKeywords(): Promise<Set<string>>;
+
+  // --- LLM usage
+  /** First write of a key wins: replaying the same attempt's write changes nothing. */
+  recordLlmCall(row: LlmCallRow): Promise<void>;
+  /** Every call ever recorded. */
+  usageTotals(): Promise<SpendTotals>;
+  /**
+   * The spend of one run: calls made by the workflow itself, by any workflow whose id starts
+   * with `<id>/` (children, grandchildren: the child-id rule), and by any synthesis run recorded
+   * with it as parent. Literal prefix (no LIKE wildcards): `grow-1` never counts `grow-10/..`.
+   */
+  runSpend(workflowId: string): Promise<SpendTotals>;
+
+  // --- difficulty calibration
+  calibrationAttempt(envId: string, seed: number, difficulty: number, model: string): Promise<Attempt | undefined>;
+  /** First write wins: a retried activity keeps the attempt already paid for. */
+  putCalibrationAttempt(envId: string, seed: number, difficulty: number, model: string, a: Attempt): Promise<void>;
+  recordCalibration(v: Omit<CalibrationVerdict, 'updatedAt'>): Promise<CalibrationVerdict>;
+  calibrationLevels(envId: string, model: string): Promise<LevelStat[]>;
+  calibrationVerdict(envId: string, model: string): Promise<CalibrationVerdict | undefined>;
+
+  /** Applied schema versions, oldest first. */
+  schemaVersions(): Promise<number[]>;
+  /** Closes the connection(s); the next openRegistry of this location opens a new handle. */
+  close(): Promise<void>;
+}
