@@ -91,12 +91,13 @@ describe('automatic environment checks', function () {
   it('passes a correct verifier that accepts several correct answers (orderings)', async () => {
     // Any ordering of the set is correct: a perturbed (reordered) answer scores 1 and must not reject it.
     const source = `export default {
-      name: "list-the-set", description: "List the members of a set in any order.", tags: ["combinatorics"],
-      generate(rng, d) { return { xs: rng.shuffle(Array.from({ length: 99 }, (_, i) => i + 1)).slice(0, d + 3) }; },
-      prompt(s) { return "List these numbers in any order: " + s.xs.join(" "); },
+      name: "list-the-evens", description: "List the even members of a set in any order.", tags: ["combinatorics"],
+      generate(rng, d) { const xs = rng.shuffle(Array.from({ length: 99 }, (_, i) => i + 1)).slice(0, d + 5);
+        return { xs: rng.shuffle(xs.concat([100 + 2 * rng.int(0, 40), 200 + 2 * rng.int(0, 40)])) }; },
+      prompt(s) { return "List the even numbers among " + s.xs.join(", ") + ", in any order, separated by spaces."; },
       verify(s, a) { const got = a.split(/[\\s,]+/).filter(Boolean).map(Number).sort((x, y) => x - y);
-        const want = s.xs.slice().sort((x, y) => x - y); return got.length === want.length && got.every((v, i) => v === want[i]); },
-      solve(s) { return s.xs.join(" "); } };`;
+        const want = s.xs.filter((x) => x % 2 === 0).sort((x, y) => x - y); return got.length === want.length && got.every((v, i) => v === want[i]); },
+      solve(s) { return s.xs.filter((x) => x % 2 === 0).join(" "); } };`;
     const report = await checkEnvironment(source, { pool });
     for (const c of report.checks) assert.ok(c.ok, `${c.name}: ${c.detail}`);
   });

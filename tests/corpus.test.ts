@@ -22,7 +22,8 @@ describe('labelled corpus of environments', function () {
     assert.ok(corpus.filter((e) => e.label === 'good').length >= 12);
     const bad = corpus.filter((e) => e.label === 'bad');
     assert.ok(bad.length >= 16);
-    for (const e of bad) assert.ok((CHECK_NAMES as readonly string[]).includes(e.expect!), `${e.file}: expect-fail ${e.expect} is not a check`);
+    for (const e of bad)
+      assert.ok((CHECK_NAMES as readonly string[]).includes(e.expect!), `${e.file}: expect-fail ${e.expect} is not a check`);
   });
 
   for (const e of corpus) {

@@ -22,7 +22,8 @@ describe('resyn env CLI', function () {
     const report = JSON.parse(r.out);
     assert.equal(report.ok, true);
     assert.ok(Array.isArray(report.checks) && report.checks.length >= 8);
-    for (const c of report.checks) assert.deepEqual(Object.keys(c).sort(), ['detail', 'name', 'ok']);
+    for (const c of report.checks) assert.deepEqual(Object.keys(c).sort(), ['detail', 'ms', 'name', 'ok']);
+    assert.ok(report.checks.some((c: { name: string }) => c.name === 'guessability'));
     assert.equal(report.env.name, 'sum-pairs');
   });
 

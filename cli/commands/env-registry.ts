@@ -8,14 +8,14 @@ export function registerEnvRegistry(env: Command): void {
   env
     .command('list')
     .description('list environments in the registry')
-    .option('--status <status>', 'accepted or rejected')
+    .option('--status <status>', 'accepted, rejected or quarantined')
     .option('--origin <origin>', 'seed or synthesized')
     .option('--family <family>', 'a task family')
     .option('--json', 'print a JSON array')
     .action(
       action(async (o: { status?: string; origin?: string; family?: string; json?: boolean }) => {
-        if (o.status && o.status !== 'accepted' && o.status !== 'rejected')
-          throw new CliError(`--status ${JSON.stringify(o.status)}: expected accepted or rejected`);
+        if (o.status && o.status !== 'accepted' && o.status !== 'rejected' && o.status !== 'quarantined')
+          throw new CliError(`--status ${JSON.stringify(o.status)}: expected accepted, rejected or quarantined`);
         if (o.origin && o.origin !== 'seed' && o.origin !== 'synthesized')
           throw new CliError(`--origin ${JSON.stringify(o.origin)}: expected seed or synthesized`);
         const reg = await openRegistry(cliConfig());

@@ -1,7 +1,8 @@
 /**
  * adversarial-answers: verify meets policy output during RL, which searches for slow paths.
  * Long, repetitive, near-miss, odd-unicode and answer-space answers (probes.ts) at difficulties
- * 1, 5 and 10, each verify call held to a tight deadline (cfg adversarialCallMs): any call over
+ * 1, 5 and 10, each verify call held to its own deadline (cfg adversarialCallMs, 1 s: a backtracking
+ * regex on a 30,000-digit run takes minutes, a linear verify milliseconds): any call over
  * it, any throw, any invalid reward rejects the environment.
  */
 import { adversarialAnswers } from './probes';
@@ -10,7 +11,7 @@ import type { Check, Instance } from './types';
 
 export const adversarialAnswersCheck: Check = {
   name: 'adversarial-answers',
-  rule: "verify returns a valid reward within a few hundred milliseconds on long, repetitive, nested, near-miss and odd-unicode answers (no backtracking regexes, no work proportional to a huge answer)",
+  rule: 'verify returns a valid reward within a few hundred milliseconds on long, repetitive, nested, near-miss and odd-unicode answers (no backtracking regexes, no work proportional to a huge answer)',
   needs: ['solutions'],
   async run(ctx) {
     const all = ctx.solved!;
@@ -20,7 +21,9 @@ export const adversarialAnswersCheck: Check = {
       if (x) for (const a of adversarialAnswers(x.solution!)) probes.push({ x, ...a });
     }
     const ms = Math.min(ctx.cfg.adversarialCallMs, ctx.pool.limits.callTimeoutMs);
-    const rs = await ctx.scoreWithDeadline(probes, ms);
+    // One batch per answer: a batch of fifty 40,000-character answers is megabytes of JSON that the
+    // sandbox parses under the same tight deadline before any verify runs.
+    const rs = (await Promise.all(probes.map((p) => ctx.scoreWithDeadline([p], ms)))).flat();
     const bad: string[] = [];
     probes.forEach((p, i) => {
       const r = rs[i]!;

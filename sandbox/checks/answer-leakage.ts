@@ -29,7 +29,7 @@ function contains(prompt: string, answer: string): boolean {
 
 export const answerLeakage: Check = {
   name: 'answer-leakage',
-  rule: "the prompt does not contain its own answer",
+  rule: 'the prompt does not contain its own answer',
   needs: ['solutions'],
   async run(ctx) {
     const xs = ctx.solved!;

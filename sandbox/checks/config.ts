@@ -30,13 +30,13 @@ export interface CheckConfig {
 }
 
 export const DEFAULT_CHECK_CONFIG: CheckConfig = {
-  budgetMs: 20_000,
+  budgetMs: 60_000,
   instancesPerDifficulty: 40,
   solvedPerDifficulty: 16,
   maxGuessRate: 0.05,
   tailSeeds: 50,
   tailFraction: 0.5,
-  adversarialCallMs: 300,
+  adversarialCallMs: 1000,
   maxNameChars: 64,
   maxDescriptionChars: 500,
   maxTags: 16,

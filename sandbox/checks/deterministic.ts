@@ -8,7 +8,7 @@ import type { Check, Instance } from './types';
 
 export const deterministic: Check = {
   name: 'deterministic',
-  rule: "the same seed and difficulty give the same state and prompt, also on a second call in the same context",
+  rule: 'the same seed and difficulty give the same state and prompt, also on a second call in the same context',
   needs: ['env'],
   async run(ctx) {
     const n = ctx.cfg.instancesPerDifficulty;

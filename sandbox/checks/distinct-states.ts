@@ -4,7 +4,7 @@ import type { Check } from './types';
 
 export const distinctStates: Check = {
   name: 'distinct-states',
-  rule: "different seeds give different states at every difficulty (at least 60% distinct)",
+  rule: 'different seeds give different states at every difficulty (at least 60% distinct)',
   needs: ['instances'],
   async run(ctx) {
     const xs = ctx.instances!;

@@ -10,7 +10,7 @@ const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 export const exportsAndTypes: Check = {
   name: 'exports-and-types',
-  rule: "the module evaluates; its default export has name (kebab-case, at most 64 characters), description (at most 500), tags (at most 16, each at most 40 characters), generate, prompt, verify, solve with the right result types, and no call throws on a valid input",
+  rule: 'the module evaluates; its default export has name (kebab-case, at most 64 characters), description (at most 500), tags (at most 16, each at most 40 characters), generate, prompt, verify, solve with the right result types, and no call throws on a valid input',
   needs: [],
   async run(ctx) {
     const info = await ctx.pool.describe(ctx.source);

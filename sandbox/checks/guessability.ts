@@ -49,7 +49,7 @@ interface Trial {
 
 export const guessability: Check = {
   name: 'guessability',
-  rule: "no constant answer (a small integer, yes/no/true/false, an empty list, a common solution) scores more than 5% at any difficulty",
+  rule: 'no constant answer (a small integer, yes/no/true/false, an empty list, a common solution) scores more than 5% at any difficulty',
   needs: ['solutions'],
   async run(ctx) {
     const solved = ctx.solved!;

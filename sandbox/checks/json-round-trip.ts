@@ -27,7 +27,7 @@ function changesInJson(v: unknown, depth = 0): string | null {
 
 export const jsonRoundTrip: Check = {
   name: 'json-round-trip',
-  rule: "states are plain JSON (no Infinity, NaN, undefined, -0, Date, Map, class instances): they must survive JSON.parse(JSON.stringify(state)) unchanged",
+  rule: 'states are plain JSON (no Infinity, NaN, undefined, -0, Date, Map, class instances): they must survive JSON.parse(JSON.stringify(state)) unchanged',
   needs: ['env'],
   async run(ctx) {
     const problems = [...ctx.nonJson];

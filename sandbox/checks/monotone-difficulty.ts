@@ -54,7 +54,7 @@ export function kendallTau(ys: number[]): number {
 
 export const monotoneDifficulty: Check = {
   name: 'monotone-difficulty',
-  rule: "each step of difficulty 1..10 means more reasoning work (more solution steps, a bigger instance or answer space), never less; a longer prompt alone does not count",
+  rule: 'each step of difficulty 1..10 means more reasoning work (more solution steps, a bigger instance or answer space), never less; a longer prompt alone does not count',
   needs: ['solutions'],
   async run(ctx) {
     const all = ctx.solved!;

@@ -12,7 +12,7 @@ const MAX_SHARE = 0.1;
 
 export const partialCredit: Check = {
   name: 'partial-credit',
-  rule: "wrong answers get at most 0.5 partial credit (near-misses must not pay)",
+  rule: 'wrong answers get at most 0.5 partial credit (near-misses must not pay)',
   needs: ['solutions'],
   async run(ctx) {
     const wrong = ctx.wrong.filter((w) => w.reward < 1);

@@ -4,7 +4,7 @@ import type { Check } from './types';
 
 export const promptBounded: Check = {
   name: 'prompt-bounded',
-  rule: "prompt(state) is non-empty and within the prompt size limit at every difficulty",
+  rule: 'prompt(state) is non-empty and within the prompt size limit at every difficulty',
   needs: ['env'],
   async run(ctx) {
     const xs = ctx.instances ?? [];

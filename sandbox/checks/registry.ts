@@ -60,7 +60,8 @@ export const CHECK_NAMES = [
   'within-limits',
 ] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
-if (CHECKS.map((c) => c.name).join() !== CHECK_NAMES.join()) throw new Error('sandbox/checks/registry.ts: CHECK_NAMES must list CHECKS in order');
+if (CHECKS.map((c) => c.name).join() !== CHECK_NAMES.join())
+  throw new Error('sandbox/checks/registry.ts: CHECK_NAMES must list CHECKS in order');
 
 /** What each check demands, in one line (the generator's and reviser's prompts list them). */
 export const CHECK_RULES = Object.fromEntries(CHECKS.map((c) => [c.name, c.rule])) as Record<CheckName, string>;

@@ -4,7 +4,7 @@ import type { Check } from './types';
 
 export const solveVerifies: Check = {
   name: 'solve-verifies',
-  rule: "verify(state, solve(state)) is 1 for every sampled instance at difficulties 1..10, also with surrounding whitespace",
+  rule: 'verify(state, solve(state)) is 1 for every sampled instance at difficulties 1..10, also with surrounding whitespace',
   needs: ['instances'],
   async run(ctx) {
     const xs = ctx.instances!.filter((x) => x.k < ctx.cfg.solvedPerDifficulty);

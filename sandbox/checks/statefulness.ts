@@ -28,7 +28,7 @@ const same = (a: Scored['result'], b: Scored['result']) =>
 
 export const statefulness: Check = {
   name: 'statefulness',
-  rule: "results never depend on earlier calls, call order or context reuse (no module-level counters, caches or mutated globals)",
+  rule: 'results never depend on earlier calls, call order or context reuse (no module-level counters, caches or mutated globals)',
   needs: ['solutions'],
   async run(ctx) {
     const h = ctx.history.filter((s) => s.result.ok || s.result.error.kind === 'guest-error');

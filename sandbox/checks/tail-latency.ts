@@ -1,6 +1,6 @@
 /**
  * tail-latency: generate and solve at the top difficulty over many seeds (cfg tailSeeds, 50:
- * p99 is then the slowest or second slowest call), each timed on its own; the p99 of each must
+ * p99 is then the slowest call), each timed on its own (the faster of two runs); the p99 of each must
  * stay under tailFraction of the per-call deadline, so scoring and sampling never hit the
  * deadline on an unlucky seed or a busy machine.
  */
@@ -14,7 +14,7 @@ const p99 = (xs: number[]) => {
 
 export const tailLatency: Check = {
   name: 'tail-latency',
-  rule: "generate and solve stay fast at difficulty 10 on every seed (p99 under half the call deadline)",
+  rule: 'generate and solve stay fast at difficulty 10 on every seed (p99 under half the call deadline)',
   needs: ['solutions'],
   async run(ctx) {
     const n = ctx.cfg.tailSeeds;
@@ -22,22 +22,33 @@ export const tailLatency: Check = {
     const gen: number[] = [];
     const sol: number[] = [];
     const failed: string[] = [];
+    // Each call twice, keeping the faster: load on a shared machine only ever adds time, and an
+    // environment's own slowness shows in both runs.
+    const timed = async <T>(f: () => Promise<T>): Promise<{ r: T; ms: number }> => {
+      let best = Infinity;
+      let r!: T;
+      for (let i = 0; i < 2; i++) {
+        const t = performance.now();
+        r = await f();
+        best = Math.min(best, performance.now() - t);
+      }
+      return { r, ms: best };
+    };
     for (let k = 0; k < n; k++) {
       const seed = 7919 * (k + 1) + 3;
-      let t = performance.now();
-      const [s] = await ctx.pool.sample(ctx.source, [{ seed, difficulty: TOP_DIFFICULTY }]);
-      gen.push(performance.now() - t);
-      if (!s!.ok) {
-        failed.push(`sample(seed ${seed}): ${s!.error.kind}`);
-        ctx.failed(`sample(seed ${seed}, difficulty ${TOP_DIFFICULTY})`, s!.error);
+      const s = await timed(async () => (await ctx.pool.sample(ctx.source, [{ seed, difficulty: TOP_DIFFICULTY }]))[0]!);
+      gen.push(s.ms);
+      if (!s.r.ok) {
+        failed.push(`sample(seed ${seed}): ${s.r.error.kind}`);
+        ctx.failed(`sample(seed ${seed}, difficulty ${TOP_DIFFICULTY})`, s.r.error);
         continue;
       }
-      t = performance.now();
-      const [a] = await ctx.pool.solve(ctx.source, [s!.value.state]);
-      sol.push(performance.now() - t);
-      if (!a!.ok) {
-        failed.push(`solve(seed ${seed}): ${a!.error.kind}`);
-        ctx.failed(`solve(state of seed ${seed}, difficulty ${TOP_DIFFICULTY})`, a!.error);
+      const state = s.r.value.state;
+      const a = await timed(async () => (await ctx.pool.solve(ctx.source, [state]))[0]!);
+      sol.push(a.ms);
+      if (!a.r.ok) {
+        failed.push(`solve(seed ${seed}): ${a.r.error.kind}`);
+        ctx.failed(`solve(state of seed ${seed}, difficulty ${TOP_DIFFICULTY})`, a.r.error);
       }
     }
     const g = p99(gen);

@@ -4,7 +4,7 @@ import type { Check } from './types';
 
 export const withinLimits: Check = {
   name: 'within-limits',
-  rule: "every call stays within the time, memory, stack and output limits",
+  rule: 'every call stays within the time, memory, stack and output limits',
   needs: [],
   async run(ctx) {
     const f = ctx.limitFailures;

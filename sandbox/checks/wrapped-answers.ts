@@ -10,7 +10,7 @@ import type { Check, Instance } from './types';
 
 export const wrappedAnswers: Check = {
   name: 'wrapped-answers',
-  rule: "solve()'s answer still scores 1 after it is wrapped in \\\\boxed{}, $...$, **...**, \"The answer is\", \"x =\" or a trailing period and the framework strips the wrapper again",
+  rule: 'solve()\'s answer still scores 1 after it is wrapped in \\\\boxed{}, $...$, **...**, "The answer is", "x =" or a trailing period and the framework strips the wrapper again',
   needs: ['solutions'],
   async run(ctx) {
     const xs = ctx.solved!.filter((x) => x.k < PROBED_PER_DIFFICULTY / 2);
