@@ -14,6 +14,8 @@ import { dataPaths, type ResynConfig } from '../temporal.config';
 import { synthesisChildId } from '../contracts/child-ids';
 import { Failure } from '../contracts/failures';
 import type { GrowInput } from '../contracts/grow-input';
+import { budgetSpent } from '../contracts/grow-rules';
+import { RESYN_STATUS } from '../lib/search-attributes';
 import { growHistoryFacts, rebuildGrowState } from './grow-resume';
 
 /** Workflow types resumeRun knows how to restart: both are idempotent by workflow id / registry / shard markers. */
@@ -31,6 +33,8 @@ export interface RunInfo {
   /** The run's start arguments (for a continued-as-new chain: the latest run's, which carry its progress). */
   args: unknown[];
   memo: Record<string, unknown>;
+  /** The run's ResynStatus search attribute (growLibrary: completed, budget-exhausted, failed...), when set. */
+  resynStatus: string | null;
   startTime: string;
   closeTime: string | null;
 }
@@ -54,18 +58,26 @@ export async function inspectRun(client: Client, workflowId: string, runId?: str
     taskQueue: d.taskQueue,
     args,
     memo: (d.memo ?? {}) as Record<string, unknown>,
+    resynStatus: d.typedSearchAttributes.get(RESYN_STATUS) ?? null,
     startTime: d.startTime.toISOString(),
     closeTime: d.closeTime?.toISOString() ?? null,
   };
 }
 
+type Budget = { maxTokens?: number; maxCostUsd?: number };
+const hasBudget = (b: Budget | undefined): boolean => !!(b?.maxTokens || b?.maxCostUsd);
+
 /** Why a run cannot be resumed (null when it can). Messages say what to do instead. */
-export function resumeRefusal(info: RunInfo): string | null {
+export function resumeRefusal(info: RunInfo, opts: { budget?: Budget } = {}): string | null {
   if (!(RESUMABLE_TYPES as readonly string[]).includes(info.type)) {
     return `run ${info.workflowId} is a ${info.type} workflow; resume restarts only ${RESUMABLE_TYPES.join(' or ')} runs`;
   }
   if (info.status === 'RUNNING')
     return `run ${info.workflowId} (${info.runId}) is still running: nothing to resume (watch it with \`resyn status ${info.workflowId}\`)`;
+  if (info.status === 'COMPLETED' && info.type === 'growLibrary' && info.resynStatus === 'budget-exhausted') {
+    if (hasBudget(opts.budget)) return null;
+    return `run ${info.workflowId} stopped at its budget: resume it with a larger one (\`resyn resume ${info.workflowId} --budget-tokens N\` or --budget-usd X, a new total)`;
+  }
   if (info.status === 'COMPLETED') return `run ${info.workflowId} (${info.runId}) completed: nothing to resume (start a new run instead)`;
   if (info.status === 'CONTINUED_AS_NEW')
     return `run ${info.runId} of ${info.workflowId} continued as new: resume the latest run (omit the run id)`;
@@ -116,7 +128,7 @@ export function opsActivities(cfg: ResynConfig) {
      * non-retryably (no point retrying) when the run is unknown, still running, completed or of
      * a type resume does not handle.
      */
-    async inspectRunForResume(input: { workflowId: string; runId?: string }): Promise<RunInfo> {
+    async inspectRunForResume(input: { workflowId: string; runId?: string; budget?: Budget }): Promise<RunInfo> {
       let info: RunInfo;
       try {
         info = await inspectRun(Context.current().client, input.workflowId, input.runId);
@@ -128,17 +140,26 @@ export function opsActivities(cfg: ResynConfig) {
           );
         throw err;
       }
-      const refusal = resumeRefusal(info);
+      const refusal = resumeRefusal(info, input);
       if (refusal) throw ApplicationFailure.nonRetryable(refusal, Failure.NotResumable);
       let rebuilt: unknown;
       if (info.type === 'growLibrary') {
+        const oldInput = info.args[0] as GrowInput;
+        // A new total budget replaces the old one (the spend so far still counts against it).
+        const budget = hasBudget(input.budget) ? { ...oldInput.budget, ...input.budget } : oldInput.budget;
         // Start from what the old run and the registry hold (proposals made, children finished), not from scratch.
         const plan = await rebuildGrowState(
           await openRegistry(cfg),
           info.workflowId,
-          info.args[0] as GrowInput,
+          { ...oldInput, budget },
           await growHistoryFacts(Context.current().client, info.workflowId, info.runId),
         );
+        if (hasBudget(input.budget) && plan.input.state && budgetSpent(plan.input.state, budget ?? {}))
+          throw ApplicationFailure.nonRetryable(
+            `run ${info.workflowId} already spent ${plan.input.state.tokens} tokens ($${plan.input.state.costUsd.toFixed(4)}): ` +
+              `the new budget ${JSON.stringify(input.budget)} must be larger (it is a new total)`,
+            Failure.NotResumable,
+          );
         info = { ...info, args: [plan.input, ...info.args.slice(1)] };
         rebuilt = plan.summary;
         await waitForChildrenClosed(

@@ -39,6 +39,7 @@ import { importSeedEnvironments } from '../registry/import-seeds';
 import { openRegistry } from '../registry/open';
 import { environmentId, SandboxPool } from '../sandbox';
 import { loadConfig } from '../temporal.config';
+import { v8Verifier } from './v8-env';
 
 const BATCH = 256;
 const GROUP = 16;
@@ -153,6 +154,76 @@ async function startServer(dataDir: string, profDir: string | undefined): Promis
   return { child, url };
 }
 
+/** CPU time (all threads of this process) of fn, in µs. */
+async function cpuUs(fn: () => Promise<unknown>): Promise<number> {
+  const c0 = process.cpuUsage();
+  await fn();
+  const c = process.cpuUsage(c0);
+  return c.user + c.system;
+}
+
+/**
+ * A profile of GRPO batches in one sandbox worker, in CPU µs per answer (robust to other load on
+ * the machine, unlike wall time): the environment as is; with verify replaced by `return 0`
+ * (so generate + plumbing); with generate and verify both trivial (plumbing alone: the thread
+ * crossing, answers as JSON, the guest driver, a tick per item); and the same verify in plain V8
+ * on already-parsed states.
+ */
+async function whereTimeGoes(
+  pool: SandboxPool,
+  envs: { id: string; source: string }[],
+  solved: Map<string, Pooled[]>,
+  answerFor: (p: { envId: string; seed: number }, k: number, own?: string) => string,
+): Promise<Record<string, number>> {
+  const variant = (src: string, over: string) =>
+    `${src.replace(/export\s+default/, 'const __env =')}\nexport default { ...__env, ${over} };\n`;
+  const t = { full: 0, nullVerify: 0, nullBoth: 0, v8: 0 };
+  let answers = 0;
+  let v8Answers = 0;
+  for (const env of envs) {
+    const insts = solved.get(env.id) ?? [];
+    if (insts.length === 0) continue;
+    const items = insts.flatMap((p) =>
+      Array.from({ length: GROUP }, (_, k) => ({ seed: p.seed, difficulty: p.difficulty, answer: answerFor(p, k, p.solution) })),
+    );
+    const sources = {
+      full: env.source,
+      nullVerify: variant(env.source, 'verify() { return 0; }'),
+      nullBoth: variant(env.source, 'generate() { return 0; }, verify() { return 0; }'),
+    };
+    for (const [k, src] of Object.entries(sources) as [keyof typeof sources, string][]) {
+      await pool.scoreInstances(src, items.slice(0, GROUP)); // loaded
+      t[k] += await cpuUs(() => pool.scoreInstances(src, items));
+    }
+    const states = (await pool.sample(env.source, insts)).map((r) => (r.ok ? r.value.state : null));
+    answers += items.length;
+    try {
+      const verify = v8Verifier(env.source);
+      const pairs = items.map((it, i) => ({ state: JSON.parse(JSON.stringify(states[Math.floor(i / GROUP)])), answer: it.answer }));
+      for (const p of pairs) verify(p.state, p.answer);
+      t.v8 += await cpuUs(async () => {
+        for (const p of pairs) verify(p.state, p.answer);
+      });
+      v8Answers += items.length;
+    } catch {
+      /* not plain enough for the vm shim */
+    }
+  }
+  const per = (x: number) => x / answers;
+  const out = {
+    profile_plumbing_us: per(t.nullBoth),
+    profile_generate_us: per(t.nullVerify - t.nullBoth),
+    profile_verify_us: per(t.full - t.nullVerify),
+    profile_v8_verify_us: t.v8 / Math.max(1, v8Answers),
+  };
+  console.error(
+    `where the time goes (1 sandbox worker, CPU µs per answer, ${GROUP} answers per instance, ${answers} answers over ${envs.length} environments): ` +
+      `plumbing ${out.profile_plumbing_us.toFixed(1)}, generate ${out.profile_generate_us.toFixed(1)}, verify in QuickJS ${out.profile_verify_us.toFixed(1)} ` +
+      `(the same verify in plain V8: ${out.profile_v8_verify_us.toFixed(1)})`,
+  );
+  return out;
+}
+
 async function main(): Promise<void> {
   const total = Number(process.env.BENCH_REWARDS_ANSWERS ?? 50_000);
   const maxClients = Number(process.env.BENCH_REWARDS_CLIENTS ?? 4);
@@ -188,13 +259,14 @@ async function main(): Promise<void> {
       }),
     );
   }
-  await pool.close();
   const known = shuffled([...solved.values()].flat(), 1);
   /** k-th answer to an instance: its own solution first, then other instances' solutions of the same environment. */
   const answerFor = (p: { envId: string; seed: number }, k: number, own?: string): string => {
     const list = solved.get(p.envId)!;
     return k === 0 && own !== undefined ? own : list[(p.seed + k * 7) % list.length]!.solution;
   };
+  const profile = await whereTimeGoes(pool, envs, solved, answerFor);
+  await pool.close();
   let n = 0;
   const grpo = (insts: { envId: string; seed: number; difficulty: number; solution?: string }[]): Item[][] => {
     const out: Item[][] = [];
@@ -280,7 +352,7 @@ async function main(): Promise<void> {
       await run('cold', bodies(reqs), c);
     }
     // Fairness: honest clients alone, then beside a hostile one.
-    const honestReqs = Math.ceil(total / 4 / BATCH);
+    const honestReqs = Math.max(30, Math.ceil(total / 4 / BATCH));
     const hostileBody = Buffer.from(
       JSON.stringify({
         items: Array.from({ length: 512 }, (_, i) => ({
@@ -345,7 +417,11 @@ async function main(): Promise<void> {
     `${scoredAll} answers over ${envs.length} environments (${known.length} solved instances), ${cfg.rewards.workers} sandbox workers, ${os.cpus().length} cores (load average ${os.loadavg()[0]!.toFixed(1)}); ${correct} scored 1${profDir ? `; server profiles in ${profDir}` : ''}`,
   );
   console.log(
-    `BENCH rewards scenario=grpo-cached clients=${maxClients} answers_per_s=${results[head]!.toFixed(0)} target_per_s=100000 batch=${BATCH} responses_per_instance=${GROUP} response_chars=${chars} ${fmt(results, '')} ${fmt(cpu, '_cpu_us')} ${fmt(fair, '')}`,
+    `BENCH rewards scenario=grpo-cached clients=${maxClients} answers_per_s=${results[head]!.toFixed(0)} target_per_s=100000 batch=${BATCH} responses_per_instance=${GROUP} response_chars=${chars} ${fmt(results, '')} ${fmt(cpu, '_cpu_us')} ${fmt(fair, '')} ${Object.entries(
+      profile,
+    )
+      .map(([k, v]) => `${k}=${v.toFixed(1)}`)
+      .join(' ')}`,
   );
 }
 

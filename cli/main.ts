@@ -14,6 +14,7 @@ import { registerCalibrate } from './commands/calibrate';
 import { registerSchedule } from './commands/schedule';
 import { registerResume } from './commands/resume';
 import { registerStatus } from './commands/status';
+import { registerMigrate } from './commands/migrate';
 
 export function buildProgram(): Command {
   const program = new Command('resyn')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerSchedule(program);
   registerResume(program);
   registerStatus(program);
+  registerMigrate(program);
   return program;
 }
 

@@ -8,6 +8,8 @@ export const Failure = {
   InvalidInput: 'InvalidInput',
   /** growLibrary stopped after too many child failures in a row (and nightlyGrowth on top of it). */
   GrowFailed: 'GrowFailed',
+  /** growLibrary's checks before it fans out failed (an LLM endpoint down or misconfigured, an unknown gate). */
+  PreflightFailed: 'PreflightFailed',
   /** The seed keywords file (seeds/keywords.json) is missing or broken. */
   SeedKeywordsUnreadable: 'SeedKeywordsUnreadable',
   /** sampleTrainingData: an environment id not in the registry. */

@@ -27,6 +27,8 @@ export const growStateSchema = z.object({
   consecutiveFailures: z.number().int(),
   lastError: z.string().nullable(),
   continuedAsNew: z.number().int(),
+  /** Verifier holes the red-team gate confirmed in this run's children (absent in states carried by older runs). */
+  redTeamHoles: z.number().int().default(0),
 });
 export type GrowState = z.infer<typeof growStateSchema>;
 
@@ -77,5 +79,6 @@ export function initialGrowState(): GrowState {
     consecutiveFailures: 0,
     lastError: null,
     continuedAsNew: 0,
+    redTeamHoles: 0,
   };
 }

@@ -28,6 +28,8 @@ export interface GrowProgress {
   status: GrowStatus;
   lastError: string | null;
   continuedAsNew: number;
+  /** Verifier holes the red team confirmed (and revision was asked to fix) over the finished children. */
+  redTeamHoles: number;
 }
 
 export type GrowTask = GrowState['tasks'][number];
@@ -128,8 +130,14 @@ export function countOutcome(
 }
 
 /** A child finished in this run: its usage, its outcome, and the failure streak ends. */
-export function recordChildResult(s: GrowState, outcome: 'accepted' | 'duplicate' | 'rejected', usage: UsageTotals): void {
+export function recordChildResult(
+  s: GrowState,
+  outcome: 'accepted' | 'duplicate' | 'rejected',
+  usage: UsageTotals,
+  redTeamHoles = 0,
+): void {
   addSpend(s, usage);
+  s.redTeamHoles = (s.redTeamHoles ?? 0) + redTeamHoles;
   countOutcome(s, outcome);
   s.consecutiveFailures = 0;
 }
@@ -169,5 +177,6 @@ export function growProgress(s: GrowState, o: { inFlight: number; keywords: numb
     status: o.status,
     lastError: s.lastError,
     continuedAsNew: s.continuedAsNew,
+    redTeamHoles: s.redTeamHoles ?? 0,
   };
 }

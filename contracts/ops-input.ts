@@ -34,6 +34,13 @@ export const resumeInputSchema = z.strictObject({
   workflowId: z.string().trim().min(1, 'must name the workflow id of the run to resume'),
   /** A specific run of that id (default: its latest run). */
   runId: z.string().trim().min(1).optional(),
+  /** A new total budget for a growLibrary run (one stopped at its budget resumes only with a larger one). */
+  budget: z
+    .strictObject({
+      maxTokens: z.number().int().positive().optional(),
+      maxCostUsd: z.number().positive().optional(),
+    })
+    .optional(),
 });
 export type ResumeInput = z.input<typeof resumeInputSchema>;
 

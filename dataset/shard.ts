@@ -2,7 +2,9 @@
  * Writes one shard: samples its instances in the sandbox and writes every requested format
  * atomically. Idempotent: a marker file remembers the shard's spec hash and each file's sha256,
  * so a retry after a crash (or a re-run of the same request) skips a shard already on disk, and
- * otherwise rewrites the very same bytes.
+ * otherwise rewrites the very same bytes. Safe on a dataset root shared by workers on several
+ * machines: two workers racing on one shard write the same bytes, each through its own temp
+ * file renamed over the target, so a reader sees one whole file or the other, never a mix.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -105,7 +107,14 @@ export async function sampleShardRows(
   return { rows, dropped };
 }
 
-/** Temp files a killed attempt left behind for this shard (atomicWrite names them .<file>.<pid>.<rand>.tmp). */
+/**
+ * A temp file untouched this long was left by a killed attempt; younger ones may belong to a
+ * worker on another machine writing the same shard right now (a retry racing a presumed-dead
+ * attempt on a shared dataset root), whose rename must not lose its file.
+ */
+export const STALE_TEMP_MS = 10 * 60_000;
+
+/** Temp files killed attempts left behind for this shard (atomicWrite names them .<file>.<pid>.<rand>.tmp). */
 function removeStaleTemps(outDir: string, base: string): void {
   let names: string[];
   try {
@@ -113,8 +122,12 @@ function removeStaleTemps(outDir: string, base: string): void {
   } catch {
     return;
   }
+  const cutoff = Date.now() - STALE_TEMP_MS;
   for (const n of names) {
-    if (n.startsWith(`.${base}.`) && n.endsWith('.tmp')) fs.rmSync(path.join(outDir, n), { force: true });
+    if (!n.startsWith(`.${base}.`) || !n.endsWith('.tmp')) continue;
+    const file = path.join(outDir, n);
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    if (st && st.mtimeMs < cutoff) fs.rmSync(file, { force: true });
   }
 }
 

@@ -1,12 +1,18 @@
 /**
  * Fair scheduling of scoring work over the sandbox slots (one worker thread each), so one client's
  * slow environment or slow answers cannot starve the others:
- * - work is handed out in chunks, one per free slot, to the client with the fewest chunks running
- *   (ties: the one served longest ago); within a client, its requests in arrival order;
+ * - work is handed out in chunks, one per free slot, to the client that has used the least sandbox
+ *   time lately (decaying with a half-life of USAGE_HALF_LIFE_MS; ties: the one served longest
+ *   ago), so a client whose answers make verify slow waits while others have work; within a
+ *   client, its requests in arrival order;
  * - chunks are sized by the measured cost per item of that (client, environment): ~TARGET_CHUNK_MS
- *   of work, starting small and growing (slow start), so a slow verifier runs one item at a time
- *   and a slot frees up often; a client already running a chunk gets the last free slot only for
- *   work measured fast (so a slow client holds one slot, and honest clients find one free);
+ *   of work, starting small and growing (slow start), so a slow verifier runs a few items at a
+ *   time and a slot frees up often; a client already running a chunk gets the last free slot only
+ *   for work measured fast (so a slow client holds one slot, and honest clients find one free);
+ * - placement keeps environments warm: a chunk goes to a free slot that ran its environment
+ *   recently (a worker keeps a few environments loaded; loading one costs far more than a small
+ *   verify), else to the environment's home slot, else to any free slot; a request picks first
+ *   the environments the chosen slot has loaded;
  * - each request has a deadline: what has not started by then is not run (reported per item);
  * - admission control: a request that would push the items waiting past `queueItems` is refused
  *   (the server answers 429 with Retry-After), instead of buffering without bound.
@@ -17,10 +23,10 @@
 export interface Job {
   /** Items not yet handed out. */
   pending(): number;
-  /** The environment the next chunk would come from (chunks never mix environments). */
-  nextEnv(): string | undefined;
-  /** Takes up to `max` items of the next environment and returns the promise of scoring them on sandbox slot `slot`. */
-  take(max: number, slot: number): Promise<void>;
+  /** Environments with items not yet handed out, in the request's order. */
+  envs(): Iterable<string>;
+  /** Takes up to `max` items of `env` (at least one) and returns the promise of scoring them on sandbox slot `slot`. */
+  take(env: string, max: number, slot: number): Promise<void>;
   /** Marks every item not yet handed out as not run, with this reason. */
   expire(reason: string): void;
 }
@@ -41,6 +47,12 @@ const MAX_CHUNK = 512;
 /** Per-item cost above which a chunk counts as slow (it may not take the last free slot). */
 const SLOW_ITEM_MS = 5;
 const COST_ENTRIES = 10_000;
+/** Environments a sandbox worker keeps loaded (sandbox/runner.ts keeps 16); placement tracks as many per slot. */
+const WARM_PER_SLOT = 16;
+/** Half-life of a client's recent sandbox time, which orders clients. */
+const USAGE_HALF_LIFE_MS = 2_000;
+/** Idle clients are kept (their recent usage counts) up to this many, then the forgotten ones pruned. */
+const MAX_IDLE_CLIENTS = 1_000;
 
 interface Entry {
   job: Job;
@@ -54,6 +66,9 @@ interface Entry {
 interface Client {
   running: number;
   servedAt: number;
+  /** Sandbox ms used, decayed to `usedAt`. */
+  used: number;
+  usedAt: number;
   entries: Entry[];
 }
 
@@ -66,6 +81,12 @@ export interface SchedulerStats {
   itemsPerS: number;
 }
 
+function homeSlot(env: string, slots: number): number {
+  let h = 0;
+  for (let i = 0; i < Math.min(env.length, 16); i++) h = (h * 31 + env.charCodeAt(i)) >>> 0;
+  return h % slots;
+}
+
 export class FairScheduler {
   private clients = new Map<string, Client>();
   private running = 0;
@@ -76,25 +97,15 @@ export class FairScheduler {
   /** Items per second completed (EWMA), for Retry-After. */
   private rate = 0;
   private busy: boolean[];
-  /** The environment each slot ran last: a chunk goes to a slot that has its environment warm. */
-  private slotEnv: (string | undefined)[];
+  /** Environments each slot ran recently (most recent last). */
+  private warm: string[][];
 
   constructor(
     readonly slots: number,
     readonly queueItems: number,
   ) {
     this.busy = new Array(slots).fill(false);
-    this.slotEnv = new Array(slots).fill(undefined);
-  }
-
-  private freeSlot(env: string): number {
-    let any = -1;
-    for (let i = 0; i < this.slots; i++) {
-      if (this.busy[i]) continue;
-      if (this.slotEnv[i] === env) return i;
-      if (any < 0 || (this.slotEnv[any] !== undefined && this.slotEnv[i] === undefined)) any = i;
-    }
-    return any;
+    this.warm = Array.from({ length: slots }, () => []);
   }
 
   /** Runs a request's work; resolves when every item has run or expired. Throws Overloaded when it cannot be queued. */
@@ -110,9 +121,10 @@ export class FairScheduler {
       );
     }
     this.queued += n;
+    if (this.clients.size > MAX_IDLE_CLIENTS) this.forgetIdle();
     return new Promise<void>((resolve) => {
       let c = this.clients.get(client);
-      if (!c) this.clients.set(client, (c = { running: 0, servedAt: 0, entries: [] }));
+      if (!c) this.clients.set(client, (c = { running: 0, servedAt: 0, used: 0, usedAt: 0, entries: [] }));
       c.entries.push({ job, client, deadline: Date.now() + budgetMs, budgetMs, chunks: 0, done: resolve });
       this.dispatch();
     });
@@ -120,13 +132,17 @@ export class FairScheduler {
 
   stats(): SchedulerStats {
     let requests = 0;
-    for (const c of this.clients.values()) requests += c.entries.length;
+    let active = 0;
+    for (const c of this.clients.values()) {
+      requests += c.entries.length;
+      if (c.entries.length > 0 || c.running > 0) active++;
+    }
     return {
       slots: this.slots,
       running: this.running,
       queuedItems: this.queued,
       queuedRequests: requests,
-      clients: this.clients.size,
+      clients: active,
       itemsPerS: Math.round(this.rate),
     };
   }
@@ -143,12 +159,44 @@ export class FairScheduler {
     return Math.max(1, Math.min(MAX_CHUNK, Math.floor(TARGET_CHUNK_MS / Math.max(ms, 1e-3))));
   }
 
-  /** The client to serve next: fewest chunks running, then served longest ago. */
+  /** Where a request's next chunk runs, and of which environment: a warm free slot first. */
+  private place(job: Job): { slot: number; env: string } | undefined {
+    const free: number[] = [];
+    for (let i = 0; i < this.slots; i++) if (!this.busy[i]) free.push(i);
+    if (free.length === 0) return undefined;
+    let first: string | undefined;
+    for (const env of job.envs()) {
+      first ??= env;
+      for (const s of free) if (this.warm[s]!.includes(env)) return { slot: s, env };
+    }
+    if (first === undefined) return undefined;
+    const home = homeSlot(first, this.slots);
+    return { slot: free.includes(home) ? home : free[0]!, env: first };
+  }
+
+  /** Drops idle clients whose recent usage has decayed away (their history no longer orders anything). */
+  private forgetIdle(): void {
+    const now = performance.now();
+    for (const [k, c] of this.clients) if (c.entries.length === 0 && c.running === 0 && this.usage(c, now) < 1) this.clients.delete(k);
+  }
+
+  /** A client's recent sandbox time (ms), decayed to now. */
+  private usage(c: Client, now: number): number {
+    return c.used * 0.5 ** ((now - c.usedAt) / USAGE_HALF_LIFE_MS);
+  }
+
+  /** The client to serve next: least recent sandbox time, then served longest ago. */
   private pick(): Client | undefined {
+    const now = performance.now();
     let best: Client | undefined;
+    let bestUse = Infinity;
     for (const c of this.clients.values()) {
       if (c.entries.length === 0) continue;
-      if (!best || c.running < best.running || (c.running === best.running && c.servedAt < best.servedAt)) best = c;
+      const u = this.usage(c, now);
+      if (!best || u < bestUse || (u === bestUse && c.servedAt < best.servedAt)) {
+        best = c;
+        bestUse = u;
+      }
     }
     return best;
   }
@@ -167,40 +215,43 @@ export class FairScheduler {
         this.settleEntry(c, e);
         continue;
       }
-      const env = e.job.nextEnv()!;
-      const key = `${e.client}\u0000${env}`;
+      const at = this.place(e.job)!;
       // A client already running something gets the last free slot only for work measured fast:
       // it stays free for other clients (a slow client holds one slot, not all of them).
-      if (c.running > 0 && this.maySlow(key) && this.slots > 1 && this.running >= this.slots - 1) {
+      if (c.running > 0 && this.maySlow(`${e.client}\u0000${at.env}`) && this.slots > 1 && this.running >= this.slots - 1) {
         if (!this.serveOther(c)) return;
         continue;
       }
-      this.runChunk(c, e, key);
+      this.runChunk(c, e, at);
     }
   }
 
-  /** Gives the last free slot to the first client (other than `slowClient`) whose next chunk is not slow. */
+  /** Gives the last free slot to the first client (other than `slowClient`) with nothing running or fast work next. */
   private serveOther(slowClient: Client): boolean {
     for (const c of this.clients.values()) {
       if (c === slowClient || c.entries.length === 0) continue;
       const e = c.entries[0]!;
-      const key = `${e.client}\u0000${e.job.nextEnv()}`;
-      if (c.running === 0 || !this.maySlow(key)) {
-        this.runChunk(c, e, key);
+      const at = this.place(e.job)!;
+      if (c.running === 0 || !this.maySlow(`${e.client}\u0000${at.env}`)) {
+        this.runChunk(c, e, at);
         return true;
       }
     }
     return false;
   }
 
-  private runChunk(c: Client, e: Entry, key: string): void {
+  private runChunk(c: Client, e: Entry, at: { slot: number; env: string }): void {
+    const { slot, env } = at;
+    const key = `${e.client}\u0000${env}`;
     const before = e.job.pending();
-    const env = e.job.nextEnv()!;
-    const slot = this.freeSlot(env);
     this.busy[slot] = true;
-    this.slotEnv[slot] = env;
+    const warm = this.warm[slot]!;
+    const w = warm.indexOf(env);
+    if (w >= 0) warm.splice(w, 1);
+    warm.push(env);
+    if (warm.length > WARM_PER_SLOT) warm.shift();
     const started = performance.now();
-    const p = e.job.take(this.chunkSize(key), slot);
+    const p = e.job.take(env, this.chunkSize(key), slot);
     const n = before - e.job.pending();
     this.queued -= n;
     this.running++;
@@ -219,6 +270,9 @@ export class FairScheduler {
         const r = (n / Math.max(ms, 0.01)) * 1000 * this.running;
         this.rate = this.rate === 0 ? r : this.rate * 0.9 + r * 0.1;
       }
+      const t = performance.now();
+      c.used = this.usage(c, t) + ms;
+      c.usedAt = t;
       this.running--;
       this.busy[slot] = false;
       c.running--;
@@ -234,7 +288,6 @@ export class FairScheduler {
     if (e.job.pending() > 0) return;
     const i = c.entries.indexOf(e);
     if (i >= 0) c.entries.splice(i, 1);
-    if (c.entries.length === 0 && c.running === 0) this.clients.delete(e.client);
     if (e.chunks === 0) e.done();
   }
 }

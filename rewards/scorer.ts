@@ -56,7 +56,6 @@ interface Inst {
   indexes: number[][];
 }
 interface Group {
-  envId: string;
   source: string;
   insts: Inst[];
   next: number;
@@ -75,18 +74,17 @@ export class Scorer {
   }
 
   /** A request's work as the scheduler sees it: chunks of whole instances of one environment at a time. */
-  private job(groups: Group[], out: Reward[]): Job {
-    let g = 0;
+  private job(groups: Map<string, Group>, out: Reward[]): Job {
     let pending = 0;
-    for (const x of groups) for (const i of x.insts) pending += i.answers.length;
+    for (const x of groups.values()) for (const i of x.insts) pending += i.answers.length;
     const fill = (inst: Inst, j: number, r: Reward) => {
       for (const i of inst.indexes[j]!) out[i] = r;
     };
     return {
       pending: () => pending,
-      nextEnv: () => groups[g]?.envId,
-      take: (max, slot) => {
-        const group = groups[g]!;
+      envs: () => groups.keys(),
+      take: (env, max, slot) => {
+        const group = groups.get(env)!;
         const chunk: Inst[] = [];
         let answers = 0;
         while (group.next < group.insts.length && (chunk.length === 0 || answers + group.insts[group.next]!.answers.length <= max)) {
@@ -95,7 +93,7 @@ export class Scorer {
           answers += inst.answers.length;
         }
         pending -= answers;
-        if (group.next >= group.insts.length) g++;
+        if (group.next >= group.insts.length) groups.delete(env);
         const items = chunk.flatMap((inst) =>
           inst.answers.map((answer) => ({ seed: inst.ref.seed, difficulty: inst.ref.difficulty, answer })),
         );
@@ -111,14 +109,14 @@ export class Scorer {
         );
       },
       expire: (reason) => {
-        for (; g < groups.length; g++) {
-          const group = groups[g]!;
+        for (const group of groups.values()) {
           for (; group.next < group.insts.length; group.next++) {
             const inst = group.insts[group.next]!;
             inst.answers.forEach((_, j) => fill(inst, j, { reward: 0, reason }));
             pending -= inst.answers.length;
           }
         }
+        groups.clear();
       },
     };
   }
@@ -162,14 +160,14 @@ export class Scorer {
         inst.indexes.push([i]);
       }
     }
-    const groups: Group[] = [];
+    const groups = new Map<string, Group>();
     for (const [envId, env] of byEnv) {
       const src = await this.opts.lookup(envId);
       if (!src.ok) {
         for (const inst of env.values()) for (const ix of inst.indexes) for (const i of ix) out[i] = { reward: 0, reason: src.reason };
         continue;
       }
-      groups.push({ envId, source: src.source, insts: [...env.values()], next: 0 });
+      groups.set(envId, { source: src.source, insts: [...env.values()], next: 0 });
     }
     await this.scheduler.submit(this.job(groups, out), client, this.opts.budgetMs);
     return out;

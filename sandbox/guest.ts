@@ -1,32 +1,52 @@
 /**
- * Code that runs INSIDE QuickJS before an environment module: the seeded rng and the batch driver.
+ * Code that runs INSIDE QuickJS before an environment module: the seeded rng, the realm
+ * hardening and the batch driver.
  *
- * Why in the guest: a batch (sample N instances, score N answers) crosses the host/guest
- * boundary once as a JSON string each way; per item the guest only calls the host's `tick(i)`
+ * Why in the guest: a batch (sample N instances, verify N answers) crosses the host/guest
+ * boundary once as a JSON string each way; per item the guest only calls the host's `tick(x)`
  * (which restarts the per-item deadline and feeds the watchdog's heartbeat).
  *
- * The prelude captures the builtins it needs before environment code runs, so an environment
- * that reassigns JSON or Array methods cannot break the driver. It removes Math.random (Date is
- * disabled as an intrinsic) and installs a no-op `console` (LLM-written code often logs).
+ * Tamper-proof by construction (issue 13):
+ * - the driver only uses intrinsics captured (and uncurried) before environment code runs, and
+ *   builds every result record itself from primitives (a reward is a checked number, a state or
+ *   a solution is the text JSON.stringify returned), so nothing an environment overrides can
+ *   rewrite a record;
+ * - before any environment code runs the realm is hardened: Math.random, WeakRef and
+ *   FinalizationRegistry are removed (entropy and GC-observing channels) and every intrinsic
+ *   reachable from globalThis (plus the hidden iterator/generator prototypes) and globalThis
+ *   itself are frozen. A few properties that ordinary code assigns on its own objects
+ *   (`err.name = ...`, `obj.toString = ...`: the "override mistake") become accessors that
+ *   define an own property on the receiver instead;
+ * - isolation per call: the module body is compiled once into a factory and evaluated afresh
+ *   for EVERY call (generate, prompt, verify, solve), and a state is re-parsed from its JSON
+ *   text for every call, so a call sees no closure, counter or object an earlier call touched.
  *
  * rng: sfc32 (Chris Doty-Humphrey's Small Fast Counter, 32-bit version as in PractRand), its four
  * words seeded by splitmix32 from the seed, first 15 outputs discarded. See docs/sandbox.md.
+ *
+ * tick(x): x = item index (integer) when an item starts verify/prompt/solve, index + 0.5 when it
+ * starts generating its instance's state (so a failure there is charged to the whole instance).
  */
 import { ENV_NAME_MAX, ENV_NAME_PATTERN } from './types';
 
 export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
   'use strict';
+  const ObjectC = Object, FunctionProto = Function.prototype;
+  const uncurry = FunctionProto.bind.bind(FunctionProto.call);
   const LIMITS = JSON.parse(limitsJson);
   const JSONparse = JSON.parse, JSONstringify = JSON.stringify;
-  const getProto = Object.getPrototypeOf, ObjectProto = Object.prototype, keysOf = Object.keys;
-  const isArray = Array.isArray, arrayFrom = Array.from, freeze = Object.freeze;
-  const isFinite_ = Number.isFinite, isInteger = Number.isInteger, floor = Math.floor, ceil = Math.ceil, imul = Math.imul;
+  const getProto = ObjectC.getPrototypeOf, ObjectProto = ObjectC.prototype, keysOf = ObjectC.keys, freeze = ObjectC.freeze;
+  const isFrozen = ObjectC.isFrozen, defineProperty = ObjectC.defineProperty, getOwnDesc = ObjectC.getOwnPropertyDescriptor;
+  const ownKeys = Reflect.ownKeys, applyFn = Reflect.apply;
+  const isArray = Array.isArray, arrayFrom = Array.from;
+  const push = uncurry(Array.prototype.push), join = uncurry(Array.prototype.join), aslice = uncurry(Array.prototype.slice);
+  const sslice = uncurry(String.prototype.slice), indexOf = uncurry(String.prototype.indexOf), split = uncurry(String.prototype.split);
+  const trim = uncurry(String.prototype.trim), reTest = uncurry(RegExp.prototype.test);
+  const isFinite_ = Number.isFinite, floor = Math.floor, ceil = Math.ceil, imul = Math.imul;
   const StringC = String, InternalErrorC = typeof InternalError === 'function' ? InternalError : null;
   const RangeErrorC = RangeError, TypeErrorC = TypeError, PromiseC = Promise;
-
-  delete Math.random;
-  const noop = function () {};
-  globalThis.console = freeze({ log: noop, info: noop, warn: noop, error: noop, debug: noop, trace: noop });
+  const SetC = Set, setHas = uncurry(Set.prototype.has), setAdd = uncurry(Set.prototype.add);
+  const KEBAB = /${ENV_NAME_PATTERN}/, OOM = /out of memory/, STACK = /stack overflow/, INTERRUPTED = /interrupted/, CALLSTACK = /call stack/i;
 
   // One rng object for the whole context, re-seeded per instance: building fresh closures and a
   // frozen object per instance cost ~10 µs in QuickJS, more than many generate() calls.
@@ -85,6 +105,52 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
     return RNG;
   }
 
+  // ---- hardening (runs once, before any environment code) ----
+  delete Math.random;
+  delete globalThis.WeakRef;
+  delete globalThis.FinalizationRegistry;
+  const noop = function () {};
+  globalThis.console = { log: noop, info: noop, warn: noop, error: noop, debug: noop, trace: noop };
+  /** Data properties code commonly assigns on its own objects; frozen as data they would throw there. */
+  function enableOverride(obj, key) {
+    const desc = getOwnDesc(obj, key);
+    if (!desc || !('value' in desc)) return;
+    const value = desc.value;
+    defineProperty(obj, key, {
+      get: function () { return value; },
+      set: function (v) {
+        if (this === obj) throw new TypeErrorC('Cannot assign to ' + StringC(key) + ': the sandbox freezes built-in objects');
+        defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true });
+      },
+      enumerable: desc.enumerable, configurable: false,
+    });
+  }
+  ['constructor', 'toString', 'valueOf', 'toLocaleString'].forEach(function (k) { enableOverride(ObjectProto, k); });
+  ['constructor', 'name', 'message', 'toString'].forEach(function (k) { enableOverride(Error.prototype, k); });
+  ['constructor', 'toString'].forEach(function (k) { enableOverride(FunctionProto, k); });
+  ['constructor', 'toString'].forEach(function (k) { enableOverride(Array.prototype, k); });
+  const hidden = [
+    function* () {}, async function () {}, async function* () {}, [][Symbol.iterator](), new Map()[Symbol.iterator](),
+    new Set()[Symbol.iterator](), ''[Symbol.iterator](), /a/[Symbol.matchAll](''),
+    getProto(Int8Array), (function () { return arguments; })(),
+  ];
+  const seen = new SetC();
+  const stack = [globalThis, hidden];
+  while (stack.length) {
+    const o = stack.pop();
+    if ((typeof o !== 'object' && typeof o !== 'function') || o === null || setHas(seen, o)) continue;
+    setAdd(seen, o);
+    const ks = ownKeys(o);
+    for (let i = 0; i < ks.length; i++) {
+      const dsc = getOwnDesc(o, ks[i]);
+      if (!dsc) continue;
+      if ('value' in dsc) push(stack, dsc.value); else { push(stack, dsc.get); push(stack, dsc.set); }
+    }
+    push(stack, getProto(o));
+  }
+  seen.forEach(function (o) { if (!isFrozen(o)) freeze(o); });
+
+  // ---- results ----
   function Fail(kind, message) { this.kind = kind; this.message = message; }
   function nonJson(msg) { return new Fail('non-json', msg); }
   function checkJson(v, what, depth) {
@@ -107,42 +173,55 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
       default: throw nonJson(what + ' contains a value of type ' + typeof v + ', which is not JSON');
     }
   }
-  function clip(s, n) { s = StringC(s); return s.length > n ? s.slice(0, n) + '...' : s; }
-  function errInfo(e) {
-    if (e instanceof Fail) return { e: e.kind, m: e.message };
+  function clip(s, n) { s = StringC(s); return s.length > n ? sslice(s, 0, n) + '...' : s; }
+  /** A failure record: kind is one of ours, message a string, both escaped by the captured stringify. */
+  function rec(kind, message) { return '{"e":' + JSONstringify(kind) + ',"m":' + JSONstringify(StringC(message)) + '}'; }
+  function errRec(e) {
+    if (e instanceof Fail) return rec(e.kind, e.message);
     let msg = '';
     try {
       if (e !== null && typeof e === 'object') {
         const name = StringC(e.name === undefined ? 'Error' : e.name);
         msg = name + ': ' + StringC(e.message);
         if (InternalErrorC && e instanceof InternalErrorC) {
-          if (/out of memory/.test(msg)) return { e: 'out-of-memory', m: 'ran out of memory (the sandbox memory cap is ' + LIMITS.memoryMb + ' MiB)' };
-          if (/stack overflow/.test(msg)) return { e: 'stack-overflow', m: 'stack overflow: recursion too deep (the sandbox stack is ' + LIMITS.stackKb + ' KiB)' };
-          if (/interrupted/.test(msg)) return { e: 'timeout', m: 'ran past the ' + LIMITS.callTimeoutMs + ' ms deadline' };
+          if (reTest(OOM, msg)) return rec('out-of-memory', 'ran out of memory (the sandbox memory cap is ' + LIMITS.memoryMb + ' MiB)');
+          if (reTest(STACK, msg)) return rec('stack-overflow', 'stack overflow: recursion too deep (the sandbox stack is ' + LIMITS.stackKb + ' KiB)');
+          if (reTest(INTERRUPTED, msg)) return rec('timeout', 'ran past its deadline');
         }
-        if (e instanceof RangeErrorC && /call stack/i.test(msg)) return { e: 'stack-overflow', m: 'stack overflow: recursion too deep (the sandbox stack is ' + LIMITS.stackKb + ' KiB)' };
-        if (typeof e.stack === 'string' && e.stack) { const st = e.stack.split('\n').filter(function (l) { return l.indexOf('environment.js') >= 0; }).join('\n'); if (st) msg += '\n' + clip(st, 300); }
+        if (e instanceof RangeErrorC && reTest(CALLSTACK, msg)) return rec('stack-overflow', 'stack overflow: recursion too deep (the sandbox stack is ' + LIMITS.stackKb + ' KiB)');
+        const st = e.stack;
+        if (typeof st === 'string' && st) {
+          const lines = split(st, '\n'), keep = [];
+          for (let i = 0; i < lines.length; i++) if (indexOf(lines[i], 'environment.js') >= 0) push(keep, lines[i]);
+          if (keep.length) msg += '\n' + clip(join(keep, '\n'), 300);
+        }
       } else {
         msg = 'threw ' + clip(typeof e === 'string' ? JSONstringify(e) : StringC(e), 200);
       }
     } catch (e2) { msg = 'threw a value that cannot be described'; }
-    return { e: 'guest-error', m: clip(msg, 800) };
+    return rec('guest-error', clip(msg, 800));
   }
 
-  return freeze({ errInfo: function (e) { return JSONstringify(errInfo(e)); }, bind: function bind(ns) {
-    if (ns instanceof PromiseC) throw new Fail('invalid-module', 'top-level await is not supported: the module must evaluate synchronously');
-    const env = ns ? ns['default'] : undefined;
-    function need(name) {
+  return freeze({ errInfo: function (e) { return errRec(e); }, bind: function bind(factory) {
+    /** A fresh evaluation of the module: its default export. */
+    function fresh() {
+      const env = factory();
       if (env === null || typeof env !== 'object') throw new Fail('invalid-module', 'the module has no default export object: write export default { name, description, tags, generate, prompt, verify, solve }');
+      return env;
+    }
+    /** Calls env[name] on a fresh module evaluation. */
+    function call(name, x, y) {
+      const env = fresh();
       const f = env[name];
       if (typeof f !== 'function') throw new Fail('invalid-module', 'the default export has no ' + name + '() function');
-      return f;
+      return applyFn(f, env, [x, y]);
     }
     function instance(seed, difficulty) {
-      const state = need('generate').call(env, makeRng(seed), difficulty);
+      const state = call('generate', makeRng(seed), difficulty);
       if (state === undefined) throw nonJson('generate() returned undefined; it must return a JSON-serialisable state');
       checkJson(state, 'the state returned by generate()', 0);
       const json = JSONstringify(state);
+      if (typeof json !== 'string') throw nonJson('the state returned by generate() does not serialise to JSON');
       if (json.length > LIMITS.maxOutputBytes) throw new Fail('output-too-large', 'the state is ' + json.length + ' characters of JSON, over the limit of ' + LIMITS.maxOutputBytes);
       return json;
     }
@@ -152,49 +231,65 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
       if (typeof r === 'number' && r >= 0 && r <= 1) return r;
       throw nonJson('verify() returned ' + clip(typeof r === 'string' ? JSONstringify(r) : StringC(r), 60) + ' (' + typeof r + '); it must return true/false or a number in [0, 1]');
     }
-    function verify(state, answer) {
-      if (typeof answer !== 'string') throw new TypeErrorC('answer must be a string');
-      if (answer.length > LIMITS.maxAnswerChars) throw new Fail('output-too-large', 'the answer has ' + answer.length + ' characters, over the limit of ' + LIMITS.maxAnswerChars);
-      return reward(need('verify').call(env, state, answer));
+    /** Per batch: the items, results so far and, for verify, the instances with their state text. */
+    let op = '', items = [], preset = {}, parts = [], bytes = 0, insts = [], instOf = [], ansOf = [], stateText = [], stateFail = [], newStates = [], phase = 0, cur = -1;
+    function ensureState(k, i) {
+      if (stateText[k] !== undefined || stateFail[k] !== undefined) return;
+      const it = insts[k];
+      if (typeof it.state === 'string') { stateText[k] = it.state; return; }
+      phase = 1; tick(i + 0.5);
+      try { stateText[k] = instance(it.seed, it.difficulty); push(newStates, k); } catch (e) { stateFail[k] = errRec(e); }
+      phase = 0; tick(i);
     }
-    let op = '', items = [], preset = {}, parts = [], bytes = 0, states = {}, ooms = 0;
     const ops = {
       describe: function () {
         const problems = [];
-        if (env === null || typeof env !== 'object') throw new Fail('invalid-module', 'the module has no default export object: write export default { name, description, tags, generate, prompt, verify, solve }');
+        const env = fresh();
         const name = env.name, description = env.description, tags = env.tags;
-        if (typeof name !== 'string' || !/${ENV_NAME_PATTERN}/.test(name) || name.length > ${ENV_NAME_MAX}) problems.push('name must be a kebab-case string such as "grid-lights-out" (got ' + clip(JSONstringify(name) || StringC(name), 60) + ')');
-        if (typeof description !== 'string' || !description.trim()) problems.push('description must be a non-empty string');
-        if (!isArray(tags) || tags.some(function (t) { return typeof t !== 'string' || !t; })) problems.push('tags must be an array of non-empty strings');
-        ['generate', 'prompt', 'verify', 'solve'].forEach(function (f) { if (typeof env[f] !== 'function') problems.push(f + ' must be a function'); });
-        if (problems.length) throw new Fail('invalid-module', 'the default export does not match the environment contract: ' + problems.join('; '));
-        return '{"v":' + JSONstringify({ name: name, description: clip(description, 2000), tags: arrayFrom(tags) }) + '}';
+        if (typeof name !== 'string' || !reTest(KEBAB, name) || name.length > ${ENV_NAME_MAX}) push(problems, 'name must be a kebab-case string such as "grid-lights-out" (got ' + clip(JSONstringify(name) || StringC(name), 60) + ')');
+        if (typeof description !== 'string' || !trim(description)) push(problems, 'description must be a non-empty string');
+        let tagList = [];
+        if (!isArray(tags)) push(problems, 'tags must be an array of non-empty strings');
+        else { tagList = aslice(tags); for (let i = 0; i < tagList.length; i++) if (typeof tagList[i] !== 'string' || !tagList[i]) { push(problems, 'tags must be an array of non-empty strings'); break; } }
+        const fs = ['generate', 'prompt', 'verify', 'solve'];
+        for (let i = 0; i < fs.length; i++) if (typeof env[fs[i]] !== 'function') push(problems, fs[i] + ' must be a function');
+        if (problems.length) throw new Fail('invalid-module', 'the default export does not match the environment contract: ' + join(problems, '; '));
+        return '{"v":{"name":' + JSONstringify(name) + ',"description":' + JSONstringify(clip(description, 2000)) + ',"tags":' + JSONstringify(tagList) + '}}';
       },
-      sample: function (it) {
+      sample: function (it, i) {
+        phase = 1; tick(i + 0.5);
         const json = instance(it.seed, it.difficulty);
-        const prompt = need('prompt').call(env, JSONparse(json));
+        phase = 0; tick(i);
+        const prompt = call('prompt', JSONparse(json));
         if (typeof prompt !== 'string') throw nonJson('prompt() returned ' + typeof prompt + '; it must return the question text as a string');
         if (prompt.length > LIMITS.maxPromptChars) throw new Fail('output-too-large', 'the prompt has ' + prompt.length + ' characters, over the limit of ' + LIMITS.maxPromptChars);
         return '{"v":{"state":' + json + ',"prompt":' + JSONstringify(prompt) + '}}';
       },
       solve: function (state) {
-        let a = need('solve').call(env, state);
-        if (typeof a === 'number' && isFinite_(a)) a = StringC(a);
-        if (typeof a !== 'string') throw nonJson('solve() returned ' + (a === null ? 'null' : typeof a) + '; it must return the answer text as a string');
-        if (a.length > LIMITS.maxOutputBytes) throw new Fail('output-too-large', 'the solution has ' + a.length + ' characters, over the limit of ' + LIMITS.maxOutputBytes);
-        return '{"v":' + JSONstringify(a) + '}';
+        let s = call('solve', state);
+        if (typeof s === 'number' && isFinite_(s)) s = StringC(s);
+        if (typeof s !== 'string') throw nonJson('solve() returned ' + (s === null ? 'null' : typeof s) + '; it must return the answer text as a string');
+        if (s.length > LIMITS.maxOutputBytes) throw new Fail('output-too-large', 'the solution has ' + s.length + ' characters, over the limit of ' + LIMITS.maxOutputBytes);
+        return '{"v":' + JSONstringify(s) + '}';
       },
-      score: function (it) { return '{"v":' + verify(it.state, it.answer) + '}'; },
-      scoreInstances: function (it) {
-        const key = it.seed + ':' + it.difficulty;
-        let json = states[key];
-        if (json === undefined) { json = instance(it.seed, it.difficulty); states[key] = json; }
-        return '{"v":' + verify(JSONparse(json), it.answer) + '}';
+      verify: function (answer, i) {
+        const k = instOf[i];
+        ensureState(k, i);
+        if (stateFail[k] !== undefined) return stateFail[k];
+        if (typeof answer !== 'string') throw new TypeErrorC('answer must be a string');
+        if (answer.length > LIMITS.maxAnswerChars) throw new Fail('output-too-large', 'the answer has ' + answer.length + ' characters, over the limit of ' + LIMITS.maxAnswerChars);
+        return '{"v":' + reward(call('verify', JSONparse(stateText[k]), answer)) + '}';
       },
     };
     return freeze({
+      /** Reads a batch: for verify, items are instances {seed, difficulty, state?: JSON text, answers}. Returns the item count. */
       begin: function (o, json, presetJson) {
-        op = o; items = JSONparse(json); preset = JSONparse(presetJson); parts = []; bytes = 0; states = {}; ooms = 0;
+        op = o; preset = JSONparse(presetJson); parts = []; bytes = 0; newStates = []; phase = 0; cur = -1;
+        const input = JSONparse(json);
+        if (op === 'verify') {
+          insts = input; items = []; instOf = []; ansOf = []; stateText = []; stateFail = [];
+          for (let k = 0; k < insts.length; k++) { const as = insts[k].answers; for (let j = 0; j < as.length; j++) { push(items, as[j]); push(instOf, k); } }
+        } else items = input;
         return items.length;
       },
       /** Runs items from..; returns the next index (items.length when done, earlier when output is big). */
@@ -203,21 +298,43 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
         for (let i = from; i < items.length; i++) {
           let s = preset[i];
           if (s === undefined) {
-            if (ooms > 3) s = JSONstringify({ e: 'out-of-memory', m: 'not run: the environment ran out of memory ' + ooms + ' times in this batch' });
-            else {
-              tick(i);
-              try { s = f(items[i]); } catch (e) { const info = errInfo(e); if (info.e === 'out-of-memory') ooms++; s = JSONstringify(info); }
-            }
+            cur = i; tick(i);
+            try { s = f(items[i], i); } catch (e) { s = errRec(e); }
           }
-          parts.push(s); bytes += s.length;
+          push(parts, s); bytes += s.length;
           if (bytes > 4000000) return i + 1;
         }
         return items.length;
       },
-      /** Records a failure the host saw (an uncatchable interrupt) for item i. */
-      fail: function (i, kind, message) { parts.push(JSONstringify({ e: kind, m: message })); },
+      /** Records a failure the host saw (an uncatchable interrupt) for the current item; in generate, for its whole instance. */
+      fail: function (kind, message) {
+        const r = rec(kind, message);
+        if (op === 'verify' && phase === 1 && cur >= 0) stateFail[instOf[cur]] = r;
+        phase = 0;
+        push(parts, r);
+      },
       /** The results gathered since the last take, as a JSON array. */
-      take: function () { const s = '[' + parts.join(',') + ']'; parts = []; bytes = 0; return s; },
+      take: function () { const s = '[' + join(parts, ',') + ']'; parts = []; bytes = 0; return s; },
+      /** States generated in this batch as [[instance index, JSON text], ...] (the host caches them). */
+      states: function () {
+        const out = [];
+        for (let i = 0; i < newStates.length; i++) push(out, '[' + newStates[i] + ',' + JSONstringify(stateText[newStates[i]]) + ']');
+        newStates = [];
+        return '[' + join(out, ',') + ']';
+      },
     });
   } });
 })`;
+
+/**
+ * The module body as a factory: `export default X` becomes an assignment to a local that the
+ * factory returns; other `export` keywords before declarations are dropped. The source is first
+ * evaluated as a real module (that gives syntax errors and the ES module rules), so a valid
+ * module cannot close the wrapper early: the wrapper only changes the export keywords.
+ */
+export function factorySource(source: string): string {
+  const body = source
+    .replace(/\bexport\s+default\b/g, '__resynExport =')
+    .replace(/\bexport\s+(?=(?:const|let|var|function|class|async)\b)/g, '');
+  return `(function () { 'use strict'; let __resynExport;\n${body}\n;return __resynExport; })`;
+}

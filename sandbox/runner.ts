@@ -3,11 +3,19 @@
  * threads: sandbox/worker.ts wraps it (the pool's watchdog is what stops builtins that overrun
  * the deadline; here only the interrupt handler, polled between bytecodes, enforces it).
  *
+ * Isolation (issue 13; docs/sandbox.md "Isolation"):
+ * - one WASM module, with its own capped WebAssembly.Memory, per loaded environment: an
+ *   environment's allocations, leaks and fragmentation never reach another environment;
+ * - inside it the realm is hardened and every call gets a fresh evaluation of the module body
+ *   (sandbox/guest.ts), so no state survives between calls;
+ * - out-of-memory is detected at the source (the memory-grow hook of the Emscripten glue fails),
+ *   even when the environment catches the error: the item fails `out-of-memory`, the guest is
+ *   interrupted (uncatchable) and the whole module is dropped. A module that saw any host-level
+ *   exception (a WASM trap) is dropped too. Dropped modules are never reused.
+ *
  * Measured pitfalls of quickjs-emscripten 0.32 this handles (see docs/sandbox.md):
- * - memory: setMemoryLimit does not cap the WASM build, so each module gets its own capped
- *   WebAssembly.Memory; out-of-memory then fails cleanly inside QuickJS. After it, or after any
- *   host-level exception, the whole module is dropped (garbage-collected) and rebuilt.
- * - disposing a context with a live handle aborts the module: every handle is disposed on every path.
+ * - memory: setMemoryLimit does not cap the WASM build, hence the capped WebAssembly.Memory;
+ * - disposing a context with a live handle aborts the module: every handle is disposed on every path;
  * - data crosses as JSON strings both ways (dump() runs guest getters and loses data).
  */
 import * as fs from 'node:fs';
@@ -22,18 +30,36 @@ import {
   type QuickJSRuntime,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten';
-import { GUEST_PRELUDE } from './guest';
+import { factorySource, GUEST_PRELUDE } from './guest';
 import type { ResolvedLimits, SandboxErrorKind, SandboxOp, WireResult } from './types';
+
+/** One instance of a verify job as it reaches the worker. */
+export interface JobInstance {
+  /** "seed:difficulty" when the state is generated (the worker caches it); absent when given. */
+  key?: string;
+  seed?: number;
+  difficulty?: number;
+  /** The state as JSON text, when given. */
+  state?: string;
+  answers: string[];
+}
 
 export interface Job {
   op: SandboxOp;
   envId: string;
   source: string;
-  /** JSON array of the items (the guest parses it once). */
-  itemsJson: string;
+  /** describe/sample/solve: JSON array of the items (the guest parses it once). */
+  itemsJson?: string;
+  /** verify: the instances; items are their answers, in order. */
+  instances?: JobInstance[];
   count: number;
   /** Results already known (e.g. an item the watchdog stopped); the guest skips these items. */
   preset: Record<number, WireResult>;
+  callTimeoutMs: number;
+  /** Epoch ms when the batch's budget runs out (none: no budget). */
+  budgetEndAt?: number;
+  /** Module rebuilds (out-of-memory, traps) allowed in this job before its remaining items are not run. */
+  maxRebuilds: number;
 }
 
 interface Driver {
@@ -41,19 +67,32 @@ interface Driver {
   run: QuickJSHandle;
   fail: QuickJSHandle;
   take: QuickJSHandle;
+  states: QuickJSHandle;
+}
+/** Set by the memory-grow hook when the module's memory cap refused an allocation. */
+interface OomFlag {
+  hit: boolean;
+  /** The item that was running when it happened (-1: loading, or the driver between items). */
+  at: number;
 }
 interface LoadedEnv {
   rt: QuickJSRuntime;
   ctx: QuickJSContext;
   driver: Driver;
   errInfo: QuickJSHandle;
+  oom: OomFlag;
 }
 type Loaded = { ok: true; env: LoadedEnv } | { ok: false; error: { e: SandboxErrorKind; m: string } };
 
-/** Environments kept loaded per thread (LRU by environment id). */
+/** Environments kept loaded per thread (LRU by environment id), each in its own WASM module. */
 const MAX_CACHED_ENVS = 16;
-/** After this many timeouts / rebuilds in one job, the job's remaining items are not run. */
-const MAX_FAILURES_PER_JOB = 3;
+/**
+ * Deadline of loading an environment (the prelude hardening the realm, evaluating the module
+ * and compiling its factory): its own, not the per-item one, which can be much shorter.
+ */
+export const LOAD_TIMEOUT_MS = 5000;
+/** Host-level failures (a module that cannot even be built) tolerated per job. */
+const MAX_HOST_FAILURES = 3;
 
 /** Node's WebAssembly global (the project's tsconfig has no DOM lib, which is where its types live). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -70,10 +109,34 @@ function compiledWasm(): Promise<WasmModule> {
   return compiled;
 }
 
+/**
+ * Wraps the Emscripten glue's heap-resize import (the only place the WASM code asks for more
+ * memory) so a refused grow sets `flag`. Found by its body (it calls `.grow(`): the names are
+ * minified. Returns false when it is not there (then only the guest's error message tells).
+ */
+function hookResize(imports: Record<string, Record<string, unknown>>, flag: OomFlag, currentItem: () => number): boolean {
+  for (const ns of Object.values(imports)) {
+    for (const [name, fn] of Object.entries(ns)) {
+      if (typeof fn === 'function' && /\.grow\(/.test(Function.prototype.toString.call(fn))) {
+        ns[name] = (...args: unknown[]) => {
+          const ok = (fn as (...a: unknown[]) => unknown)(...args);
+          if (!ok && !flag.hit) {
+            flag.hit = true;
+            flag.at = currentItem();
+          }
+          return ok;
+        };
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 class HostFailure extends Error {}
 
 /**
- * Why: the guest calls tick(i) once per item, and quickjs-emscripten's generic host-call path
+ * Why: the guest calls tick(x) once per item, and quickjs-emscripten's generic host-call path
  * (a Scope, a WeakLifetime per argument, a generator for maybe-async) costs ~5 µs a call, more
  * than a small verify. This routes calls of `fn` straight to `direct(number arg 0)` through two
  * FFI reads, ~0.5 µs. It uses internals of the pinned quickjs-emscripten 0.32
@@ -104,64 +167,107 @@ function fastHostCall(ctx: QuickJSContext, fn: unknown, direct: (arg0: number) =
   };
 }
 
+/** Generated states (JSON text) by "envId:seed:difficulty", bounded by bytes (LRU). */
+export class StateCache {
+  private map = new Map<string, string>();
+  bytes = 0;
+  constructor(readonly maxBytes: number) {}
+  get(key: string): string | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, json: string): void {
+    const size = 2 * (json.length + key.length);
+    if (size > this.maxBytes / 4 || this.map.has(key)) return;
+    this.map.set(key, json);
+    this.bytes += size;
+    for (const [k, v] of this.map) {
+      if (this.bytes <= this.maxBytes) break;
+      this.map.delete(k);
+      this.bytes -= 2 * (v.length + k.length);
+    }
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
 export class QuickJsRunner {
-  private module: QuickJSWASMModule | undefined;
   private envs = new Map<string, Loaded>();
   private deadline = 0;
+  private budgetEndAt = Infinity;
+  private callTimeoutMs: number;
   private lastTick = -1;
+  readonly states: StateCache;
   /** Modules built so far (tests and the bench read it). */
   modulesBuilt = 0;
 
   constructor(
     readonly limits: ResolvedLimits,
-    private readonly onTick: (index: number) => void = () => {},
-  ) {}
-
-  /** Builds the WASM module ahead of the first job. */
-  async warm(): Promise<void> {
-    await this.ensureModule();
+    private readonly onTick: (index: number, generating: boolean) => void = () => {},
+  ) {
+    this.callTimeoutMs = limits.callTimeoutMs;
+    this.states = new StateCache(limits.stateCacheMb * 1024 * 1024);
   }
 
-  private async ensureModule(): Promise<QuickJSWASMModule> {
-    if (this.module) return this.module;
+  /** Compiles the WASM binary ahead of the first job. */
+  async warm(): Promise<void> {
+    await compiledWasm();
+  }
+
+  /** A fresh WASM module with its own capped memory and out-of-memory flag. */
+  private async newModule(oom: OomFlag): Promise<QuickJSWASMModule> {
     const pages = Math.ceil((this.limits.memoryMb * 1024 * 1024) / 65536);
     const wasmMemory = new WASM.Memory({ initial: Math.min(256, pages), maximum: pages });
-    const variant = newVariant(RELEASE_SYNC, { wasmModule: (await compiledWasm()) as never, wasmMemory });
-    this.module = await newQuickJSWASMModuleFromVariant(variant);
+    const wasmModule = await compiledWasm();
+    const variant = newVariant(RELEASE_SYNC, {
+      wasmMemory,
+      emscriptenModule: {
+        instantiateWasm: (imports: Record<string, Record<string, unknown>>, onSuccess: (instance: unknown, module: unknown) => void) => {
+          hookResize(imports, oom, () => this.lastTick);
+          onSuccess(new WASM.Instance(wasmModule, imports), wasmModule);
+          return {};
+        },
+      } as never,
+    });
+    const module = await newQuickJSWASMModuleFromVariant(variant);
     this.modulesBuilt++;
-    return this.module;
+    return module;
   }
 
-  /** Drops the module and every context in it without touching them (it may be corrupt). */
-  private discardModule(): void {
-    this.module = undefined;
-    this.envs.clear();
+  private arm(ms = this.callTimeoutMs): void {
+    this.deadline = Math.min(Date.now() + ms, this.budgetEndAt);
   }
 
-  private arm(): void {
-    this.deadline = Date.now() + this.limits.callTimeoutMs;
-  }
-
-  private tick(i: number): void {
-    this.deadline = Date.now() + this.limits.callTimeoutMs;
+  private tick(x: number): void {
+    const i = Math.floor(x);
+    this.deadline = Math.min(Date.now() + this.callTimeoutMs, this.budgetEndAt);
     this.lastTick = i;
-    this.onTick(i);
+    this.onTick(i, x !== i);
   }
 
   private dispose(env: LoadedEnv): void {
+    // A module that ran out of memory is dropped whole (never touched again): the GC frees it.
+    if (env.oom.hit) return;
     try {
-      for (const h of [env.driver.begin, env.driver.run, env.driver.fail, env.driver.take, env.errInfo]) if (h.alive) h.dispose();
+      const d = env.driver;
+      for (const h of [d.begin, d.run, d.fail, d.take, d.states, env.errInfo]) if (h.alive) h.dispose();
       env.ctx.dispose();
       env.rt.dispose();
     } catch {
-      this.discardModule();
+      /* the module is corrupt; it is unreachable now */
     }
   }
 
-  private forget(envId: string): void {
+  /** Unloads an environment; `poisoned` (out of memory, a trap) drops its module without touching it. */
+  private forget(envId: string, poisoned = false): void {
     const l = this.envs.get(envId);
     this.envs.delete(envId);
-    if (l?.ok) this.dispose(l.env);
+    if (l?.ok && !poisoned) this.dispose(l.env);
   }
 
   /** Describes a guest exception via the prelude's errInfo (JSON), never via dump(). */
@@ -188,71 +294,106 @@ export class QuickJsRunner {
       this.envs.set(envId, hit);
       return hit;
     }
-    const module = await this.ensureModule();
+    const oom: OomFlag = { hit: false, at: -1 };
+    const module = await this.newModule(oom);
     this.lastTick = -1;
-    this.onTick(-1);
+    this.onTick(-1, false);
     const rt = module.newRuntime();
     rt.setMaxStackSize(this.limits.stackKb * 1024);
-    rt.setInterruptHandler(() => Date.now() > this.deadline);
+    rt.setInterruptHandler(() => oom.hit || Date.now() > this.deadline);
     const ctx = rt.newContext({ intrinsics: { ...DefaultIntrinsics, Date: false } });
     const owned: QuickJSHandle[] = [];
     let loaded: Loaded;
     try {
-      this.arm();
-      const factory = ctx.unwrapResult(ctx.evalCode(GUEST_PRELUDE, 'resyn-prelude.js', { type: 'global', strict: true }));
-      owned.push(factory);
+      this.arm(LOAD_TIMEOUT_MS);
+      const prelude = ctx.unwrapResult(ctx.evalCode(GUEST_PRELUDE, 'resyn-prelude.js', { type: 'global', strict: true }));
+      owned.push(prelude);
       const tickFn = (h: QuickJSHandle) => this.tick(ctx.getNumber(h));
       const tick = ctx.newFunction('tick', tickFn);
       owned.push(tick);
-      fastHostCall(ctx, tickFn, (i) => this.tick(i));
+      fastHostCall(ctx, tickFn, (x) => this.tick(x));
       const limitsJson = ctx.newString(JSON.stringify(this.limits));
       owned.push(limitsJson);
-      const api = ctx.unwrapResult(ctx.callFunction(factory, ctx.undefined, tick, limitsJson));
+      this.arm(LOAD_TIMEOUT_MS);
+      const api = ctx.unwrapResult(ctx.callFunction(prelude, ctx.undefined, tick, limitsJson));
       owned.push(api);
       const errInfo = ctx.getProp(api, 'errInfo');
       const bind = ctx.getProp(api, 'bind');
       owned.push(bind);
-      this.arm();
-      const mod = ctx.evalCode(source, 'environment.js', { type: 'module' });
-      if (mod.error) {
-        const err = this.describeError(ctx, errInfo, mod.error);
-        errInfo.dispose();
-        loaded = { ok: false, error: err.e === 'guest-error' ? { e: 'invalid-module', m: `the module does not evaluate: ${err.m}` } : err };
-      } else {
-        this.arm();
-        const d = ctx.callFunction(bind, ctx.undefined, mod.value);
-        mod.value.dispose();
-        if (d.error) {
-          loaded = { ok: false, error: this.describeError(ctx, errInfo, d.error) };
-          errInfo.dispose();
-        } else {
-          const driver: Driver = {
-            begin: ctx.getProp(d.value, 'begin'),
-            run: ctx.getProp(d.value, 'run'),
-            fail: ctx.getProp(d.value, 'fail'),
-            take: ctx.getProp(d.value, 'take'),
-          };
-          d.value.dispose();
-          loaded = { ok: true, env: { rt, ctx, driver, errInfo } };
-        }
-      }
+      loaded = this.bindModule(rt, ctx, oom, source, errInfo, bind, owned);
+      if (!loaded.ok) errInfo.dispose();
+      if (oom.hit)
+        loaded = {
+          ok: false,
+          error: { e: 'out-of-memory', m: `loading the module ran out of memory (the sandbox memory cap is ${this.limits.memoryMb} MiB)` },
+        };
     } catch (e) {
-      this.discardModule();
       throw new HostFailure(`loading the environment failed in the host: ${(e as Error).message}`);
     } finally {
-      for (const h of owned) if (h.alive) h.dispose();
+      if (!oom.hit) for (const h of owned) if (h.alive) h.dispose();
     }
-    if (!loaded.ok) {
+    if (!loaded.ok && !oom.hit) {
       try {
         ctx.dispose();
         rt.dispose();
       } catch {
-        this.discardModule();
+        /* dropped with its module */
       }
     }
-    this.envs.set(envId, loaded);
+    // A load that ran out of memory is not cached: the next job tries again in a fresh module.
+    if (!oom.hit) this.envs.set(envId, loaded);
     while (this.envs.size > MAX_CACHED_ENVS) this.forget(this.envs.keys().next().value!);
     return loaded;
+  }
+
+  /**
+   * Evaluates the source as a module (for its errors and the ES module rules), then compiles
+   * the same body as a factory the driver evaluates afresh for every call.
+   */
+  private bindModule(
+    rt: QuickJSRuntime,
+    ctx: QuickJSContext,
+    oom: OomFlag,
+    source: string,
+    errInfo: QuickJSHandle,
+    bind: QuickJSHandle,
+    owned: QuickJSHandle[],
+  ): Loaded {
+    this.arm(LOAD_TIMEOUT_MS);
+    const mod = ctx.evalCode(source, 'environment.js', { type: 'module' });
+    if (mod.error) {
+      const err = this.describeError(ctx, errInfo, mod.error);
+      return { ok: false, error: err.e === 'guest-error' ? { e: 'invalid-module', m: `the module does not evaluate: ${err.m}` } : err };
+    }
+    const isPromise = ctx.typeof(mod.value) === 'object' && ctx.getProp(mod.value, 'then').consume((t) => ctx.typeof(t) === 'function');
+    mod.value.dispose();
+    if (isPromise)
+      return { ok: false, error: { e: 'invalid-module', m: 'top-level await is not supported: the module must evaluate synchronously' } };
+    this.arm(LOAD_TIMEOUT_MS);
+    const fac = ctx.evalCode(factorySource(source), 'environment.js', { type: 'global', strict: true });
+    if (fac.error) {
+      const err = this.describeError(ctx, errInfo, fac.error);
+      return {
+        ok: false,
+        error: {
+          e: 'invalid-module',
+          m: `the module uses a form of export the sandbox does not support (write export default { ... }): ${err.m}`,
+        },
+      };
+    }
+    owned.push(fac.value);
+    this.arm();
+    const d = ctx.callFunction(bind, ctx.undefined, fac.value);
+    if (d.error) return { ok: false, error: this.describeError(ctx, errInfo, d.error) };
+    const driver: Driver = {
+      begin: ctx.getProp(d.value, 'begin'),
+      run: ctx.getProp(d.value, 'run'),
+      fail: ctx.getProp(d.value, 'fail'),
+      take: ctx.getProp(d.value, 'take'),
+      states: ctx.getProp(d.value, 'states'),
+    };
+    d.value.dispose();
+    return { ok: true, env: { rt, ctx, driver, errInfo, oom } };
   }
 
   /** Calls a driver function with string/number args; returns its string or number result, or the guest error handle. */
@@ -272,27 +413,64 @@ export class QuickJsRunner {
       r.value.dispose();
       return { ok: true, value };
     } finally {
-      for (const h of hs) h.dispose();
+      if (!env.oom.hit) for (const h of hs) h.dispose();
     }
+  }
+
+  /** The batch as the guest reads it; verify instances get their cached state when there is one. */
+  private itemsJson(job: Job): string {
+    if (job.op !== 'verify') return job.itemsJson!;
+    const parts: string[] = [];
+    for (const it of job.instances!) {
+      const state = it.state ?? (it.key !== undefined ? this.states.get(`${job.envId}:${it.key}`) : undefined);
+      parts.push(
+        state !== undefined
+          ? `{"state":${JSON.stringify(state)},"answers":${JSON.stringify(it.answers)}}`
+          : `{"seed":${it.seed},"difficulty":${it.difficulty},"answers":${JSON.stringify(it.answers)}}`,
+      );
+    }
+    return `[${parts.join(',')}]`;
   }
 
   /** Runs one job; every item gets a result (value or typed error). Never throws for guest behaviour. */
   async runJob(job: Job): Promise<WireResult[]> {
+    this.callTimeoutMs = job.callTimeoutMs;
+    this.budgetEndAt = job.budgetEndAt ?? Infinity;
+    try {
+      return await this.runItems(job);
+    } finally {
+      this.callTimeoutMs = this.limits.callTimeoutMs;
+      this.budgetEndAt = Infinity;
+    }
+  }
+
+  private budgetGone(): boolean {
+    return Date.now() >= this.budgetEndAt;
+  }
+
+  private budgetMessage(): string {
+    return 'not run: the batch ran out of its time budget';
+  }
+
+  private async runItems(job: Job): Promise<WireResult[]> {
     const results: WireResult[] = [];
     const preset = new Map<number, WireResult>(Object.entries(job.preset).map(([k, v]) => [Number(k), v]));
-    let failures = 0;
+    let hostFailures = 0;
+    let rebuilds = 0;
     const fillRest = (err: WireResult) => {
       for (let i = results.length; i < job.count; i++) results.push(preset.get(i) ?? err);
     };
+    const itemsJson = this.itemsJson(job);
     while (results.length < job.count) {
+      if (this.budgetGone()) {
+        fillRest({ e: 'timeout', m: this.budgetMessage() });
+        break;
+      }
       let loaded: Loaded;
       try {
         loaded = await this.load(job.envId, job.source);
       } catch (e) {
-        if (++failures > MAX_FAILURES_PER_JOB) {
-          fillRest({ e: 'host-crash', m: (e as Error).message });
-          break;
-        }
+        if (++hostFailures > MAX_HOST_FAILURES) fillRest({ e: 'host-crash', m: (e as Error).message });
         continue;
       }
       if (!loaded.ok) {
@@ -301,13 +479,13 @@ export class QuickJsRunner {
       }
       const env = loaded.env;
       const presetJson = JSON.stringify(Object.fromEntries([...preset].map(([k, v]) => [k, JSON.stringify(v)])));
-      let rebuild = false;
       try {
-        const b = this.call(env, env.driver.begin, [job.op, job.itemsJson, presetJson]);
-        if (!b.ok) {
-          const err = this.describeError(env.ctx, env.errInfo, b.error);
-          this.forget(job.envId);
-          if (err.e === 'out-of-memory') this.discardModule();
+        const b = this.call(env, env.driver.begin, [job.op, itemsJson, presetJson]);
+        if (env.oom.hit || !b.ok) {
+          const err = env.oom.hit
+            ? { e: 'out-of-memory' as const, m: 'ran out of memory' }
+            : this.describeError(env.ctx, env.errInfo, (b as { error: QuickJSHandle }).error);
+          this.forget(job.envId, env.oom.hit);
           fillRest({ e: err.e, m: `the batch input could not be read in the sandbox: ${err.m}` });
           break;
         }
@@ -315,86 +493,102 @@ export class QuickJsRunner {
         while (from < job.count) {
           this.lastTick = -1;
           const r = this.call(env, env.driver.run, [from]);
+          if (env.oom.hit) {
+            // Out of memory, perhaps caught by the environment: the item that asked fails, this run's
+            // untaken results are dropped (they re-run in a fresh module) and the module is discarded.
+            // (An error handle in r lives in the dropped module: it is not disposed.)
+            const idx = env.oom.at;
+            this.forget(job.envId, true);
+            if (idx >= from)
+              preset.set(idx, { e: 'out-of-memory', m: `ran out of memory (the sandbox memory cap is ${this.limits.memoryMb} MiB)` });
+            else fillRest({ e: 'out-of-memory', m: 'the sandbox ran out of memory between items' });
+            if (++rebuilds >= job.maxRebuilds) this.notRun(results, preset, job, rebuilds, 'out-of-memory');
+            break;
+          }
           if (r.ok) {
             from = r.value as number;
-            this.takeInto(env, results);
+            this.takeInto(env, job, results);
             continue;
           }
           const idx = this.lastTick;
           const err = this.describeError(env.ctx, env.errInfo, r.error);
           if (idx < from) {
-            // Not inside an item (e.g. the driver itself ran out of memory): the batch cannot go on.
+            // Not inside an item (the driver itself failed): the batch cannot go on.
             this.forget(job.envId);
-            this.discardModule();
             fillRest({ e: err.e, m: err.m });
             break;
           }
-          preset.set(idx, err);
-          failures++;
           if (err.e === 'timeout') {
-            // The context survives an interrupt: record the item and go on in the same context.
-            const f = this.call(env, env.driver.fail, [idx, err.e, err.m]);
+            // An interrupt: the context survives it; record the item and go on in the same context.
+            const overBudget = this.budgetGone();
+            const msg = overBudget ? 'ran past the time budget of its batch' : `ran past the ${this.callTimeoutMs} ms deadline`;
+            const f = this.call(env, env.driver.fail, ['timeout', msg]);
             if (!f.ok) {
               f.error.dispose();
-              rebuild = true;
+              this.forget(job.envId);
+              preset.set(idx, { e: 'timeout', m: msg });
               break;
             }
             from = idx + 1;
-            if (failures > MAX_FAILURES_PER_JOB) {
-              this.takeInto(env, results);
-              fillRest({ e: 'timeout', m: `not run: the environment ran past the deadline ${failures} times in this batch` });
-              break;
-            }
+            if (overBudget || from >= job.count) this.takeInto(env, job, results);
+            if (overBudget) fillRest({ e: 'timeout', m: this.budgetMessage() });
             continue;
           }
-          rebuild = true;
+          // Any other uncatchable failure: the item fails, the module is rebuilt for the rest.
+          preset.set(idx, err);
+          this.forget(job.envId, true);
+          if (++rebuilds >= job.maxRebuilds) this.notRun(results, preset, job, rebuilds, err.e);
           break;
         }
       } catch (e) {
-        // A host-level exception (e.g. a WASM trap or a host stack overflow): drop the module.
+        // A host-level exception (a WASM trap, a host stack overflow): drop the module.
         const msg = (e as Error)?.message ?? String(e);
-        const kind: SandboxErrorKind = /call stack/i.test(msg) ? 'stack-overflow' : 'host-crash';
-        failures++;
-        if (this.lastTick >= results.length && failures <= MAX_FAILURES_PER_JOB)
-          preset.set(this.lastTick, { e: kind, m: `${kind === 'stack-overflow' ? 'recursion too deep' : 'the sandbox failed'}: ${msg}` });
-        else {
-          this.discardModule();
-          fillRest({ e: kind, m: msg });
+        const kind: SandboxErrorKind = /call stack/i.test(msg) ? 'stack-overflow' : env.oom.hit ? 'out-of-memory' : 'host-crash';
+        this.forget(job.envId, true);
+        hostFailures++;
+        const what =
+          kind === 'stack-overflow' ? 'recursion too deep' : kind === 'out-of-memory' ? 'ran out of memory' : 'the sandbox failed';
+        if (this.lastTick >= results.length && hostFailures <= MAX_HOST_FAILURES) {
+          preset.set(this.lastTick, { e: kind, m: `${what}: ${msg}` });
+          if (++rebuilds >= job.maxRebuilds) this.notRun(results, preset, job, rebuilds, kind);
+        } else {
+          fillRest({ e: kind, m: `${what}: ${msg}` });
           break;
         }
-        this.discardModule();
-        continue;
       }
-      if (rebuild) {
-        // Out of memory or repeated failures: start over in a fresh module; items already
-        // taken stay, the rest re-run with the failed items preset.
-        this.forget(job.envId);
-        this.discardModule();
-        if (failures > MAX_FAILURES_PER_JOB) {
-          const last = [...preset.values()].pop() as { e: SandboxErrorKind; m: string };
-          fillRest({ e: last.e, m: `not run: the environment failed ${failures} times in this batch (last: ${last.m})` });
-        }
-      }
-    }
-    if (results.some((r) => 'e' in r && r.e === 'out-of-memory')) {
-      this.forget(job.envId);
-      this.discardModule();
     }
     return results;
   }
 
-  private takeInto(env: LoadedEnv, results: WireResult[]): void {
+  /** After too many module rebuilds in one job: the items not yet run fail with `kind`, "not run". */
+  private notRun(results: WireResult[], preset: Map<number, WireResult>, job: Job, rebuilds: number, kind: SandboxErrorKind): void {
+    for (let i = results.length; i < job.count; i++)
+      if (!preset.has(i))
+        preset.set(i, { e: kind, m: `not run: the environment's module was rebuilt ${rebuilds} times in this batch (last: ${kind})` });
+  }
+
+  private takeInto(env: LoadedEnv, job: Job, results: WireResult[]): void {
     const t = this.call(env, env.driver.take, []);
     if (!t.ok) {
       t.error.dispose();
       throw new HostFailure('the sandbox could not return its results');
     }
+    this.onTick(this.lastTick, false); // results in hand: progress, not a stall
     for (const r of JSON.parse(t.value as string) as WireResult[]) results.push(r);
+    if (job.op !== 'verify') return;
+    const s = this.call(env, env.driver.states, []);
+    if (!s.ok) {
+      s.error.dispose();
+      return;
+    }
+    for (const [k, json] of JSON.parse(s.value as string) as [number, string][]) {
+      const key = job.instances![k]?.key;
+      if (key !== undefined) this.states.set(`${job.envId}:${key}`, json);
+    }
   }
 
   /** Disposes every cached environment. */
   close(): void {
     for (const id of [...this.envs.keys()]) this.forget(id);
-    this.module = undefined;
   }
 }

@@ -12,9 +12,11 @@ export interface SandboxLimits {
   maxOutputBytes?: number;
   /** Answers longer than this are not handed to verify (output-too-large). */
   maxAnswerChars?: number;
+  /** Generated states cached per worker thread, by (environment id, seed, difficulty), in MiB of JSON text. */
+  stateCacheMb?: number;
 }
 
-export const DEFAULT_SANDBOX_EXTRAS = { maxPromptChars: 16_000, maxOutputBytes: 1_000_000, maxAnswerChars: 100_000 };
+export const DEFAULT_SANDBOX_EXTRAS = { maxPromptChars: 16_000, maxOutputBytes: 1_000_000, maxAnswerChars: 100_000, stateCacheMb: 64 };
 
 export type ResolvedLimits = Required<SandboxLimits>;
 
@@ -27,6 +29,7 @@ export function resolveLimits(l: SandboxLimits): ResolvedLimits {
     maxPromptChars: l.maxPromptChars ?? DEFAULT_SANDBOX_EXTRAS.maxPromptChars,
     maxOutputBytes: l.maxOutputBytes ?? DEFAULT_SANDBOX_EXTRAS.maxOutputBytes,
     maxAnswerChars: l.maxAnswerChars ?? DEFAULT_SANDBOX_EXTRAS.maxAnswerChars,
+    stateCacheMb: l.stateCacheMb ?? DEFAULT_SANDBOX_EXTRAS.stateCacheMb,
   };
 }
 
@@ -59,7 +62,36 @@ export interface SandboxError {
 export type Result<T> = { ok: true; value: T } | { ok: false; error: SandboxError };
 
 /** The operations a worker runs; one batch of items per operation. */
-export type SandboxOp = 'describe' | 'sample' | 'solve' | 'score' | 'scoreInstances';
+export type SandboxOp = 'describe' | 'sample' | 'solve' | 'verify';
+
+/**
+ * One instance to verify answers against: its state is given (`state`), or generated in the
+ * sandbox from (seed, difficulty) and cached in the worker by (environment id, seed, difficulty).
+ * A GRPO group is one instance with many answers: its state crosses (or is generated) once.
+ */
+export interface VerifyInstance {
+  seed?: number;
+  difficulty?: number;
+  state?: unknown;
+  answers: string[];
+}
+
+/** Per-call limits a caller (the checks, the reward service) can tighten. */
+export interface CallOptions {
+  /** Deadline of one item (one generate, prompt, verify or solve call); default cfg callTimeoutMs. */
+  callTimeoutMs?: number;
+  /**
+   * Time budget of the whole batch, from the moment it is submitted. Items not finished when it
+   * runs out fail with kind `timeout` ("not run: ... budget"); the rest of the batch keeps its results.
+   */
+  budgetMs?: number;
+  /**
+   * Out-of-memory failures and traps each cost a fresh WASM module (and a watchdog kill a fresh
+   * worker); after this many in one chunk (default 3) its remaining items fail "not run" with the
+   * same kind. Infinity keeps every item independent (bound the cost with budgetMs then).
+   */
+  maxRebuilds?: number;
+}
 
 /** One item's result as it crosses from the guest: a value or an error. */
 export type WireResult = { v: unknown } | { e: SandboxErrorKind; m: string };

@@ -3,7 +3,10 @@
  * (tests/support/postgres.ts). Same tests, same expectations; no Temporal needed.
  */
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot } from '../lib/paths';
 import { behaviorFingerprint, canonicalTokens, codeFingerprint } from '../registry/fingerprint';
 import { migrate } from '../registry/migrate';
 import type { Migration } from '../registry/migrations';
@@ -36,6 +39,7 @@ function rec(id: string, over: Partial<EnvironmentRecord> = {}): Omit<Environmen
   };
 }
 
+const execFileAsync = promisify(execFile);
 const driverFor = (target: string) => (target.startsWith('postgres') ? new PostgresDriver(target, 4) : new SqliteDriver(target));
 /** A second, independent handle on the same registry, as another process would hold (not the shared one). */
 async function otherProcessHandle(target: string): Promise<Registry> {
@@ -305,7 +309,30 @@ for (const backend of BACKENDS) {
   });
 }
 
-describe('registry configuration', () => {
+describe('registry configuration and `resyn migrate`', () => {
+  it('`resyn migrate --json` applies the schema to a fresh PostgreSQL database once; a second run applies nothing', async function () {
+    this.timeout(120_000);
+    const url = await freshDatabase('migrate');
+    const run = async () => {
+      const { stdout } = await execFileAsync(process.execPath, [path.join(projectRoot, 'dist/cli/main.js'), 'migrate', '--json'], {
+        env: { ...process.env, RESYN_REGISTRY_URL: url, RESYN_DATA_DIR: tmpDir() },
+      });
+      return JSON.parse(stdout);
+    };
+    const first = await run();
+    assert.equal(first.backend, 'postgres');
+    assert.deepEqual(first.versions, [1]);
+    assert.equal(first.latest, 1);
+    assert.doesNotMatch(first.registry, /secret/);
+    assert.deepEqual((await run()).versions, [1]);
+    const reg = await openRegistry(url);
+    try {
+      assert.deepEqual(await reg.listEnvironments(), [], 'the tables exist');
+    } finally {
+      await reg.close();
+    }
+  });
+
   it('RESYN_REGISTRY_URL must be a postgres:// URL; the error names the variable', () => {
     assert.throws(() => loadConfig({ RESYN_REGISTRY_URL: 'mysql://x@h/db' }), /RESYN_REGISTRY_URL: expected postgres:\/\//);
     assert.throws(() => loadConfig({ RESYN_REGISTRY_POOL_SIZE: '0' }), /RESYN_REGISTRY_POOL_SIZE/);

@@ -75,6 +75,12 @@ describe('resyn status (real Temporal, registry)', function () {
       args: [{ keywords: ['st hang five'], ...FAST_GROW }],
     });
     await killed.terminate('operator stopped it');
+    const badInput = await client.workflow.start('growLibrary', {
+      taskQueue: q,
+      workflowId: `status-bad-input-${tag}`,
+      args: [{ keywords: [] }],
+    });
+    await assert.rejects(badInput.result());
 
     const s = await overview(client, cfg, 50);
     const mine = s.running.find((r) => r.workflowId === running.workflowId);
@@ -88,6 +94,9 @@ describe('resyn status (real Temporal, registry)', function () {
     assert.ok(failure, 'the terminated run is a recent failure');
     assert.equal(failure.status, 'TERMINATED');
     assert.match(failure.reason, /operator stopped it/);
+    assert.equal(failure.failureType, null, 'a termination carries no failure type');
+    const rejected = s.recentFailures.find((f) => f.workflowId === badInput.workflowId);
+    assert.equal(rejected?.failureType, 'InvalidInput', 'the failure type, from contracts/failures.ts, is reported');
     assert.ok(
       s.topRejectionReasons.some((r) => /not a real verifier/.test(r.reason)),
       JSON.stringify(s.topRejectionReasons),
@@ -127,7 +136,7 @@ describe('resyn status (real Temporal, registry)', function () {
       timeout: 60_000,
     });
     assert.equal(down.status, 1);
-    assert.match(down.stderr, /not reachable at 127\.0\.0\.1:\d+.*TEMPORAL_ADDRESS/);
+    assert.match(down.stderr, /not reachable at TEMPORAL_ADDRESS=127\.0\.0\.1:\d+.*check TEMPORAL_ADDRESS/);
     const missing = spawnSync(process.execPath, [cli, 'status', 'no-such-run'], { env, encoding: 'utf8', timeout: 60_000 });
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /no run with workflow id "no-such-run"/);

@@ -5,6 +5,9 @@
 import * as assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
+import { growStateSchema, initialGrowState } from '../contracts/grow-input';
+import { growProgress, recordChildResult } from '../contracts/grow-rules';
+import { zeroUsage } from '../contracts/usage';
 import { enforceThresholds, JUDGE_CRITERIA } from '../llm/judging';
 import { parseJudge, parseRedTeam } from '../llm/parse';
 import { judgeVars, renderPrompt } from '../llm/prompts';
@@ -232,22 +235,26 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     script = (req) => {
       const step = stepOf(req);
       if (step === 'generate') return fence(tinyEnv(task, { backdoor: '9999' }));
-      if (step === 'red-team')
+      if (step === 'red-team') {
+        // Instance 3's right answer in a wrapper the framework strips: scored as training scores it, not a hole.
+        const third = [...userText(req).matchAll(/^solve\(\) answers: "(\d+)"$/gm)][2]![1]!;
         return claims([
           { instance: 2, kind: 'wrong-accepted', answer: '9999', why: 'verify has a special case for 9999' },
           { instance: 1, kind: 'wrong-accepted', answer: '12345678', why: 'maybe any 8 digits pass' },
+          { instance: 3, kind: 'right-rejected', answer: `The answer is **${third}**.`, why: 'verify may not read prose' },
         ]);
+      }
       return happyReply(req);
     };
     const res = await run({ keyword: 'red team', proposal: { name: task, description: 'x' } });
     assert.equal(res.outcome, 'accepted', res.reason);
     assert.equal(res.rounds, 2);
-    assert.equal(res.redTeamHoles, 1, 'the 8-digit claim was scored 0 by verify: not a hole');
+    assert.equal(res.redTeamHoles, 1, 'the 8-digit claim scored 0 and the wrapped right answer 1: neither is a hole');
     const revise = userText(callsOf('revise', task)[0]!);
     assert.match(revise, /red team found 1 confirmed hole/);
     assert.match(revise, /seed 102, difficulty \d+; state: \{"xs":\[[\d,]+\],"m":\d+\}/, 'the state of the instance');
     assert.match(revise, /answer: "9999": claimed WRONG, but accepted: verify returned 1/);
-    assert.doesNotMatch(revise, /12345678/);
+    assert.doesNotMatch(revise, /12345678|The answer is/);
     const reg = await registry();
     try {
       const rounds = await reg.roundsOf((await reg.getEnvironment(res.envId))!.runId!);
@@ -414,6 +421,15 @@ describe('judge thresholds, red-team replies and rendered prompts (no server)', 
       assert.ok(system!.content.includes(form), form);
     assert.match(judgeVars('code-judge', cfg).criteria, /solver_correct \(accept needs at least 5\)/);
     assert.match(judgeVars('code-judge', cfg).criteria, /complete \(accept needs at least 4\)/);
+  });
+
+  it("a grow run's progress sums its children's red-team holes (states carried by older runs start at 0)", () => {
+    const { redTeamHoles: _absent, ...old } = initialGrowState();
+    const s = growStateSchema.parse(old);
+    recordChildResult(s, 'accepted', zeroUsage(), 2);
+    recordChildResult(s, 'rejected', zeroUsage(), 1);
+    recordChildResult(s, 'accepted', zeroUsage());
+    assert.equal(growProgress(s, { inFlight: 0, keywords: 1, status: 'completed' }).redTeamHoles, 3);
   });
 
   it('the red team is in the default gates unless RESYN_RED_TEAM=0; an explicit gate list is kept as given', () => {

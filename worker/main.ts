@@ -1,19 +1,25 @@
 #!/usr/bin/env node
 /**
  * resyn's ready worker process: connects to TEMPORAL_ADDRESS (default 127.0.0.1:7233) and runs
- * resyn's workflows and activities on the configured task queue until SIGINT/SIGTERM.
+ * resyn's workflows and activities on the configured task queue until SIGINT/SIGTERM. Applies
+ * pending registry migrations first (once across all workers: they run under a lock).
  */
 import { NativeConnection } from '@temporalio/worker';
+import { openRegistry, registryLocation } from '../registry/open';
 import { loadConfig } from '../temporal.config';
 import { createResynWorker, installRuntime } from './worker';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
   installRuntime(cfg);
+  // Open (and migrate, under the registry's lock) now: a wrong RESYN_REGISTRY_URL fails here, not at the first activity.
+  await openRegistry(cfg);
   const address = cfg.temporal.address ?? `${cfg.temporal.devServerIp}:${cfg.temporal.devServerPort}`;
   const connection = await NativeConnection.connect({ address });
   const worker = await createResynWorker({ connection, config: cfg });
-  console.error(`resyn worker: task queue "${cfg.temporal.taskQueue}" on ${address} (namespace ${cfg.temporal.namespace})`);
+  console.error(
+    `resyn worker: task queue "${cfg.temporal.taskQueue}" on ${address} (namespace ${cfg.temporal.namespace}), registry ${registryLocation(cfg)}`,
+  );
   await worker.run();
   await connection.close();
 }

@@ -16,6 +16,7 @@ import {
   defineUpdate,
   executeChild,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -47,6 +48,7 @@ import {
   type GrowStatus,
   type GrowTask,
 } from '../contracts/grow-rules';
+import { growFailureMessage, honestEndStatus } from '../contracts/grow-outcome';
 import { DEFAULT_GATES_V2, DEFAULT_MAX_REVISIONS_V2, retrySchema } from '../contracts/synthesis-input';
 import { RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 import { parseInput } from './parse-input';
@@ -72,6 +74,16 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
       backoffCoefficient: r.backoffCoefficient,
       maximumInterval: r.maximumIntervalMs,
       maximumAttempts: r.maximumAttempts,
+    },
+  });
+  // One cheap request per endpoint: no heartbeat; a hung endpoint times out and retries like any call.
+  const { preflight } = proxyActivities<ResynActivities>({
+    startToCloseTimeout: '2 minutes',
+    retry: {
+      initialInterval: r.initialIntervalMs,
+      backoffCoefficient: r.backoffCoefficient,
+      maximumInterval: r.maximumIntervalMs,
+      maximumAttempts: 5,
     },
   });
   const fresh = !input.state;
@@ -113,6 +125,24 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
     { key: RESYN_RUN_KIND, value: 'grow' },
     { key: RESYN_STATUS, value: status },
   ]);
+
+  // Before fanning out: every LLM role's endpoint answers and every gate is registered, or the run fails in seconds saying why.
+  if (fresh && patched('grow-preflight')) {
+    try {
+      await preflight({ roles: ['generator', 'judge', 'reviser'], gates: input.gates ?? DEFAULT_GATES_V2, gatesField: 'gates' });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      s.lastError = `preflight: ${rootMessage(err)}`;
+      setStatus('failed');
+      throw ApplicationFailure.create({
+        message: `growLibrary preflight failed: ${rootMessage(err)}`,
+        type: Failure.PreflightFailed,
+        nonRetryable: true,
+        details: [progress()],
+        cause: err as Error,
+      });
+    }
+  }
 
   if (fresh) {
     // Keywords this run (same workflow id, e.g. restarted after a failure) or, for `count`, any run already tried are skipped.
@@ -164,7 +194,7 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
-      recordChildResult(s, r.outcome, r.usage);
+      recordChildResult(s, r.outcome, r.usage, r.redTeamHoles ?? 0); // results of children from before the red team have none
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         // Finished by an earlier run with this grow id: its outcome is in the registry already.
@@ -213,12 +243,10 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
     await condition(() => tick !== seen);
   }
   await condition(allHandlersFinished);
+  // Zero accepted because jobs failed is a failure, not "completed" (searchable as ResynStatus=failed).
+  if (patched('grow-honest-outcome')) setStatus(honestEndStatus(s, status));
   if ((status as GrowStatus) === 'failed') {
-    throw ApplicationFailure.nonRetryable(
-      `growLibrary stopped after ${s.consecutiveFailures} failures in a row; last: ${s.lastError}`,
-      Failure.GrowFailed,
-      progress(),
-    );
+    throw ApplicationFailure.nonRetryable(growFailureMessage(s, input.maxConsecutiveFailures), Failure.GrowFailed, progress());
   }
   return progress();
 }

@@ -8,6 +8,7 @@ import { connectClient } from '../stack';
 import type { ResynConfig } from '../../temporal.config';
 import type { GrowInput } from '../../contracts/grow-input';
 import type { GrowProgress } from '../../contracts/grow-rules';
+import { growExitCode } from '../../contracts/grow-outcome';
 
 interface GrowOptions {
   keywords?: string;
@@ -97,7 +98,7 @@ export function registerGrow(program: Command): void {
     .option('--max-revisions <n>', 'revision rounds after the first draft (default: config)')
     .option('--id <workflowId>', "workflow id (default grow-<timestamp>); reusing a failed run's id skips its finished keywords")
     .option('--no-llm-check', 'do not require an LLM endpoint in this shell (the worker has its own config)')
-    .option('--wait', 'follow progress on stderr until the run ends')
+    .option('--wait', 'follow progress on stderr until the run ends; exit 0 completed or target reached, 1 failed, 3 stopped at the budget')
     .option('--json', 'print JSON (the run id, or with --wait the final progress object)')
     .addHelpText(
       'after',
@@ -126,6 +127,9 @@ export function registerGrow(program: Command): void {
           }
           const final = await followGrow(client, workflowId, !!o.json);
           if (o.json) printJson({ workflowId, ...final });
+          if (final.status === 'budget-exhausted')
+            note(`stopped at its budget; continue it with: resyn resume ${workflowId} --budget-tokens N (a new, larger total)`);
+          process.exitCode = growExitCode(final.status);
         } finally {
           await client.connection.close();
         }

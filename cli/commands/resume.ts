@@ -9,6 +9,7 @@ import { RESUME_REFUSALS, rootFailure } from '../../contracts/failures';
 import type { ResumeProgress, ResumeResult } from '../../workflows/resume-run';
 import type { ResynConfig } from '../../temporal.config';
 import { action, CliError, cliConfig, note, printJson } from '../output';
+import { intFlag, optional, positiveNumberFlag } from '../options';
 import { connectClient } from '../stack';
 
 export interface StartedResume {
@@ -18,7 +19,13 @@ export interface StartedResume {
 }
 
 /** Checks the run can be resumed (clear error if not), then starts resumeRun for it. */
-export async function startResume(client: Client, cfg: ResynConfig, workflowId: string, runId?: string): Promise<StartedResume> {
+export async function startResume(
+  client: Client,
+  cfg: ResynConfig,
+  workflowId: string,
+  runId?: string,
+  budget?: { maxTokens?: number; maxCostUsd?: number },
+): Promise<StartedResume> {
   let info;
   try {
     info = await inspectRun(client, workflowId, runId);
@@ -30,7 +37,7 @@ export async function startResume(client: Client, cfg: ResynConfig, workflowId: 
       );
     throw err;
   }
-  const refusal = resumeRefusal(info);
+  const refusal = resumeRefusal(info, { budget });
   if (refusal) throw new CliError(refusal, 1);
   // One resume per old run: starting it twice finds the first one.
   const resumeWorkflowId = `resume/${info.workflowId}/${info.runId}`;
@@ -38,7 +45,7 @@ export async function startResume(client: Client, cfg: ResynConfig, workflowId: 
     await client.workflow.start('resumeRun', {
       taskQueue: cfg.temporal.taskQueue,
       workflowId: resumeWorkflowId,
-      args: [{ workflowId: info.workflowId, runId: info.runId }],
+      args: [{ workflowId: info.workflowId, runId: info.runId, ...(budget ? { budget } : {}) }],
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -84,44 +91,51 @@ export function registerResume(program: Command): void {
       'restart a failed, cancelled, terminated or timed-out growLibrary or sampleTrainingData run where it stopped (nothing finished is redone)',
     )
     .option('--run-id <runId>', 'a specific run of that workflow id (default: the latest)')
+    .option('--budget-tokens <n>', 'growLibrary: a new total token budget (a run stopped at its budget resumes only with a larger one)')
+    .option('--budget-usd <x>', 'growLibrary: a new total cost budget in dollars')
     .option('--wait', 'wait for the resumed run to finish and print its result')
     .option('--json', 'print JSON')
     .action(
-      action(async (workflowId: string, o: { runId?: string; wait?: boolean; json?: boolean }) => {
-        const cfg = cliConfig();
-        const client = await connectClient(cfg);
-        try {
-          const s = await startResume(client, cfg, workflowId, o.runId);
-          if (!o.json)
-            note(
-              `resuming ${s.type} ${s.resumedFrom.workflowId} (run ${s.resumedFrom.runId}, ${s.resumedFrom.status}) via workflow ${s.resumeWorkflowId}`,
-            );
-          const p = await waitForNewRun(client, s.resumeWorkflowId);
-          const out = {
-            resumeWorkflowId: s.resumeWorkflowId,
-            type: s.type,
-            resumedFrom: s.resumedFrom,
-            workflowId: p.workflowId,
-            runId: p.runId,
-          };
-          if (!o.wait) {
-            if (o.json) printJson(out);
-            else note(`new run: ${p.workflowId} (run ${p.runId}); follow it with \`resyn status ${p.workflowId}\``);
-            return;
-          }
-          if (!o.json) note(`new run: ${p.workflowId} (run ${p.runId}); waiting for it to finish...`);
+      action(
+        async (workflowId: string, o: { runId?: string; wait?: boolean; json?: boolean; budgetTokens?: string; budgetUsd?: string }) => {
+          const cfg = cliConfig();
+          const maxTokens = optional(intFlag)('--budget-tokens', o.budgetTokens, 1);
+          const maxCostUsd = o.budgetUsd === undefined ? undefined : positiveNumberFlag('--budget-usd', o.budgetUsd);
+          const budget = maxTokens || maxCostUsd ? { maxTokens, maxCostUsd } : undefined;
+          const client = await connectClient(cfg);
           try {
-            const r = (await client.workflow.getHandle(s.resumeWorkflowId).result()) as ResumeResult;
-            if (o.json) printJson({ ...out, result: r.result, report: r.report });
-            else note(`finished: ${JSON.stringify(r.result)}${r.report ? `\nreport: ${r.report}` : ''}`);
-          } catch (err) {
-            if (err instanceof WorkflowFailedError)
-              throw new CliError(`the resumed run failed: ${(err.cause as Error | undefined)?.message ?? err.message}`, 1);
-            throw err;
+            const s = await startResume(client, cfg, workflowId, o.runId, budget);
+            if (!o.json)
+              note(
+                `resuming ${s.type} ${s.resumedFrom.workflowId} (run ${s.resumedFrom.runId}, ${s.resumedFrom.status}) via workflow ${s.resumeWorkflowId}`,
+              );
+            const p = await waitForNewRun(client, s.resumeWorkflowId);
+            const out = {
+              resumeWorkflowId: s.resumeWorkflowId,
+              type: s.type,
+              resumedFrom: s.resumedFrom,
+              workflowId: p.workflowId,
+              runId: p.runId,
+            };
+            if (!o.wait) {
+              if (o.json) printJson(out);
+              else note(`new run: ${p.workflowId} (run ${p.runId}); follow it with \`resyn status ${p.workflowId}\``);
+              return;
+            }
+            if (!o.json) note(`new run: ${p.workflowId} (run ${p.runId}); waiting for it to finish...`);
+            try {
+              const r = (await client.workflow.getHandle(s.resumeWorkflowId).result()) as ResumeResult;
+              if (o.json) printJson({ ...out, result: r.result, report: r.report });
+              else note(`finished: ${JSON.stringify(r.result)}${r.report ? `\nreport: ${r.report}` : ''}`);
+            } catch (err) {
+              if (err instanceof WorkflowFailedError)
+                throw new CliError(`the resumed run failed: ${(err.cause as Error | undefined)?.message ?? err.message}`, 1);
+              throw err;
+            }
+          } finally {
+            await client.connection.close();
           }
-        } finally {
-          await client.connection.close();
-        }
-      }),
+        },
+      ),
     );
 }

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Failure } from '../../contracts/failures';
 import { openRegistry } from '../../registry/open';
 import { shortReason, writeGrowReport, type GrowReport } from '../../reports/grow-report';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
@@ -31,6 +32,11 @@ async function progressOf(client: Client, workflowId: string, runId?: string, ms
 
 /** Why a closed run ended: the failure message or termination reason (last history event). */
 async function endReason(client: Client, workflowId: string, runId: string): Promise<string> {
+  return (await endOf(client, workflowId, runId)).reason;
+}
+
+/** The last event's reason and, for a failure, the innermost failure type (contracts/failures.ts). */
+async function endOf(client: Client, workflowId: string, runId: string): Promise<{ reason: string; failureType: string | null }> {
   try {
     const h = await client.workflowService.getWorkflowExecutionHistoryReverse({
       namespace: client.options.namespace,
@@ -39,15 +45,22 @@ async function endReason(client: Client, workflowId: string, runId: string): Pro
     });
     const e = h.history?.events?.[0];
     const f = e?.workflowExecutionFailedEventAttributes?.failure;
-    if (f) return shortReason(f.cause?.message ? `${f.message}: ${f.cause.message}` : (f.message ?? 'failed'), 200);
-    if (e?.workflowExecutionTerminatedEventAttributes)
-      return `terminated: ${e.workflowExecutionTerminatedEventAttributes.reason || '(no reason)'}`;
-    if (e?.workflowExecutionCanceledEventAttributes) return 'cancelled';
-    if (e?.workflowExecutionTimedOutEventAttributes) return 'timed out';
+    if (f) {
+      let failureType: string | null = null;
+      for (let c: typeof f | null | undefined = f; c; c = c.cause) failureType = c.applicationFailureInfo?.type || failureType;
+      return { reason: shortReason(f.cause?.message ? `${f.message}: ${f.cause.message}` : (f.message ?? 'failed'), 200), failureType };
+    }
+    const reason = e?.workflowExecutionTerminatedEventAttributes
+      ? `terminated: ${e.workflowExecutionTerminatedEventAttributes.reason || '(no reason)'}`
+      : e?.workflowExecutionCanceledEventAttributes
+        ? 'cancelled'
+        : e?.workflowExecutionTimedOutEventAttributes
+          ? 'timed out'
+          : '';
+    return { reason, failureType: null };
   } catch {
-    /* fall through */
+    return { reason: '', failureType: null };
   }
-  return '';
 }
 
 /** The status of a newer run with the same workflow id (e.g. after `resyn resume`), if any. */
@@ -94,7 +107,7 @@ export async function overview(client: Client, cfg: ResynConfig, limit = 10) {
       type: w.type,
       status: w.status.name,
       closeTime: w.closeTime?.toISOString() ?? null,
-      reason: await endReason(client, w.workflowId, w.runId),
+      ...(await endOf(client, w.workflowId, w.runId)),
       laterRun: await laterRun(client, w.workflowId, w.runId),
     })),
   );
@@ -229,7 +242,7 @@ export function registerStatus(program: Command): void {
           w(`Recent failures (${s.recentFailures.length}):`);
           for (const f of s.recentFailures) {
             // A run rejected for its input would fail the same way again: it needs a new start, not a resume.
-            const badInput = /^invalid \w+ input:/.test(f.reason ?? '');
+            const badInput = f.failureType === Failure.InvalidInput;
             const next = f.laterRun
               ? `  (a later run is ${f.laterRun.status})`
               : badInput

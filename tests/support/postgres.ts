@@ -57,6 +57,8 @@ async function start(): Promise<Cluster> {
   pgExec(pgCtl, ['-D', data, '-o', opts, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   started = { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dir, pgCtl };
   process.env.RESYN_TEST_POSTGRES_URL = started.url;
+  // Also when the process ends without the global teardown (a crash, process.exit from a bench).
+  process.once('exit', stopPostgres);
   return started;
 }
 
