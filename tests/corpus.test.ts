@@ -2,6 +2,8 @@
  * The labelled corpus (tests/corpus): every good environment passes every automatic check, and
  * every subtly bad one is rejected BY THE CHECK MEANT FOR IT (first line `// expect-fail: <check>`),
  * with a reason a model can act on. Real QuickJS, default settings (cfg.checks defaults).
+ * tests/corpus/neutralised holds stateful environments that only the sandbox's per-call isolation
+ * makes harmless: the statefulness check passes on them (it is the regression guard for that isolation).
  * bench/checks.ts prints the precision and recall of the gates on this corpus.
  */
 import * as assert from 'node:assert/strict';
@@ -27,8 +29,15 @@ describe('labelled corpus of environments', function () {
   });
 
   for (const e of corpus) {
-    it(`${e.label === 'good' ? 'accepts' : `rejects (by ${e.expect})`} ${e.file}`, async () => {
+    const what = e.label === 'good' ? 'accepts' : e.label === 'bad' ? `rejects (by ${e.expect})` : `finds harmless (${e.expect} passes)`;
+    it(`${what} ${e.file}`, async () => {
       const report = await checkEnvironment(e.source, { pool });
+      if (e.label === 'neutralised') {
+        // Stateful code the sandbox's per-call isolation makes harmless: the check it targets passes.
+        const c = report.checks.find((x) => x.name === e.expect)!;
+        assert.equal(c.ok, true, `${e.expect} on ${e.file}: ${c.detail}`);
+        return;
+      }
       if (e.label === 'good') {
         assert.deepEqual(
           report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { listSeedEnvironments } from '../lib/seeds';
-import { adversarialAnswers, GARBAGE_ANSWERS, perturbations } from '../sandbox/probes';
+import { adversarialAnswers, GARBAGE_ANSWERS, perturbations } from '../sandbox/checks/probes';
 import { SandboxPool, type Result } from '../sandbox';
 
 const kind = (r: Result<unknown>) => (r.ok ? 'ok' : r.error.kind);

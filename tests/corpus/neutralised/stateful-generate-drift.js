@@ -1,4 +1,5 @@
-// expect-fail: statefulness
+// neutralised: statefulness (the sandbox evaluates the module afresh for every call, so the counter never
+// survives a call; without that isolation the statefulness check rejected this, see git history)
 // generate keeps a counter and changes its instances after 300 calls: the same (seed, difficulty)
 // means another question later in a long-running worker, so stored answers stop matching.
 let made = 0;

@@ -1,4 +1,5 @@
-// expect-fail: statefulness
+// neutralised: statefulness (the sandbox evaluates the module afresh for every call, so the counter never
+// survives a call; without that isolation the statefulness check rejected this, see git history)
 // verify keeps a module-level counter and turns into "always 1" after 3,000 calls: a policy that
 // keeps answering eventually gets reward for garbage.
 let calls = 0;
