@@ -3,7 +3,7 @@
  * each difficulty 1..10); the first few per difficulty twice in a row in the same context, so
  * state kept between calls shows as a different second result.
  */
-import { at, DIFFICULTIES, listFew, PROBED_PER_DIFFICULTY, seedFor } from './context';
+import { at, DIFFICULTIES, LIMIT_KINDS, listFew, PROBED_PER_DIFFICULTY, seedFor } from './context';
 import type { Check, Instance } from './types';
 
 export const deterministic: Check = {
@@ -15,12 +15,24 @@ export const deterministic: Check = {
     const plan = DIFFICULTIES.flatMap((d) =>
       Array.from({ length: n }, (_, k) => ({ k, seed: seedFor(k, d), difficulty: d, twice: k < PROBED_PER_DIFFICULTY })),
     );
-    const items = plan.flatMap((p) => (p.twice ? [p, p] : [p])).map(({ seed, difficulty }) => ({ seed, difficulty }));
-    const sampled = await ctx.pool.sample(ctx.source, items);
+    const items = (ps: typeof plan) => ps.flatMap((p) => (p.twice ? [p, p] : [p])).map(({ seed, difficulty }) => ({ seed, difficulty }));
+    // The first seed of every difficulty first: a difficulty whose first instance breaks the limits
+    // is not sampled further (each further call would cost a full deadline and say nothing new).
+    const first = plan.filter((p) => p.k === 0);
+    const firstResults = await ctx.pool.sample(ctx.source, items(first));
+    const broken = new Set(
+      first
+        .filter((p, i) => !firstResults[2 * i]!.ok && LIMIT_KINDS.has((firstResults[2 * i] as { error: { kind: string } }).error.kind))
+        .map((p) => p.difficulty),
+    );
+    const rest = plan.filter((p) => p.k > 0 && !broken.has(p.difficulty));
+    const restResults = await ctx.pool.sample(ctx.source, items(rest));
+    const sampled = [...firstResults, ...restResults];
+    const ordered = [...first, ...rest];
     const instances: Instance[] = [];
     const nondet: string[] = [];
     let k = 0;
-    for (const p of plan) {
+    for (const p of ordered) {
       const a = sampled[k++]!;
       const b = p.twice ? sampled[k++]! : undefined;
       const where = `sample(${at(p)})`;
@@ -37,6 +49,12 @@ export const deterministic: Check = {
       }
       instances.push({ k: p.k, seed: p.seed, difficulty: p.difficulty, state: a.value.state, stateJson, prompt: a.value.prompt });
     }
+    instances.sort((x, y) => x.difficulty - y.difficulty || x.k - y.k);
+    if (broken.size)
+      ctx.limitFailures.push({
+        check: ctx.current,
+        line: `difficulty ${[...broken].join(', ')}: the first seed broke the limits, so no further seeds were sampled there`,
+      });
     if (instances.length === 0)
       return { ok: false, detail: 'no instance could be sampled (see exports-and-types, json-round-trip, prompt-bounded, within-limits)' };
     ctx.instances = instances;

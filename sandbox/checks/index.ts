@@ -15,6 +15,12 @@ export { type CheckConfig, DEFAULT_CHECK_CONFIG } from './config';
 export type { Check, CheckExample, CheckReport, CheckResult, Verdict } from './types';
 
 const OVER_BUDGET = Symbol('over budget');
+/**
+ * After this many calls broke the limits, the checks that need solved instances are not run: the
+ * verdict is settled (within-limits fails) and each further call would cost a full deadline or an
+ * out-of-memory rebuild (a verify that runs out of memory on every call cost 50 s of checks).
+ */
+const ENOUGH_LIMIT_FAILURES = 20;
 
 export async function checkEnvironment(source: string, opts: { pool: SandboxPool; config?: Partial<CheckConfig> }): Promise<CheckReport> {
   const t0 = Date.now();
@@ -24,6 +30,8 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
   let stop = '';
   for (const check of CHECKS) {
     const missing = check.needs.find((n) => (n === 'env' ? !ctx.env : n === 'instances' ? !ctx.instances?.length : !ctx.solved?.length));
+    if (!stop && check.needs.includes('solutions') && ctx.limitFailures.length >= ENOUGH_LIMIT_FAILURES)
+      stop = `${ctx.limitFailures.length} calls already broke the sandbox limits (see within-limits)`;
     if (stop && check.needs.length > 0) {
       verdicts.set(check.name, { ok: false, detail: `not run: ${stop}`, ms: 0 });
       continue;
