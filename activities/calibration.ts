@@ -5,8 +5,11 @@ import { chat, LlmError } from '../llm/client';
 import { CalibrationStore } from '../registry/calibration';
 import type { EnvStatus } from '../registry/registry';
 import { calibrateEnvironment, type CalibrateInput } from '../rewards/calibrate';
+import { measurePassRates, type PassRateInput } from '../rewards/pass-rate';
 import { sharedPool } from '../sandbox';
 import type { ResynConfig } from '../temporal.config';
+import type { Candidate, GateResult } from '../contracts/gates';
+import { environmentId } from '../sandbox/env-id';
 import { registryAccess } from './dataset';
 import { llmFailure } from './llm';
 
@@ -20,8 +23,49 @@ export interface CalibrationSummary {
   model: string;
   kept: boolean;
   z: number;
+  test: 'trend' | 'wald';
+  pValue: number;
   levels: { difficulty: number; solveRate: number; attempts: number }[];
   llmCalls: number;
+}
+
+/** The difficulty-calibration gate's measurement (kept small: it runs once per candidate round). */
+export const CALIBRATION_GATE = { levels: [1, 4, 7, 10], instancesPerLevel: 8, alpha: 0.05, test: 'trend' as const, parallel: 4 };
+
+/** The policy role (optionally another model) as a prompt -> reply function, cancelled with the activity. */
+function policyModel(cfg: ResynConfig, model?: string): { model: string; ask(prompt: string): Promise<string> } {
+  const role = { ...cfg.llm.policy, ...(model ? { model } : {}), name: 'policy' as const };
+  const ctx = Context.current();
+  // Every in-flight LLM call listens on the activity's cancellation signal.
+  setMaxListeners(0, ctx.cancellationSignal);
+  return {
+    model: role.model,
+    ask: async (prompt) =>
+      (await chat(role, [{ role: 'user', content: prompt }], { timeoutMs: cfg.llm.requestTimeoutMs, signal: ctx.cancellationSignal }))
+        .content,
+  };
+}
+
+/** LLM errors as Temporal failures (retryable or not, as the error says). */
+async function asActivityFailures<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof LlmError) throw llmFailure(err);
+    throw err;
+  }
+}
+
+/** Revision feedback a generator can act on, from the measured solve rates. */
+export function calibrationFeedback(model: string, levels: { difficulty: number; solveRate: number }[], z: number, pValue: number): string {
+  const rates = levels.map((l) => `level ${l.difficulty}: ${Math.round(l.solveRate * 100)}%`).join(', ');
+  const all = (r: number) => levels.every((l) => l.solveRate === r);
+  const hint = all(0)
+    ? 'Even level 1 is never solved: make the low levels small and easy, and check that the question states everything needed.'
+    : all(1)
+      ? 'Every level is always solved: make higher levels genuinely harder (bigger instances, longer reasoning chains).'
+      : 'The solve rate does not fall as difficulty rises: make each level clearly harder than the one below (bigger instances, more steps), keeping level 1 easy.';
+  return `Difficulty calibration with the policy model ${model}: solved ${rates} (trend z=${z.toFixed(2)}, p=${pValue.toPrecision(2)}). ${hint}`;
 }
 
 export function createCalibrationActivities(cfg: ResynConfig) {
@@ -32,20 +76,16 @@ export function createCalibrationActivities(cfg: ResynConfig) {
     },
 
     async calibrateEnvironment(input: CalibrateInput & { model?: string; parallel?: number }): Promise<CalibrationSummary> {
-      const role = { ...cfg.llm.policy, ...(input.model ? { model: input.model } : {}), name: 'policy' as const };
+      const policy = policyModel(cfg, input.model);
       const ctx = Context.current();
-      // Every in-flight LLM call listens on the activity's cancellation signal.
-      setMaxListeners(0, ctx.cancellationSignal);
-      try {
+      return asActivityFailures(async () => {
         const v = await calibrateEnvironment(input, {
           pool: sharedPool(cfg.sandbox),
           store: new CalibrationStore(await access.registry()),
           source: access.source,
-          model: role.model,
+          model: policy.model,
           parallel: input.parallel ?? 4,
-          ask: async (prompt) =>
-            (await chat(role, [{ role: 'user', content: prompt }], { timeoutMs: cfg.llm.requestTimeoutMs, signal: ctx.cancellationSignal }))
-              .content,
+          ask: policy.ask,
           heartbeat: (d) => ctx.heartbeat(d),
         });
         const name = (await (await access.registry()).getEnvironment(input.envId))?.name ?? input.envId;
@@ -55,13 +95,65 @@ export function createCalibrationActivities(cfg: ResynConfig) {
           model: v.model,
           kept: v.kept,
           z: v.z,
+          test: v.test ?? 'wald',
+          pValue: v.pValue ?? Number.NaN,
           levels: v.levels.map((l) => ({ difficulty: l.difficulty, solveRate: l.solveRate, attempts: l.attempts })),
           llmCalls: v.llmCalls,
         };
-      } catch (err) {
-        if (err instanceof LlmError) throw llmFailure(err);
-        throw err;
-      }
+      });
+    },
+
+    /** k rollouts of the policy model per planned instance of one environment and split (cached in the registry). */
+    async measurePassRates(input: PassRateInput & { parallel?: number }): Promise<{ envId: string; instances: number; llmCalls: number }> {
+      const policy = policyModel(cfg, input.model);
+      const ctx = Context.current();
+      const registry = await access.registry();
+      const r = await asActivityFailures(() =>
+        measurePassRates(input, {
+          registry,
+          source: access.source,
+          pool: sharedPool(cfg.sandbox),
+          ask: policy.ask,
+          parallel: input.parallel ?? 4,
+          heartbeat: (d) => ctx.heartbeat(d),
+        }),
+      );
+      return { envId: input.envId, ...r };
+    },
+
+    /**
+     * Gate (list `difficultyCalibration` in RESYN_GATES when a policy model is configured): the
+     * policy model attempts the candidate at levels 1, 4, 7, 10; it passes when its solve rate
+     * falls with difficulty (Cochran–Armitage), else goes back for revision with the rates.
+     * Attempts are cached by instance and model, so a retried activity asks nothing twice.
+     */
+    async difficultyCalibration(c: Candidate): Promise<GateResult> {
+      const envId = environmentId(c.source);
+      const policy = policyModel(cfg);
+      const ctx = Context.current();
+      const registry = await access.registry();
+      const v = await asActivityFailures(() =>
+        calibrateEnvironment(
+          { envId, ...CALIBRATION_GATE },
+          {
+            pool: sharedPool(cfg.sandbox),
+            store: new CalibrationStore(registry),
+            source: (id) => (id === envId ? c.source : access.source(id)),
+            model: policy.model,
+            parallel: CALIBRATION_GATE.parallel,
+            ask: policy.ask,
+            heartbeat: (d) => ctx.heartbeat(d),
+          },
+        ),
+      );
+      const detail = { model: v.model, test: v.test, z: v.z, pValue: v.pValue, levels: v.levels, llmCalls: v.llmCalls };
+      if (v.kept) return { gate: 'difficultyCalibration', verdict: 'pass', feedback: '', detail };
+      return {
+        gate: 'difficultyCalibration',
+        verdict: 'revise',
+        feedback: calibrationFeedback(v.model, v.levels, v.z, v.pValue ?? 1),
+        detail,
+      };
     },
   };
 }

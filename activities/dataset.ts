@@ -1,9 +1,14 @@
 /** Activities of the sampleTrainingData workflow: thin adapters over dataset/ (plan, shard, manifest). */
+import * as path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { buildManifest, writeManifest, type Manifest } from '../dataset/manifest';
+import { finishDataset } from '../dataset/finish';
+import { MANIFEST_FILE, type Manifest } from '../dataset/manifest';
 import { buildPlan } from '../dataset/planner';
 import type { SamplePlan } from '../dataset/plan';
+import { promptTokenCounter } from '../dataset/prompt-length';
+import { shardAdmitter } from '../dataset/row-stats';
+import { shardPassRateLookup } from '../rewards/pass-rate';
 import { Failure } from '../contracts/failures';
 import type { NormalizedSampleRequest } from '../contracts/sample-request';
 import { writeShard, type ShardInput, type ShardResult } from '../dataset/shard';
@@ -58,10 +63,15 @@ export function createDatasetActivities(cfg: ResynConfig) {
     },
 
     async writeShard(input: ShardInput): Promise<ShardResult> {
+      const tokens = await promptTokenCounter();
+      const passRate = await shardPassRateLookup(await access.registry(), input);
       const r = await writeShard(input, {
         pool: sharedPool(cfg.sandbox),
         source: access.source,
         heartbeat: (d) => Context.current().heartbeat(d),
+        admit: shardAdmitter(input, { tokens, passRate }, (shard, n) =>
+          Context.current().log.warn(`${shard}: ${n} prompts over the max prompt length (kept; see the manifest)`),
+        ),
       });
       return r;
     },
@@ -71,8 +81,15 @@ export function createDatasetActivities(cfg: ResynConfig) {
       request: NormalizedSampleRequest;
       results: ShardResult[];
     }): Promise<{ path: string; totals: Manifest['totals']; shards: number }> {
-      const m = buildManifest(args.plan, args.request, args.results);
-      return { path: writeManifest(args.plan.outDir, m), totals: m.totals, shards: m.shards.length };
+      const registry = await access.registry();
+      const m = await finishDataset(args.plan, args.request, args.results, {
+        source: access.source,
+        describe: async (id) => {
+          const rec = await registry.getEnvironment(id);
+          return { description: rec?.description ?? null, keyword: rec?.keyword ?? null };
+        },
+      });
+      return { path: path.join(args.plan.outDir, MANIFEST_FILE), totals: m.totals, shards: m.shards.length };
     },
   };
 }

@@ -11,7 +11,7 @@ export const calibrateInputSchema = z
       })
       .strict()
       .default({ status: 'accepted' }),
-    /** Levels attempted; the test compares the lowest with the highest. */
+    /** Levels attempted (the trend test uses every one; wald compares the lowest with the highest). */
     levels: z
       .array(z.number().int().min(1).max(10))
       .min(2, 'give at least two levels')
@@ -19,6 +19,8 @@ export const calibrateInputSchema = z
       .refine((l) => new Set(l).size >= 2, 'give at least two distinct levels'),
     instancesPerLevel: z.number().int().min(1).max(10_000).default(16),
     alpha: z.number().gt(0).lt(0.5).default(0.05),
+    /** trend: Cochran–Armitage over every level (the default when absent); wald: the paper's lowest-vs-highest test. */
+    test: z.enum(['trend', 'wald']).optional(),
     /** Policy model name; default the configured policy role's model. */
     model: z.string().min(1).optional(),
     /** Environments calibrated at once, and LLM calls in flight per environment. */

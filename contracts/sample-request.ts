@@ -67,6 +67,33 @@ export const sampleRequestSchema = z
       .strict()
       .refine((b) => b.min <= b.max, 'min must be <= max')
       .optional(),
+    /**
+     * Per-instance selection: the policy model makes k attempts at every instance and only rows
+     * whose pass rate lies in [min, max] are kept (e.g. 0.1..0.9: neither always nor never solved).
+     */
+    passRateFilter: z
+      .object({
+        min: z.number().min(0).max(1),
+        max: z.number().min(0).max(1),
+        k: z.number().int().min(1).max(256).default(8),
+        model: z.string().min(1).optional(),
+        /** LLM calls in flight per rollout activity. */
+        parallel: z.number().int().min(1).max(64).default(4),
+      })
+      .strict()
+      .refine((b) => b.min <= b.max, 'min must be <= max')
+      .optional(),
+    /** Max prompt length in tokens of the chat-templated prompt (default 512, verl's data.max_prompt_length). */
+    maxPromptTokens: z.number().int().min(16).max(10_000_000).optional(),
+    /** Rows over maxPromptTokens: kept with a warning in the manifest (default) or dropped. */
+    overlongPrompts: z.enum(['warn', 'drop']).optional(),
+    /** Leave out environments the contamination report flags (close to a BIG-Bench Hard / BBEH task). */
+    excludeContaminated: z.boolean().optional(),
+    /** License in the dataset card's header (an SPDX-style id; default mit). */
+    license: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$/, 'a license id such as mit, apache-2.0, cc-by-4.0')
+      .optional(),
     /** Shard activities in flight at once. */
     concurrency: z.number().int().min(1).max(256).default(4),
     /** Shard activities per workflow run before it continues as new (keeps each history small). */

@@ -8,6 +8,8 @@ import { difficultyFor, splitOfSeed } from './instances';
 import { SPLITS, type SamplePlan } from './plan';
 import type { NormalizedSampleRequest } from '../contracts/sample-request';
 import type { ShardResult } from './shard';
+import { lengthSummary } from './prompt-length';
+import { ROW_STAT_COLUMNS, type PassRateFilter, type RowStat } from './selection';
 import { atomicWrite } from './writers';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -21,11 +23,16 @@ export interface Manifest {
   request: NormalizedSampleRequest;
   totals: Counts & { rows: number; dropped: number };
   shards: { split: string; index: number; rows: number; files: ShardResult['files'] }[];
+  license: string;
   environments: {
     id: string;
     name: string;
     family: string | null;
     tags: string[];
+    description: string | null;
+    keyword: string | null;
+    /** The environment's source in this folder (content-addressed). */
+    source: string;
     train: number;
     validation: number;
     levels: { level: number; weight: number }[];
@@ -36,8 +43,33 @@ export interface Manifest {
     byTag: Record<string, Counts>;
     byFamily: Record<string, Counts>;
     byDifficulty: Record<string, Counts>;
+    /** family -> difficulty -> rows (both splits). */
+    byFamilyDifficulty: Record<string, Record<string, number>>;
   };
   dropped: ShardResult['dropped'];
+  promptLength?: {
+    tokenizer: string;
+    maxPromptTokens: number;
+    overlong: 'warn' | 'drop';
+    overlongRows: number;
+    chars: ReturnType<typeof lengthSummary>;
+    tokens: ReturnType<typeof lengthSummary>;
+  };
+  selection?: { passRate?: PassRateFilter };
+  /** One entry per row, in shard order: [id, split, prompt_chars, prompt_tokens, pass_rate]. */
+  rows?: { columns: typeof ROW_STAT_COLUMNS; data: RowStat[] };
+}
+
+/** What the manifest adds beyond the plan and the shard results (gathered by dataset/finish.ts). */
+export interface ManifestExtras {
+  license: string;
+  describe(envId: string): { description: string | null; keyword: string | null };
+  sourceFile(envId: string): string;
+  rowStats?: RowStat[];
+  tokenizer?: string;
+  maxPromptTokens?: number;
+  overlong?: 'warn' | 'drop';
+  passRate?: PassRateFilter;
 }
 
 function add(m: Record<string, Counts>, k: string, split: 'train' | 'validation', n: number): void {
@@ -45,10 +77,15 @@ function add(m: Record<string, Counts>, k: string, split: 'train' | 'validation'
   m[k]![split] += n;
 }
 
-export function buildManifest(plan: SamplePlan, request: NormalizedSampleRequest, results: ShardResult[]): Manifest {
+export function buildManifest(
+  plan: SamplePlan,
+  request: NormalizedSampleRequest,
+  results: ShardResult[],
+  extras: ManifestExtras,
+): Manifest {
   const sorted = results.slice().sort((a, b) => SPLITS.indexOf(a.split) - SPLITS.indexOf(b.split) || a.index - b.index);
   const dropped = sorted.flatMap((r) => r.dropped);
-  const mix: Manifest['mix'] = { byEnv: {}, byTag: {}, byFamily: {}, byDifficulty: {} };
+  const mix: Manifest['mix'] = { byEnv: {}, byTag: {}, byFamily: {}, byDifficulty: {}, byFamilyDifficulty: {} };
   // The mix as planned, less the instances an environment failed on.
   const droppedBy = new Map<string, number>();
   for (const d of dropped) {
@@ -66,6 +103,8 @@ export function buildManifest(plan: SamplePlan, request: NormalizedSampleRequest
       for (const [d, c] of perLevel) {
         const kept = c - (droppedBy.get(`${e.id}/${split}/${d}`) ?? 0);
         add(mix.byDifficulty, String(d), split, kept);
+        const fam = (mix.byFamilyDifficulty[e.family ?? '(none)'] ??= {});
+        fam[String(d)] = (fam[String(d)] ?? 0) + kept;
         n += kept;
       }
       add(mix.byEnv, e.name, split, n);
@@ -82,11 +121,14 @@ export function buildManifest(plan: SamplePlan, request: NormalizedSampleRequest
     request,
     totals: { train: bySplit('train'), validation: bySplit('validation'), rows, dropped: dropped.length },
     shards: sorted.map((r) => ({ split: r.split, index: r.index, rows: r.rows, files: r.files })),
+    license: extras.license,
     environments: plan.envs.map((e) => ({
       id: e.id,
       name: e.name,
       family: e.family,
       tags: e.tags,
+      ...extras.describe(e.id),
+      source: extras.sourceFile(e.id),
       train: e.train,
       validation: e.validation,
       levels: e.levels,
@@ -94,6 +136,20 @@ export function buildManifest(plan: SamplePlan, request: NormalizedSampleRequest
     skipped: plan.skipped,
     mix,
     dropped,
+    ...(extras.rowStats && extras.tokenizer
+      ? {
+          promptLength: {
+            tokenizer: extras.tokenizer,
+            maxPromptTokens: extras.maxPromptTokens ?? 0,
+            overlong: extras.overlong ?? 'warn',
+            overlongRows: extras.rowStats.filter((r) => r[3] > (extras.maxPromptTokens ?? Infinity)).length,
+            chars: lengthSummary(extras.rowStats.map((r) => r[2])),
+            tokens: lengthSummary(extras.rowStats.map((r) => r[3])),
+          },
+        }
+      : {}),
+    ...(extras.passRate ? { selection: { passRate: extras.passRate } } : {}),
+    ...(extras.rowStats ? { rows: { columns: ROW_STAT_COLUMNS, data: extras.rowStats } } : {}),
   };
 }
 

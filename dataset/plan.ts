@@ -3,6 +3,7 @@
  * rows are cut into shards. Pure and deterministic (no I/O): the planning activity builds it and
  * the workflow derives the shard list from it, so a replay or a continue-as-new sees the same plan.
  */
+import type { RowSelection } from './selection';
 import type { LevelWeight, NormalizedSampleRequest } from '../contracts/sample-request';
 
 export type Split = 'train' | 'validation';
@@ -27,6 +28,8 @@ export interface SamplePlan {
   envs: PlanEnv[];
   skipped: { id: string; name: string; reason: string }[];
   totals: { train: number; validation: number };
+  /** Row selection for every shard, when it changes which rows are kept (drop overlong, pass-rate band). */
+  selection?: RowSelection;
   /** sha256 of the plan's content: shard files remember it to skip work on a re-run. */
   planHash: string;
 }

@@ -9,6 +9,7 @@ import type { Registry } from '../registry/registry';
 import { allocate, type PlanEnv, type SamplePlan } from './plan';
 import { difficultyWeights, type NormalizedSampleRequest } from '../contracts/sample-request';
 import { sha256 } from '../lib/hash';
+import { DEFAULT_MAX_PROMPT_TOKENS, type RowSelection } from './selection';
 
 export interface PlanContext {
   registry: Registry;
@@ -79,6 +80,27 @@ export async function buildPlan(req: NormalizedSampleRequest, ctx: PlanContext):
   });
   const outDir = path.resolve(req.outDir ?? path.join(ctx.datasetsDir, req.name));
   const totals = { train: envs.reduce((a, e) => a + e.train, 0), validation: envs.reduce((a, e) => a + e.validation, 0) };
-  const body = { name: req.name, formats: req.formats, shardSize: req.shardSize, envs, skipped, totals };
+  const selection = rowSelection(req, ctx.policyModel);
+  const body = {
+    name: req.name,
+    formats: req.formats,
+    shardSize: req.shardSize,
+    envs,
+    skipped,
+    totals,
+    ...(selection ? { selection } : {}),
+  };
   return { ...body, outDir, planHash: sha256(JSON.stringify(body)) };
+}
+
+/** The row selection shards apply, when it changes which rows are kept (else undefined: plans stay as before). */
+export function rowSelection(req: NormalizedSampleRequest, policyModel: string): RowSelection | undefined {
+  const f = req.passRateFilter;
+  if (!f && req.overlongPrompts !== 'drop') return undefined;
+  return {
+    ...(req.overlongPrompts === 'drop'
+      ? { maxPromptTokens: req.maxPromptTokens ?? DEFAULT_MAX_PROMPT_TOKENS, overlong: 'drop' as const }
+      : {}),
+    ...(f ? { passRate: { min: f.min, max: f.max, k: f.k, model: f.model ?? policyModel } } : {}),
+  };
 }

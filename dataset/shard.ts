@@ -12,6 +12,7 @@ import type { SandboxPool } from '../sandbox';
 import { difficultyFor, seedRange } from './instances';
 import { shardBaseName, type PlanEnv, type Split } from './plan';
 import { buildRow, type DatasetRow } from './rows';
+import type { RowSelection } from './selection';
 import { sha256 } from '../lib/hash';
 import { atomicWrite, encode, sha256File, type Format } from './writers';
 
@@ -26,6 +27,8 @@ export interface ShardInput {
   count: number;
   start: number;
   segments: { env: PlanEnv; from: number; to: number }[];
+  /** Which rows to keep (part of the spec hash: other settings, other shard). */
+  selection?: RowSelection;
 }
 
 export interface ShardFile {
@@ -53,6 +56,8 @@ export interface ShardDeps {
   pool: SandboxPool;
   source(envId: string): string | Promise<string>;
   heartbeat?(detail: unknown): void;
+  /** Row selection after sampling (prompt length, pass rate): per row, null to keep or why it is left out. */
+  admit?(rows: DatasetRow[]): Promise<(string | null)[]>;
 }
 
 function markerFile(outDir: string, base: string): string {
@@ -104,7 +109,14 @@ export async function sampleShardRows(
       deps.heartbeat?.({ split: input.split, index: input.index, rows: rows.length });
     }
   }
-  return { rows, dropped };
+  if (!deps.admit) return { rows, dropped };
+  const verdicts = await deps.admit(rows);
+  const kept = rows.filter((r, i) => {
+    const why = verdicts[i];
+    if (why) dropped.push({ env_id: r.env_id, seed: r.seed, difficulty: r.difficulty, error: why });
+    return !why;
+  });
+  return { rows: kept, dropped };
 }
 
 /**

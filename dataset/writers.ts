@@ -110,3 +110,14 @@ export function atomicWrite(file: string, data: Buffer | string): void {
     /* some filesystems refuse fsync on a directory */
   }
 }
+
+/** atomicWrite unless the file already holds these bytes (re-runs leave finished files untouched). */
+export function writeIfChanged(file: string, data: Buffer | string): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  try {
+    if (fs.readFileSync(file).equals(bytes)) return;
+  } catch {
+    /* not there yet */
+  }
+  atomicWrite(file, bytes);
+}

@@ -76,6 +76,10 @@ export interface CalibrationVerdict {
   alpha: number;
   lowLevel: number;
   highLevel: number;
+  /** Which test decided (older records: the Wald test). */
+  test?: 'trend' | 'wald';
+  /** One-sided p-value of "the solve rate does not fall with difficulty". */
+  pValue?: number;
   levels: LevelStat[];
   updatedAt: string;
 }
@@ -83,4 +87,11 @@ export interface Attempt {
   response: string;
   reward: number;
   answer: string | null;
+}
+/** One of the k attempts of the policy model at an instance (per-instance pass-rate selection). */
+export interface Rollout {
+  seed: number;
+  difficulty: number;
+  attempt: number;
+  reward: number;
 }

@@ -18,6 +18,7 @@ import type {
   LlmCallRow,
   NewEnvironment,
   Registration,
+  Rollout,
   RoundRow,
   SpendTotals,
   SynthesisRunRow,
@@ -87,6 +88,12 @@ export interface Registry {
   recordCalibration(v: Omit<CalibrationVerdict, 'updatedAt'>): Promise<CalibrationVerdict>;
   calibrationLevels(envId: string, model: string): Promise<LevelStat[]>;
   calibrationVerdict(envId: string, model: string): Promise<CalibrationVerdict | undefined>;
+
+  // --- per-instance pass rates (k rollouts of the policy model per instance)
+  /** The rollouts recorded for these seeds of one environment and model. */
+  rollouts(envId: string, model: string, seeds: number[]): Promise<Rollout[]>;
+  /** First write wins (a retried activity keeps what it paid for). */
+  putRollout(envId: string, model: string, r: Rollout & Attempt): Promise<void>;
 
   /** Applied schema versions, oldest first. */
   schemaVersions(): Promise<number[]>;

@@ -17,6 +17,7 @@ import type {
   LlmCallRow,
   NewEnvironment,
   Registration,
+  Rollout,
   RoundRow,
   SpendTotals,
   SynthesisOutcome,
@@ -481,6 +482,31 @@ export class SqlRegistry implements Registry {
     );
     if (!r) return undefined;
     return { envId, model, kept: Number(r.kept) === 1, ...JSON.parse(r.detail), updatedAt: r.updated_at };
+  }
+
+  // --- per-instance pass rates
+
+  async rollouts(envId: string, model: string, seeds: number[]): Promise<Rollout[]> {
+    const out: Rollout[] = [];
+    // Chunks keep the IN list well under either back end's parameter limit.
+    for (let i = 0; i < seeds.length; i += 500) {
+      const chunk = seeds.slice(i, i + 500);
+      const rows = await this.db.all<Rollout>(
+        `SELECT seed, difficulty, attempt, reward FROM pass_rate_rollouts WHERE env_id = ? AND model = ? AND seed IN (${chunk.map(() => '?').join(', ')})`,
+        [envId, model, ...chunk],
+      );
+      for (const r of rows)
+        out.push({ seed: Number(r.seed), difficulty: Number(r.difficulty), attempt: Number(r.attempt), reward: Number(r.reward) });
+    }
+    return out;
+  }
+
+  async putRollout(envId: string, model: string, r: Rollout & Attempt): Promise<void> {
+    await this.db.run(
+      `INSERT INTO pass_rate_rollouts (env_id, seed, difficulty, model, attempt, response, answer, reward, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (env_id, model, seed, difficulty, attempt) DO NOTHING`,
+      [envId, r.seed, r.difficulty, model, r.attempt, r.response, r.answer, r.reward, new Date().toISOString()],
+    );
   }
 
   async schemaVersions(): Promise<number[]> {

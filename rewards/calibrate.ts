@@ -1,32 +1,28 @@
 /**
  * Difficulty calibration of one environment (ReSyn): the policy model attempts N instances per
  * difficulty level; the solve rate per level is recorded, and the environment is kept only if
- * the solve rate falls from the lowest to the highest level (one-sided Wald test). Attempts are
+ * the solve rate falls as difficulty rises (Cochran–Armitage trend test over every level, or the
+ * paper's one-sided Wald test of the lowest against the highest level). Attempts are
  * cached by (instance, model) in the registry, so a re-run makes no LLM call.
  */
 import { createHash } from 'node:crypto';
-import { extractAnswer } from '../lib/answer';
-import { type CalibrationStore, waldTest, type CalibrationVerdict, type LevelStat } from '../registry/calibration';
-import type { SandboxPool } from '../sandbox';
-import { userContent } from '../dataset/rows';
+import type { CalibrationStore, CalibrationVerdict, LevelStat } from '../registry/calibration';
+import { difficultyTest, type TrendTestName } from './trend-test';
+import { type AttemptDeps, runAttempts } from './attempts';
 
 export interface CalibrateInput {
   envId: string;
   levels: number[];
   instancesPerLevel: number;
   alpha: number;
+  /** trend (Cochran–Armitage over every level, default) or wald (lowest vs highest, as the paper). */
+  test?: TrendTestName;
 }
 
-export interface CalibrateDeps {
-  pool: SandboxPool;
+export interface CalibrateDeps extends AttemptDeps {
   store: CalibrationStore;
   source(envId: string): string | Promise<string>;
   model: string;
-  /** Asks the policy model; returns the reply text. */
-  ask(prompt: string): Promise<string>;
-  /** LLM calls in flight at once. */
-  parallel: number;
-  heartbeat?(detail: unknown): void;
 }
 
 /** Calibration seeds: their own stream per (environment, level), apart from the dataset's seed streams. */
@@ -44,36 +40,12 @@ export async function calibrateEnvironment(input: CalibrateInput, deps: Calibrat
     const seeds = calibrationSeeds(input.envId, difficulty, input.instancesPerLevel);
     const cached = await Promise.all(seeds.map((seed) => deps.store.getAttempt(input.envId, seed, difficulty, deps.model)));
     const todo = seeds.filter((_, i) => !cached[i]);
-    if (todo.length) {
-      const sampled = await deps.pool.sample(
-        source,
-        todo.map((seed) => ({ seed, difficulty })),
-      );
-      let next = 0;
-      const worker = async () => {
-        while (next < todo.length) {
-          const k = next++;
-          const seed = todo[k]!;
-          const s = sampled[k]!;
-          if (!s.ok) {
-            // The environment fails on its own instance: counts as unsolvable, recorded once.
-            await deps.store.putAttempt(input.envId, seed, difficulty, deps.model, { response: '', answer: null, reward: 0 });
-            continue;
-          }
-          const response = await deps.ask(userContent(s.value.prompt));
-          llmCalls++;
-          const answer = extractAnswer(response);
-          let reward = 0;
-          if (answer !== null) {
-            const [r] = await deps.pool.score(source, [{ state: s.value.state, answer }]);
-            reward = r?.ok ? r.value : 0;
-          }
-          await deps.store.putAttempt(input.envId, seed, difficulty, deps.model, { response, answer, reward });
-          deps.heartbeat?.({ difficulty, done: k + 1, of: todo.length });
-        }
-      };
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.parallel, todo.length)) }, worker));
-    }
+    llmCalls += await runAttempts(
+      source,
+      todo.map((seed) => ({ seed, difficulty, attempt: 0 })),
+      deps,
+      (job, a) => deps.store.putAttempt(input.envId, job.seed, difficulty, deps.model, a),
+    );
     const attempts = (await Promise.all(seeds.map((seed) => deps.store.getAttempt(input.envId, seed, difficulty, deps.model)))).map(
       (a) => a!,
     );
@@ -82,13 +54,15 @@ export async function calibrateEnvironment(input: CalibrateInput, deps: Calibrat
   }
   const low = stats[0]!;
   const high = stats[stats.length - 1]!;
-  const t = waldTest(low, high, input.alpha);
+  const t = difficultyTest(stats, input.test ?? 'trend', input.alpha);
   const verdict = await deps.store.record({
     envId: input.envId,
     model: deps.model,
     kept: levels.length >= 2 && t.reject,
     z: t.z,
     critical: t.critical,
+    test: t.test,
+    pValue: t.pValue,
     alpha: input.alpha,
     lowLevel: low.difficulty,
     highLevel: high.difficulty,

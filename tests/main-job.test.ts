@@ -7,9 +7,9 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import { projectRoot } from '../lib/paths';
 import { listSeedEnvironments } from '../lib/seeds';
+import { openRegistry } from '../registry/open';
 import { freePort } from '../worker/dev-server';
 import { startFakeLlm, type FakeLlm } from './support/fake-llm';
 import { fakeLlmEnv, happyReply } from './support/fake-synthesis';
@@ -73,17 +73,16 @@ describe('main job: resyn run on the embedded defaults', () => {
     const rows = manifest.shards.reduce((n: number, s: { rows: number }) => n + s.rows, 0);
     assert.equal(rows, summary.dataset.rows);
     assert.equal(summary.dataset.environments, seeds + 1);
-    const db = new Database(path.join(dataDir, 'registry.sqlite'), { readonly: true });
+    // The newcomer's registry is the SQLite file in the data folder (no RESYN_REGISTRY_URL).
+    const file = path.join(dataDir, 'registry.sqlite');
+    assert.ok(fs.existsSync(file), file);
+    const reg = await openRegistry(file);
     try {
-      const origins = db
-        .prepare("SELECT origin, count(*) AS n FROM environments WHERE status = 'accepted' GROUP BY origin ORDER BY origin")
-        .all();
-      assert.deepEqual(origins, [
-        { origin: 'seed', n: seeds },
-        { origin: 'synthesized', n: 1 },
-      ]);
+      const accepted = await reg.listEnvironments({ status: 'accepted' });
+      assert.equal(accepted.filter((e) => e.origin === 'seed').length, seeds);
+      assert.equal(accepted.filter((e) => e.origin === 'synthesized').length, 1);
     } finally {
-      db.close();
+      await reg.close();
     }
     assert.ok(llm.calls.length >= 4, 'propose, generate and two judges went to the LLM endpoint');
   });

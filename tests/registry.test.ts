@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { projectRoot } from '../lib/paths';
 import { behaviorFingerprint, canonicalTokens, codeFingerprint } from '../registry/fingerprint';
 import { migrate } from '../registry/migrate';
-import type { Migration } from '../registry/migrations';
+import { MIGRATIONS, type Migration } from '../registry/migrations';
 import { openRegistry } from '../registry/open';
 import { PostgresDriver } from '../registry/postgres';
 import type { EnvironmentRecord, Registry } from '../registry/registry';
@@ -19,6 +19,9 @@ import { loadConfig } from '../temporal.config';
 import { cosmeticVariant, tinyEnv } from './support/fake-synthesis';
 import { freshDatabase } from './support/postgres';
 import { tmpDir } from './support/temporal';
+
+/** Every schema version this resyn knows, oldest first. */
+const VERSIONS = MIGRATIONS.map((m) => m.version);
 
 function rec(id: string, over: Partial<EnvironmentRecord> = {}): Omit<EnvironmentRecord, 'createdAt'> {
   return {
@@ -70,7 +73,7 @@ for (const backend of BACKENDS) {
       await again.close();
       assert.equal(await openRegistry(target), reg, 'still open for the other holder');
       await reg.close();
-      assert.deepEqual(await reg.schemaVersions(), [1]);
+      assert.deepEqual(await reg.schemaVersions(), VERSIONS);
     });
 
     it('writes idempotently by id from two handles and never downgrades accepted', async () => {
@@ -269,6 +272,20 @@ for (const backend of BACKENDS) {
       assert.equal((await reg.usageTotals()).calls, 7);
     });
 
+    it('keeps pass-rate rollouts per (instance, model, attempt), first write wins', async () => {
+      const big = 2 ** 32 - 1;
+      await reg.putRollout('e', 'm', { seed: big, difficulty: 2, attempt: 0, response: 'a', answer: '1', reward: 1 });
+      await reg.putRollout('e', 'm', { seed: big, difficulty: 2, attempt: 0, response: 'b', answer: '2', reward: 0 });
+      await reg.putRollout('e', 'm', { seed: big, difficulty: 2, attempt: 1, response: 'c', answer: null, reward: 0 });
+      await reg.putRollout('e', 'other', { seed: 5, difficulty: 2, attempt: 0, response: 'd', answer: '1', reward: 1 });
+      const rs = (await reg.rollouts('e', 'm', [big, 5])).sort((a, b) => a.attempt - b.attempt);
+      assert.deepEqual(rs, [
+        { seed: big, difficulty: 2, attempt: 0, reward: 1 },
+        { seed: big, difficulty: 2, attempt: 1, reward: 0 },
+      ]);
+      assert.deepEqual(await reg.rollouts('e', 'm', []), []);
+    });
+
     it('keeps calibration attempts (first write wins), levels and verdicts', async () => {
       const big = 2 ** 32 - 1; // calibration seeds are 32-bit unsigned
       assert.equal(await reg.calibrationAttempt('e', big, 3, 'm'), undefined);
@@ -295,13 +312,14 @@ for (const backend of BACKENDS) {
         const results = await Promise.all(drivers.map((d) => migrate(d)));
         assert.deepEqual(
           results.flatMap((r) => r.applied),
-          [1],
+          VERSIONS,
           'applied by exactly one',
         );
-        const next: Migration[] = [{ version: 2, name: 'test table', sql: 'CREATE TABLE extra_things (id TEXT PRIMARY KEY)' }];
-        const withNext = await migrate(drivers[0]!, [...(await import('../registry/migrations')).MIGRATIONS, ...next]);
-        assert.deepEqual(withNext, { applied: [2], version: 2 });
-        await assert.rejects(migrate(drivers[1]!), /schema version 2, newer than this resyn knows \(1\)/);
+        const latest = VERSIONS[VERSIONS.length - 1]!;
+        const next: Migration[] = [{ version: latest + 1, name: 'test table', sql: 'CREATE TABLE extra_things (id TEXT PRIMARY KEY)' }];
+        const withNext = await migrate(drivers[0]!, [...MIGRATIONS, ...next]);
+        assert.deepEqual(withNext, { applied: [latest + 1], version: latest + 1 });
+        await assert.rejects(migrate(drivers[1]!), new RegExp(`schema version ${latest + 1}, newer than this resyn knows \\(${latest}\\)`));
       } finally {
         await Promise.all(drivers.map((d) => d.close()));
       }
@@ -321,10 +339,10 @@ describe('registry configuration and `resyn migrate`', () => {
     };
     const first = await run();
     assert.equal(first.backend, 'postgres');
-    assert.deepEqual(first.versions, [1]);
-    assert.equal(first.latest, 1);
+    assert.deepEqual(first.versions, VERSIONS);
+    assert.equal(first.latest, VERSIONS[VERSIONS.length - 1]);
     assert.doesNotMatch(first.registry, /secret/);
-    assert.deepEqual((await run()).versions, [1]);
+    assert.deepEqual((await run()).versions, VERSIONS);
     const reg = await openRegistry(url);
     try {
       assert.deepEqual(await reg.listEnvironments(), [], 'the tables exist');

@@ -15,6 +15,7 @@ import { listSeedEnvironments } from '../lib/seeds';
 import { importSeedEnvironments } from '../registry/import-seeds';
 import { openRegistry } from '../registry/open';
 import { sharedPool } from '../sandbox';
+import { environmentId } from '../sandbox/env-id';
 import { dataPaths, type ResynConfig } from '../temporal.config';
 import { maybeSaveHistory } from './support/histories';
 import { killProcess, spawnWorkerProcess, testClient, testConfig, waitFor, withWorker } from './support/temporal';
@@ -34,12 +35,11 @@ async function seededConfig(): Promise<ResynConfig> {
   return cfg;
 }
 
-/** Every visible file of a dataset folder -> its bytes. */
+/** Every visible file of a dataset folder (environments/ included) -> its bytes. */
 function snapshot(dir: string): Map<string, Buffer> {
   return new Map(
-    fs
-      .readdirSync(dir)
-      .filter((f) => !f.startsWith('.') && !f.endsWith('.log'))
+    (fs.readdirSync(dir, { recursive: true }) as string[])
+      .filter((f) => !path.basename(f).startsWith('.') && !f.endsWith('.log') && fs.statSync(path.join(dir, f)).isFile())
       .sort()
       .map((f) => [f, fs.readFileSync(path.join(dir, f))]),
   );
@@ -86,6 +86,10 @@ describe('sampleTrainingData workflow', function () {
         assert.ok(data, f.file);
         assert.equal(require('node:crypto').createHash('sha256').update(data).digest('hex'), f.sha256);
       }
+    // Self-contained: every environment's source (content-addressed), the card, per-row prompt lengths.
+    for (const e of manifest.environments) assert.equal(environmentId(files.get(e.source)!.toString('utf8')), e.id);
+    assert.match(files.get('README.md')!.toString('utf8'), /^---\nlicense: mit\n[\s\S]*configs:[\s\S]*dataset_info:/);
+    assert.equal(manifest.rows!.data.length, manifest.totals.rows);
     reference = { dir: outcome.outDir, manifest };
   });
 
@@ -186,7 +190,8 @@ describe('sampleTrainingData workflow', function () {
     });
     const again = snapshot(outcome.outDir);
     const ref = snapshot(reference.dir);
-    for (const [f, b] of ref) if (f !== 'manifest.json') assert.ok(again.get(f)!.equals(b), f);
+    // The manifest and the card quote the request, which differs (shardsPerRun).
+    for (const [f, b] of ref) if (f !== 'manifest.json' && f !== 'README.md') assert.ok(again.get(f)!.equals(b), f);
     assert.equal(again.size, ref.size);
   });
 

@@ -188,6 +188,17 @@ describe('synthesizeEnvironment (real Temporal, sandbox, registry; scripted LLM)
     assert.match(question, /no_loopholes \(accept needs at least 4\)/, 'thresholds rendered into the prompt');
   });
 
+  it('a code judge without a checks gate before it runs the checks itself for its evidence', async () => {
+    const res = await run({
+      keyword: 'judge only',
+      proposal: { name: 'judge-only', description: 'x' },
+      gates: ['codeJudge'],
+      maxRevisions: 0,
+    });
+    assert.equal(res.outcome, 'accepted', res.reason);
+    assert.match(userText(callsOf('code-judge', 'judge-only')[0]!), /- rejects-wrong: ok — /);
+  });
+
   it('a judge "accept" with scores below the threshold is not registered: it becomes revise naming the low criteria', async () => {
     script = (req) => (stepOf(req) === 'code-judge' ? accept('fine by me', allScores(1)) : happyReply(req));
     const res = await run({ keyword: 'low scores', proposal: { name: 'low-scores', description: 'x' }, maxRevisions: 1 });

@@ -2,9 +2,10 @@
  * calibrateDifficulty: the policy model attempts instances of each selected environment at
  * several difficulty levels (one activity per environment, bounded parallelism); the registry
  * records the solve rate per level and whether the environment is kept (solve rate falls as
- * difficulty rises, one-sided Wald test). Cached attempts make a re-run free.
+ * difficulty rises: Cochran–Armitage trend test, or the paper's one-sided Wald test). Cached
+ * attempts make a re-run free.
  */
-import { defineQuery, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { defineQuery, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
 import type { CalibrationSummary } from '../activities/calibration';
 import { calibrateInputSchema, type CalibrateRequest } from '../contracts/calibrate-input';
@@ -56,6 +57,7 @@ export async function calibrateDifficulty(input: CalibrateRequest): Promise<Cali
         alpha: req.alpha,
         model: req.model,
         parallel: req.parallelCalls,
+        ...(req.test && patched('calibration-test-choice') ? { test: req.test } : {}),
       });
       results[k] = r;
       progress.envsDone++;

@@ -3,9 +3,17 @@
  * then one idempotent activity per shard with bounded parallelism, then the manifest. Large
  * requests continue-as-new, carrying the plan and the finished shards.
  */
-import { continueAsNew, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  defineQuery,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
-import { shardSpecs, type SamplePlan, type ShardSpec } from '../dataset/plan';
+import { SPLITS, shardSpecs, type SamplePlan, type ShardSpec } from '../dataset/plan';
 import { parseInput } from './parse-input';
 import { sampleRequestSchema, type NormalizedSampleRequest, type SampleRequest } from '../contracts/sample-request';
 import type { ShardResult } from '../dataset/shard';
@@ -15,6 +23,11 @@ const { planSample, writeSampleManifest } = proxyActivities<ResynActivities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
+const { measurePassRates } = proxyActivities<ResynActivities>({
+  startToCloseTimeout: '4 hours',
+  heartbeatTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
+});
 const { writeShard } = proxyActivities<ResynActivities>({
   startToCloseTimeout: '1 hour',
   // A killed worker's shard is retried elsewhere after this (the activity heartbeats per batch).
@@ -23,7 +36,7 @@ const { writeShard } = proxyActivities<ResynActivities>({
 });
 
 export interface SampleProgress {
-  phase: 'planning' | 'sampling' | 'manifest' | 'done';
+  phase: 'planning' | 'rollouts' | 'sampling' | 'manifest' | 'done';
   shardsDone: number;
   shardsTotal: number;
   rows: number;
@@ -43,6 +56,8 @@ export interface SampleOutcome {
 export interface SampleResume {
   plan: SamplePlan;
   results: ShardResult[];
+  /** The pass-rate rollouts are done (per-instance selection). */
+  rolloutsDone?: boolean;
 }
 
 export const sampleProgressQuery = defineQuery<SampleProgress>('progress');
@@ -57,6 +72,29 @@ export async function sampleTrainingData(input: SampleRequest, resume?: SampleRe
   ]);
 
   const plan = resume?.plan ?? (await planSample(req));
+  // Per-instance selection: k rollouts of the policy model per planned instance, before any shard
+  // reads their pass rates (cached in the registry: a retry or a re-run asks only what is missing).
+  const passRate = plan.selection?.passRate;
+  if (passRate && !resume?.rolloutsDone && patched('per-instance-pass-rate')) {
+    progress.phase = 'rollouts';
+    const jobs = plan.envs.flatMap((e) =>
+      SPLITS.filter((split) => e[split] > 0).map((split) => ({
+        envId: e.id,
+        split,
+        from: 0,
+        to: e[split],
+        levels: e.levels,
+        k: passRate.k,
+        model: passRate.model,
+        parallel: req.passRateFilter?.parallel ?? 4,
+      })),
+    );
+    let nextJob = 0;
+    const rolloutLane = async (): Promise<void> => {
+      while (nextJob < jobs.length) await measurePassRates(jobs[nextJob++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(req.concurrency, jobs.length) }, rolloutLane));
+  }
   const results = resume?.results.slice() ?? [];
   const specs = shardSpecs(plan);
   const done = new Set(results.map((r) => `${r.split}/${r.index}`));
@@ -77,6 +115,8 @@ export async function sampleTrainingData(input: SampleRequest, resume?: SampleRe
       count: s.count,
       start: s.start,
       segments: s.segments.map((g) => ({ env: plan.envs[g.env]!, from: g.from, to: g.to })),
+      // Plans made before row selection existed carry none: their shard inputs stay as recorded.
+      ...(plan.selection && patched('shard-row-selection') ? { selection: plan.selection } : {}),
     });
     results.push(r);
     progress.shardsDone++;
@@ -88,7 +128,7 @@ export async function sampleTrainingData(input: SampleRequest, resume?: SampleRe
   await Promise.all(Array.from({ length: Math.min(req.concurrency, budget) }, lane));
 
   if (results.length < specs.length) {
-    return continueAsNew<typeof sampleTrainingData>(input, { plan, results });
+    return continueAsNew<typeof sampleTrainingData>(input, { plan, results, ...(passRate ? { rolloutsDone: true } : {}) });
   }
 
   progress.phase = 'manifest';

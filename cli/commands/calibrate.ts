@@ -6,15 +6,21 @@ import { action, CliError, cliConfig, note, printJson } from '../output';
 import { intFlag, listFlag, numberFlag } from '../options';
 import { connectClient } from '../stack';
 
+function testName(s: string): 'trend' | 'wald' {
+  if (s !== 'trend' && s !== 'wald') throw new CliError(`--test: expected trend or wald, got "${s}"`);
+  return s;
+}
+
 export function registerCalibrate(program: Command): void {
   program
     .command('calibrate')
     .description(
-      'difficulty calibration: the policy model attempts instances per level; keep environments whose solve rate falls with difficulty (one-sided Wald test)',
+      'difficulty calibration: the policy model attempts instances per level; keep environments whose solve rate falls with difficulty (Cochran–Armitage trend test, or --test wald)',
     )
-    .option('--levels <list>', 'difficulty levels attempted (lowest vs highest is tested)', '1,4,7,10')
+    .option('--levels <list>', 'difficulty levels attempted', '1,4,7,10')
     .option('--instances <n>', 'instances per level', '16')
-    .option('--alpha <a>', 'significance level of the one-sided Wald test', '0.05')
+    .option('--alpha <a>', 'significance level of the one-sided test', '0.05')
+    .option('--test <name>', 'trend (Cochran–Armitage over every level) or wald (lowest vs highest level, as the ReSyn paper)', 'trend')
     .option('--model <name>', 'policy model (default: the configured policy role, RESYN_POLICY_MODEL)')
     .option('--tags <list>', 'only environments with all these tags')
     .option('--ids <list>', 'only these environment ids')
@@ -39,6 +45,7 @@ export function registerCalibrate(program: Command): void {
           levels,
           instancesPerLevel: n,
           alpha,
+          test: testName(o.test as string),
           concurrency,
           model: (o.model as string | undefined) ?? cfg.llm.policy.model,
         };
@@ -80,7 +87,7 @@ export function registerCalibrate(program: Command): void {
           else
             for (const r of out.results) {
               process.stdout.write(
-                `${r.kept ? 'keep' : 'drop'}  ${r.name}  z=${r.z.toFixed(2)}  ${r.levels.map((l) => `d${l.difficulty}:${(l.solveRate * 100).toFixed(0)}%`).join(' ')}\n`,
+                `${r.kept ? 'keep' : 'drop'}  ${r.name}  ${r.test} z=${r.z.toFixed(2)} p=${r.pValue.toPrecision(2)}  ${r.levels.map((l) => `d${l.difficulty}:${(l.solveRate * 100).toFixed(0)}%`).join(' ')}\n`,
               );
             }
         } finally {

@@ -93,6 +93,14 @@ export function registerSample(program: Command): void {
     .option('--cap-per-tag <n>', 'at most this many instances per tag (shared fairly)')
     .option('--pass-rate <min:max>', 'keep only difficulty levels whose calibrated solve rate is in [min, max]')
     .option('--calibrated-only', 'only environments whose difficulty calibration passed')
+    .option(
+      '--instance-pass-rate <min:max>',
+      'per-instance selection: the policy model makes --attempts tries at every instance; keep rows whose pass rate is in [min, max]',
+    )
+    .option('--attempts <k>', 'policy-model attempts per instance for --instance-pass-rate', '8')
+    .option('--max-prompt-tokens <n>', "max prompt length in tokens (chat-templated; default 512, verl's default)")
+    .option('--drop-overlong', 'leave out rows whose prompt is over --max-prompt-tokens (default: keep them, warn in the manifest)')
+    .option('--license <id>', 'license in the dataset card (default mit)')
     .option('--out <dir>', 'output folder (default <dataDir>/datasets/<name>)')
     .option('--concurrency <n>', 'shard activities at once', '4')
     .option('--wait', 'wait for the dataset, with a progress bar on stderr')
@@ -104,6 +112,11 @@ export function registerSample(program: Command): void {
         if (typeof o.passRate === 'string') {
           const [a, b] = o.passRate.split(':').map(Number);
           band = { min: a!, max: b! };
+        }
+        let instanceBand: SampleRequest['passRateFilter'];
+        if (typeof o.instancePassRate === 'string') {
+          const [a, b] = o.instancePassRate.split(':').map(Number);
+          instanceBand = { min: a!, max: b!, k: num('--attempts', o.attempts as string)! };
         }
         const req: Omit<SampleRequest, 'name'> = {
           filter: {
@@ -122,6 +135,10 @@ export function registerSample(program: Command): void {
             perTag: num('--cap-per-tag', o.capPerTag as string | undefined),
           },
           ...(band ? { passRateBand: band } : {}),
+          ...(instanceBand ? { passRateFilter: instanceBand } : {}),
+          ...(o.maxPromptTokens ? { maxPromptTokens: num('--max-prompt-tokens', o.maxPromptTokens as string) } : {}),
+          ...(o.dropOverlong ? { overlongPrompts: 'drop' as const } : {}),
+          ...(o.license ? { license: o.license as string } : {}),
           ...(o.out ? { outDir: path.resolve(o.out as string) } : {}),
           concurrency: num('--concurrency', o.concurrency as string),
         };

@@ -54,4 +54,14 @@ CREATE TABLE IF NOT EXISTS calibration_verdicts (
   PRIMARY KEY (env_id, model));
 `,
   },
+  {
+    version: 2,
+    name: 'pass-rate rollouts (per-instance selection: k attempts of the policy model per instance)',
+    sql: `
+CREATE TABLE IF NOT EXISTS pass_rate_rollouts (
+  env_id TEXT NOT NULL, seed BIGINT NOT NULL, difficulty INTEGER NOT NULL, model TEXT NOT NULL, attempt INTEGER NOT NULL,
+  response TEXT NOT NULL, answer TEXT, reward DOUBLE PRECISION NOT NULL, created_at TEXT NOT NULL,
+  PRIMARY KEY (env_id, model, seed, difficulty, attempt));
+`,
+  },
 ];
