@@ -60,6 +60,8 @@ export class CheckContext {
   history: Scored[] = [];
   /** The check now running (failures are attributed to it). */
   current = '';
+  /** When the running check's time budget ends. */
+  deadline = Number.POSITIVE_INFINITY;
   private freshCount = 0;
 
   constructor(
@@ -93,6 +95,11 @@ export class CheckContext {
     if (x) this.example(x, { ...(answer !== undefined ? { answer } : {}), error: e }, to);
   }
 
+  /** Call options that stop a batch when the running check's budget ends (no work outlives its check). */
+  opts(): { budgetMs?: number } {
+    return Number.isFinite(this.deadline) ? { budgetMs: Math.max(1, this.deadline - Date.now()) } : {};
+  }
+
   byDifficulty(xs: Instance[], d: number): Instance[] {
     return xs.filter((x) => x.difficulty === d);
   }
@@ -103,6 +110,7 @@ export class CheckContext {
     const rs = await pool.score(
       source,
       probes.map((p) => ({ state: p.x.state, answer: p.answer })),
+      this.opts(),
     );
     if (source === this.source && pool === this.pool) probes.forEach((p, i) => this.history.push({ ...p, result: rs[i]! }));
     return rs;

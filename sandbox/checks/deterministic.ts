@@ -19,14 +19,14 @@ export const deterministic: Check = {
     // The first seed of every difficulty first: a difficulty whose first instance breaks the limits
     // is not sampled further (each further call would cost a full deadline and say nothing new).
     const first = plan.filter((p) => p.k === 0);
-    const firstResults = await ctx.pool.sample(ctx.source, items(first));
+    const firstResults = await ctx.pool.sample(ctx.source, items(first), ctx.opts());
     const broken = new Set(
       first
         .filter((p, i) => !firstResults[2 * i]!.ok && LIMIT_KINDS.has((firstResults[2 * i] as { error: { kind: string } }).error.kind))
         .map((p) => p.difficulty),
     );
     const rest = plan.filter((p) => p.k > 0 && !broken.has(p.difficulty));
-    const restResults = await ctx.pool.sample(ctx.source, items(rest));
+    const restResults = await ctx.pool.sample(ctx.source, items(rest), ctx.opts());
     const sampled = [...firstResults, ...restResults];
     const ordered = [...first, ...rest];
     const instances: Instance[] = [];

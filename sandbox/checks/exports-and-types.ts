@@ -13,7 +13,7 @@ export const exportsAndTypes: Check = {
   rule: 'the module evaluates; its default export has name (kebab-case, at most 64 characters), description (at most 500), tags (at most 16, each at most 40 characters), generate, prompt, verify, solve with the right result types, and no call throws on a valid input',
   needs: [],
   async run(ctx) {
-    const info = await ctx.pool.describe(ctx.source);
+    const info = await ctx.pool.describe(ctx.source, ctx.opts());
     if (!info.ok) {
       const e = info.error;
       if (LIMIT_KINDS.has(e.kind)) {
@@ -40,7 +40,8 @@ export const exportsAndTypes: Check = {
       problems.push(
         `${longTags.length} tags are longer than ${c.maxTagChars} characters (e.g. ${JSON.stringify(longTags[0]!.slice(0, 60))}); tags are short kebab-case topics`,
       );
-    ctx.env = info.value;
+    // Over the limits: nothing else is checked (and every call would rebuild the oversized metadata).
+    if (!problems.length) ctx.env = info.value;
     if (problems.length)
       return { ok: false, detail: `the metadata is over its limits (it is copied into every dataset row): ${problems.join('; ')}.` };
     return {

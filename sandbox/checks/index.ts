@@ -46,6 +46,7 @@ export async function checkEnvironment(source: string, opts: { pool: SandboxPool
     }
     ctx.current = check.name;
     const t = Date.now();
+    ctx.deadline = t + cfg.budgetMs;
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<typeof OVER_BUDGET>((resolve) => {
       timer = setTimeout(() => resolve(OVER_BUDGET), cfg.budgetMs);

@@ -11,6 +11,7 @@ export const solveVerifies: Check = {
     const solved = await ctx.pool.solve(
       ctx.source,
       xs.map((x) => x.state),
+      ctx.opts(),
     );
     solved.forEach((r, i) => {
       const x = xs[i]!;

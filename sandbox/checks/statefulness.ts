@@ -64,10 +64,10 @@ export const statefulness: Check = {
     });
 
     const items = sampleXs.map((x) => ({ seed: x.seed, difficulty: x.difficulty }));
-    const fresh = await ctx.pool.sample(freshA, items.slice().reverse());
+    const fresh = await ctx.pool.sample(freshA, items.slice().reverse(), ctx.opts());
     fresh.reverse();
     // Again in the contexts the checks used all along (after every call so far).
-    const reused = await ctx.pool.sample(ctx.source, items);
+    const reused = await ctx.pool.sample(ctx.source, items, ctx.opts());
     sampleXs.forEach((x, i) => {
       const differs = (r: (typeof fresh)[number]) => !r.ok || JSON.stringify(r.value.state) !== x.stateJson || r.value.prompt !== x.prompt;
       if (differs(fresh[i]!))

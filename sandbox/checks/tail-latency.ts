@@ -38,7 +38,7 @@ export const tailLatency: Check = {
     // A few failed calls settle it; the rest would each cost a full deadline.
     for (let k = 0; k < n && failed.length < 3; k++) {
       const seed = 7919 * (k + 1) + 3;
-      const s = await timed(async () => (await ctx.pool.sample(ctx.source, [{ seed, difficulty: TOP_DIFFICULTY }]))[0]!);
+      const s = await timed(async () => (await ctx.pool.sample(ctx.source, [{ seed, difficulty: TOP_DIFFICULTY }], ctx.opts()))[0]!);
       gen.push(s.ms);
       if (!s.r.ok) {
         failed.push(`sample(seed ${seed}): ${s.r.error.kind}`);
@@ -46,7 +46,7 @@ export const tailLatency: Check = {
         continue;
       }
       const state = s.r.value.state;
-      const a = await timed(async () => (await ctx.pool.solve(ctx.source, [state]))[0]!);
+      const a = await timed(async () => (await ctx.pool.solve(ctx.source, [state], ctx.opts()))[0]!);
       sol.push(a.ms);
       if (!a.r.ok) {
         failed.push(`solve(seed ${seed}): ${a.r.error.kind}`);
