@@ -41,7 +41,8 @@ import { environmentId, SandboxPool } from '../sandbox';
 import { loadConfig } from '../temporal.config';
 import { v8Verifier } from './v8-env';
 
-const BATCH = 256;
+/** Answers per request (BENCH_REWARDS_BATCH); a trainer scoring a whole GRPO step sends thousands. */
+const BATCH = Number(process.env.BENCH_REWARDS_BATCH ?? 256);
 const GROUP = 16;
 const PER_ENV = 64;
 

@@ -4,14 +4,23 @@
  * 1 worker = one core, and the 2-worker pool), the cost of a cold check, and the same verify in
  * plain V8 (node:vm) for the ratio. Prints a table and one summary line `BENCH sandbox ...`.
  *
- *   node dist/bench/sandbox.js [--n 1000] [--only name] [--reps 3]
+ *   node dist/bench/sandbox.js [--n 1000] [--only name] [--reps 3] [--batch-only]
+ *
+ * Then the batch path (issue 12): per environment, verifyBatch of 256 answers (16 instances x 16
+ * answers, a GRPO shape, states cached in the worker) on one worker, with the per-call isolation
+ * the sandbox uses and with one module evaluation per batch (what isolation costs), against the
+ * same verify bodies in plain V8; one `BENCH sandbox-batch ...` line. Last, a profile of one batch
+ * in-process (`BENCH sandbox-profile ...`): worker round trip, serialisation, crossing, guest time.
  *
  * Each rate is the best of --reps timed runs (the machine is shared), printed with both averages.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../lib/paths';
-import { checkEnvironment, SandboxPool } from '../sandbox';
+import { checkEnvironment, SandboxPool, type VerifyInstance } from '../sandbox';
+import { perturbations } from '../sandbox/probes';
+import { type Job, QuickJsRunner } from '../sandbox/runner';
+import { environmentId, resolveLimits, type SandboxLimits } from '../sandbox';
 import { loadConfig } from '../temporal.config';
 import { v8Verifier } from './v8-env';
 
@@ -55,16 +64,161 @@ async function best(reps: number, fn: () => Promise<unknown>): Promise<number> {
   return min;
 }
 
+const geomean = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+
+/** 16 instances x 16 answers (half correct, half perturbed or garbage) and their parsed states. */
+async function grpoBatch(pool: SandboxPool, source: string): Promise<{ instances: VerifyInstance[]; states: unknown[] }> {
+  const refs = Array.from({ length: 16 }, (_, i) => ({ seed: 7000 + i, difficulty: 1 + (i % 10) }));
+  const sampled = await pool.sample(source, refs);
+  const states = sampled.map((r) => (r.ok ? r.value.state : null));
+  const sols = (await pool.solve(source, states)).map((r) => (r.ok ? r.value : ''));
+  const instances = refs.map((ref, k) => {
+    const wrong = [...perturbations(sols[k]!), 'no', ''];
+    return { ...ref, answers: Array.from({ length: 16 }, (_, j) => (j % 2 === 0 ? sols[k]! : wrong[j % wrong.length]!)) };
+  });
+  return { instances, states };
+}
+
+/** verifyBatch of 256 answers: per-call isolation vs one module evaluation per batch vs plain V8. */
+async function batchBench(envs: EnvFile[], base: SandboxLimits, reps: number): Promise<void> {
+  const iso = new SandboxPool({ ...base, workers: 1 });
+  const perBatch = new SandboxPool({ ...base, workers: 1 }, { isolation: 'batch' });
+  const rows: { env: string; iso: number; perBatch: number; v8: number }[] = [];
+  for (const env of envs) {
+    const { instances, states } = await grpoBatch(iso, env.source);
+    await iso.verifyBatch(env.source, instances); // warm: module loaded, states cached
+    await perBatch.verifyBatch(env.source, instances);
+    // Interleaved rounds, best of each: the two modes see the same machine load.
+    let isoMs = Infinity;
+    let perBatchMs = Infinity;
+    for (let i = 0; i < reps * 2; i++) {
+      isoMs = Math.min(isoMs, await best(1, () => iso.verifyBatch(env.source, instances)));
+      perBatchMs = Math.min(perBatchMs, await best(1, () => perBatch.verifyBatch(env.source, instances)));
+    }
+    let v8Ms = NaN;
+    try {
+      const verify = v8Verifier(env.source);
+      const pairs = instances.flatMap((inst, k) => inst.answers.map((a) => ({ state: states[k], answer: a })));
+      for (const p of pairs) verify(JSON.parse(JSON.stringify(p.state)), p.answer);
+      const copies = pairs.map((p) => ({ state: JSON.parse(JSON.stringify(p.state)), answer: p.answer }));
+      v8Ms = await best(reps * 3, async () => {
+        for (const p of copies) verify(p.state, p.answer);
+      });
+    } catch {
+      /* not plain enough for the vm shim */
+    }
+    const row = { env: env.name, iso: 256 / (isoMs / 1000), perBatch: 256 / (perBatchMs / 1000), v8: 256 / (v8Ms / 1000) };
+    rows.push(row);
+    console.log(
+      `batch env=${env.name} answers_per_s=${Math.round(row.iso)} answers_per_s_one_eval_per_batch=${Math.round(row.perBatch)} v8_per_s=${Math.round(row.v8)} v8_ratio=${(row.v8 / row.iso).toFixed(1)}`,
+    );
+  }
+  await Promise.all([iso.close(), perBatch.close()]);
+  const withV8 = rows.filter((r) => Number.isFinite(r.v8));
+  const total = (k: 'iso' | 'perBatch' | 'v8', rs = rows) => (rs.length * 256) / rs.reduce((s, r) => s + 256 / r[k], 0);
+  console.log(
+    `BENCH sandbox-batch envs=${rows.length} batch=256 shape=16x16 answers_per_s_total=${Math.round(total('iso'))} ` +
+      `answers_per_s_one_eval_per_batch_total=${Math.round(total('perBatch'))} isolation_cost_pct=${Math.round((total('perBatch') / total('iso') - 1) * 100)} ` +
+      `v8_ratio_geomean=${geomean(withV8.map((r) => r.v8 / r.iso)).toFixed(1)} v8_ratio_total=${(total('v8', withV8) / total('iso', withV8)).toFixed(1)}`,
+  );
+}
+
+/**
+ * Where one batch's time goes, in-process (no worker): host serialisation (building the batch
+ * JSON, parsing the results), guest serialisation (begin parses the batch; take joins results),
+ * crossing (the per-item host call tick, measured on a verify that does nothing), guest time (the
+ * rest of `run`: environment code, module evaluation per call, state re-parse). The worker round
+ * trip is the pool's time minus the in-process time.
+ */
+async function profileBatch(env: EnvFile, base: SandboxLimits, reps: number): Promise<void> {
+  const pool = new SandboxPool({ ...base, workers: 1 });
+  const { instances } = await grpoBatch(pool, env.source);
+  await pool.verifyBatch(env.source, instances);
+  const poolMs = await best(reps, () => pool.verifyBatch(env.source, instances));
+  await pool.close();
+  const limits = resolveLimits({ ...base, workers: 1 });
+  const runner = new QuickJsRunner(limits);
+  await runner.warm();
+  const job = (source: string): Job => ({
+    op: 'verify',
+    envId: environmentId(source),
+    source,
+    instances: instances.map((it) => ({
+      key: `${it.seed}:${it.difficulty}`,
+      seed: it.seed,
+      difficulty: it.difficulty,
+      answers: it.answers,
+    })),
+    count: 256,
+    preset: {},
+    callTimeoutMs: limits.callTimeoutMs,
+    maxRebuilds: 3,
+  });
+  const envJob = job(env.source);
+  const idle = `export default { name: "idle", description: "d", tags: [], generate() { return {}; }, prompt() { return "?"; }, verify() { return 0; }, solve() { return ""; } };`;
+  const idleJob = job(idle);
+  await runner.runJob(envJob);
+  await runner.runJob(idleJob);
+  const r = runner as any;
+  const orig = r.call.bind(r);
+  const t: Record<string, number> = {};
+  let hostSer = 0;
+  r.call = (e: { driver: Record<string, unknown> }, fn: unknown, args: unknown[]) => {
+    const t0 = process.hrtime.bigint();
+    const out = orig(e, fn, args);
+    const k = Object.entries(e.driver).find(([, h]) => h === fn)?.[0] ?? 'other';
+    t[k] = (t[k] ?? 0) + Number(process.hrtime.bigint() - t0) / 1e6;
+    return out;
+  };
+  const origItems = r.itemsJson.bind(r);
+  r.itemsJson = (j: Job) => {
+    const t0 = process.hrtime.bigint();
+    const out = origItems(j);
+    hostSer += Number(process.hrtime.bigint() - t0) / 1e6;
+    return out;
+  };
+  const measure = async (j: Job): Promise<Record<string, number> & { total: number }> => {
+    for (const k of Object.keys(t)) delete t[k];
+    hostSer = 0;
+    const total = await best(1, () => runner.runJob(j));
+    return { total, ...t, hostSer };
+  };
+  let a = await measure(envJob);
+  let b = await measure(idleJob);
+  for (let i = 1; i < reps; i++) {
+    const a2 = await measure(envJob);
+    if (a2.total < a.total) a = a2;
+    const b2 = await measure(idleJob);
+    if (b2.total < b.total) b = b2;
+  }
+  runner.close();
+  const per = (x: number) => ((x * 1000) / 256).toFixed(1);
+  const inGuestRun = a.run ?? 0;
+  const crossing = b.run ?? 0; // per-item floor: tick, driver loop, a trivial verify
+  const guestSer = (a.begin ?? 0) + (a.take ?? 0) + (a.states ?? 0);
+  const hostRest = a.total - inGuestRun - guestSer; // itemsJson, JSON.parse of results, handles
+  console.log(
+    `BENCH sandbox-profile env=${env.name} batch=256 us_per_answer: pool=${per(poolMs)} worker_roundtrip=${per(poolMs - a.total)} ` +
+      `host_serialise=${per(hostRest)} guest_serialise=${per(guestSer)} crossing_and_driver=${per(crossing)} guest_env=${per(inGuestRun - crossing)}`,
+  );
+}
+
 async function main(): Promise<void> {
   const n = Number(arg('n') ?? 1000);
   const only = arg('only');
   const reps = Math.max(1, Number(arg('reps') ?? 3));
   const base = loadConfig().sandbox;
+  const selected = environments().filter((e) => !only || e.name.includes(only));
+  if (process.argv.includes('--batch-only')) {
+    await batchBench(selected, base, reps);
+    await profileBatch(selected[0]!, base, reps);
+    return;
+  }
   const one = new SandboxPool({ ...base, workers: 1 });
   const two = new SandboxPool({ ...base, workers: 2 });
   await Promise.all([one.describe('export default {}'), two.describe('export default {}'), two.describe('export default {x:1}')]);
   const rows: Record<string, number | string>[] = [];
-  for (const env of environments().filter((e) => !only || e.name.includes(only))) {
+  for (const env of selected) {
     const items = Array.from({ length: n }, (_, i) => ({ seed: 1 + i, difficulty: 1 + (i % 10) }));
     // cold check: a fresh environment in a running worker (not cached).
     const checkPool = new SandboxPool({ ...base, workers: 1 });
@@ -147,6 +301,8 @@ async function main(): Promise<void> {
       `${both('score_2w_per_s', 'score2wPerS')} ${both('score_instances_1w_per_s', 'scoreInstPerS')} ${both('v8_per_s', 'v8PerS')} ` +
       `ratio_geomean=${geo.toFixed(1)} ratio_total=${ratioTotal.toFixed(1)} cold_check_ms_mean=${Math.round(mean('checkMs'))} checks_passed=${rows.filter((r) => r.checkOk === 'yes').length}/${rows.length}`,
   );
+  await batchBench(selected, base, reps);
+  await profileBatch(selected[0]!, base, reps);
 }
 
 main().catch((e) => {

@@ -8,9 +8,11 @@
  * Where the time goes (bench/rewards.ts) is the QuickJS guest, so the host avoids guest work:
  * - an (instance, answer) pair repeated in a request is verified once (verify is deterministic:
  *   the sandbox has no clock and no Math.random) — GRPO's responses to one prompt often agree;
- * - a chunk carries whole instances, each with all its answers: the guest generates an instance
- *   once next to its answers (one crossing, no prompt rendered, the state never crosses the
- *   thread boundary), so a GRPO group pays one generate per prompt, not per response.
+ * - a chunk carries whole instances, each with all its answers (pool.verifyBatch): the worker
+ *   generates an instance once (and caches its state by (env, seed, difficulty)), the state never
+ *   crosses the thread boundary, and a GRPO group pays one generate per prompt, not per response;
+ * - a chunk runs under the request's remaining time budget: slow items still running when it
+ *   ends fail with a reason and the rest of the chunk keeps its rewards.
  */
 import { extractAnswer } from '../lib/answer';
 import type { Result, SandboxPool } from '../sandbox';
@@ -74,7 +76,7 @@ export class Scorer {
   }
 
   /** A request's work as the scheduler sees it: chunks of whole instances of one environment at a time. */
-  private job(groups: Map<string, Group>, out: Reward[]): Job {
+  private job(groups: Map<string, Group>, out: Reward[], deadline: number): Job {
     let pending = 0;
     for (const x of groups.values()) for (const i of x.insts) pending += i.answers.length;
     const fill = (inst: Inst, j: number, r: Reward) => {
@@ -94,14 +96,15 @@ export class Scorer {
         }
         pending -= answers;
         if (group.next >= group.insts.length) groups.delete(env);
-        const items = chunk.flatMap((inst) =>
-          inst.answers.map((answer) => ({ seed: inst.ref.seed, difficulty: inst.ref.difficulty, answer })),
-        );
-        return this.opts.pools[slot]!.scoreInstances(group.source, items).then(
-          (results) => {
-            let k = 0;
-            for (const inst of chunk) inst.answers.forEach((_, j) => fill(inst, j, toReward(results[k++]!)));
-          },
+        // The request's remaining budget bounds this call too: items still running when it ends
+        // fail with a timeout reason, the rest of the chunk keeps its rewards.
+        const budgetMs = Math.max(1, deadline - Date.now());
+        return this.opts.pools[slot]!.verifyBatch(
+          group.source,
+          chunk.map((inst) => ({ seed: inst.ref.seed, difficulty: inst.ref.difficulty, answers: inst.answers })),
+          { budgetMs },
+        ).then(
+          (results) => chunk.forEach((inst, c) => inst.answers.forEach((_, j) => fill(inst, j, toReward(results[c]![j]!)))),
           (e: Error) => {
             const r = { reward: 0, reason: `not scored: ${e?.message ?? String(e)}` };
             for (const inst of chunk) inst.answers.forEach((_, j) => fill(inst, j, r));
@@ -169,7 +172,7 @@ export class Scorer {
       }
       groups.set(envId, { source: src.source, insts: [...env.values()], next: 0 });
     }
-    await this.scheduler.submit(this.job(groups, out), client, this.opts.budgetMs);
+    await this.scheduler.submit(this.job(groups, out, Date.now() + this.opts.budgetMs), client, this.opts.budgetMs);
     return out;
   }
 }

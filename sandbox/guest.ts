@@ -203,9 +203,12 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
   }
 
   return freeze({ errInfo: function (e) { return errRec(e); }, bind: function bind(factory) {
-    /** A fresh evaluation of the module: its default export. */
+    /** A fresh evaluation of the module: its default export (one per batch only when measuring the isolation cost). */
+    let shared = null;
     function fresh() {
+      if (LIMITS.isolation === 'batch' && shared !== null) return shared;
       const env = factory();
+      shared = env;
       if (env === null || typeof env !== 'object') throw new Fail('invalid-module', 'the module has no default export object: write export default { name, description, tags, generate, prompt, verify, solve }');
       return env;
     }
@@ -284,7 +287,7 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
     return freeze({
       /** Reads a batch: for verify, items are instances {seed, difficulty, state?: JSON text, answers}. Returns the item count. */
       begin: function (o, json, presetJson) {
-        op = o; preset = JSONparse(presetJson); parts = []; bytes = 0; newStates = []; phase = 0; cur = -1;
+        op = o; preset = JSONparse(presetJson); parts = []; bytes = 0; newStates = []; phase = 0; cur = -1; shared = null;
         const input = JSONparse(json);
         if (op === 'verify') {
           insts = input; items = []; instOf = []; ansOf = []; stateText = []; stateFail = [];

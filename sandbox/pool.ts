@@ -13,7 +13,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { environmentId } from './env-id';
-import { LOAD_TIMEOUT_MS, type Job, type JobInstance } from './runner';
+import { type Isolation, LOAD_TIMEOUT_MS, type Job, type JobInstance } from './runner';
 import {
   resolveLimits,
   type CallOptions,
@@ -92,7 +92,11 @@ export class SandboxPool {
   /** Workers stopped by the watchdog, and workers that crashed (tests and the bench read these). */
   stats = { kills: 0, crashes: 0, spawned: 0 };
 
-  constructor(limits: SandboxLimits) {
+  /** `isolation: 'batch'` is for bench/sandbox.ts only (it measures what per-call isolation costs). */
+  constructor(
+    limits: SandboxLimits,
+    private readonly internal: { isolation?: Isolation } = {},
+  ) {
     this.limits = resolveLimits(limits);
   }
 
@@ -383,7 +387,7 @@ export class SandboxPool {
   private spawn(): void {
     const hbBuf = new SharedArrayBuffer(16);
     const worker = new Worker(path.join(__dirname, 'worker.js'), {
-      workerData: { limits: this.limits, heartbeat: hbBuf },
+      workerData: { limits: this.limits, heartbeat: hbBuf, isolation: this.internal.isolation ?? 'call' },
       resourceLimits: { stackSizeMb: 64, maxOldGenerationSizeMb: 512 },
     });
     this.stats.spawned++;

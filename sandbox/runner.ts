@@ -44,6 +44,9 @@ export interface JobInstance {
   answers: string[];
 }
 
+/** The unit of isolation: 'call' (always, in production); 'batch' only for bench/sandbox.ts. */
+export type Isolation = 'call' | 'batch';
+
 export interface Job {
   op: SandboxOp;
   envId: string;
@@ -209,6 +212,8 @@ export class QuickJsRunner {
   constructor(
     readonly limits: ResolvedLimits,
     private readonly onTick: (index: number, generating: boolean) => void = () => {},
+    /** 'batch' (bench only, to measure the cost of isolation): one module evaluation per batch, so state survives within it. */
+    private readonly isolation: Isolation = 'call',
   ) {
     this.callTimeoutMs = limits.callTimeoutMs;
     this.states = new StateCache(limits.stateCacheMb * 1024 * 1024);
@@ -312,7 +317,7 @@ export class QuickJsRunner {
       const tick = ctx.newFunction('tick', tickFn);
       owned.push(tick);
       fastHostCall(ctx, tickFn, (x) => this.tick(x));
-      const limitsJson = ctx.newString(JSON.stringify(this.limits));
+      const limitsJson = ctx.newString(JSON.stringify({ ...this.limits, isolation: this.isolation }));
       owned.push(limitsJson);
       this.arm(LOAD_TIMEOUT_MS);
       const api = ctx.unwrapResult(ctx.callFunction(prelude, ctx.undefined, tick, limitsJson));

@@ -7,16 +7,20 @@
  * results were sent (a finished job is never a stall, however long the main thread takes to read it).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { QuickJsRunner, type Job } from './runner';
+import { QuickJsRunner, type Isolation, type Job } from './runner';
 import type { ResolvedLimits, WireResult } from './types';
 
-const { limits, heartbeat } = workerData as { limits: ResolvedLimits; heartbeat: SharedArrayBuffer };
+const { limits, heartbeat, isolation } = workerData as { limits: ResolvedLimits; heartbeat: SharedArrayBuffer; isolation: Isolation };
 const hb = new Int32Array(heartbeat);
-const runner = new QuickJsRunner(limits, (i, generating) => {
-  Atomics.store(hb, 1, i);
-  Atomics.store(hb, 2, generating ? 1 : 0);
-  Atomics.add(hb, 0, 1);
-});
+const runner = new QuickJsRunner(
+  limits,
+  (i, generating) => {
+    Atomics.store(hb, 1, i);
+    Atomics.store(hb, 2, generating ? 1 : 0);
+    Atomics.add(hb, 0, 1);
+  },
+  isolation,
+);
 
 export interface JobMessage {
   id: number;

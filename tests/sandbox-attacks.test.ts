@@ -44,7 +44,9 @@ describe('sandbox batch path and attacks', function () {
   const pool = new SandboxPool({ memoryMb: 32, stackKb: 256, callTimeoutMs: 150, workers: 2 });
   const t0 = Date.now();
   const log = (what: string) => process.env.RESYN_TEST_TIMING && console.log(`${Date.now() - t0} ms ${what}`);
-  after(() => pool.close());
+  // The default per-item deadline, for legal but heavy calls (a 900 KB state takes QuickJS tens of ms, more on a loaded machine).
+  const roomyPool = new SandboxPool({ memoryMb: 32, stackKb: 256, callTimeoutMs: 2000, workers: 2 });
+  after(() => Promise.all([pool.close(), roomyPool.close()]));
 
   it('batch scoring gives exactly the rewards of one-by-one scoring on every seed environment (random batches, throwing and timing-out items)', async () => {
     // A deadline far above any seed verify even on a loaded machine, so only the looping answers time out.
@@ -196,7 +198,7 @@ describe('sandbox batch path and attacks', function () {
       'return 0;',
       'const xs = []; try { for (;;) xs.push(new Array(1e5).fill(1)); } catch (e) { return { n: xs.length }; }',
     );
-    const rs = await pool.sample(
+    const rs = await roomyPool.sample(
       entropy,
       [1, 2, 3].map((seed) => ({ seed, difficulty: 1 })),
     );
@@ -253,6 +255,7 @@ describe('sandbox batch path and attacks', function () {
       'return a === String(s.n);',
       'const rows = []; for (let i = 0; i < 2200; i++) rows.push("r" + i + "-" + "z".repeat(400)); return { n: rng.int(1, 9), rows };',
     );
+    const pool = roomyPool;
     const kills = pool.stats.kills;
     const items = Array.from({ length: 24 }, (_, i) => ({ seed: i, difficulty: 2 }));
     const sampled = await pool.sample(big, items);

@@ -35,6 +35,17 @@ describe('resyn status (real Temporal, registry)', function () {
   const script = async (req: FakeRequest): Promise<FakeReply> => {
     const kw = keywordOf(req);
     if (kw.startsWith('st hang') && stepOf(req) === 'generate') await gate;
+    if (kw.startsWith('st retry') && stepOf(req) === 'generate')
+      return {
+        status: 429,
+        headers: { 'retry-after': '30' },
+        body: JSON.stringify({ error: { message: 'Rate limit reached for requests' } }),
+      };
+    if (kw.startsWith('st broken') && stepOf(req) === 'propose')
+      return {
+        status: 403,
+        body: JSON.stringify({ error: { message: 'project has no access\nto model gpt-4o-mini (second line kept)' } }),
+      };
     if (kw.startsWith('st rejected') && stepOf(req) === 'code-judge')
       return verdict('reject', 'verify() accepts any answer: not a real verifier');
     return happyReply(req);
@@ -120,6 +131,51 @@ describe('resyn status (real Temporal, registry)', function () {
       assert.ok(md.includes(s), `report has ${s}`);
     assert.equal(one.report.file, path.join(cfg.dataDir, 'reports', `${doneId}.md`));
     assert.ok(fs.existsSync(one.report.file));
+  });
+
+  it("shows an LLM call being retried (error, attempt, next retry), failed jobs in full, and Temporal's word for a terminated run", async () => {
+    const q = cfg.temporal.taskQueue;
+    const retrying = await client.workflow.start('growLibrary', {
+      taskQueue: q,
+      workflowId: `status-retrying-${tag}`,
+      args: [{ keywords: ['st retry six'], ...FAST_GROW }],
+    });
+    const seen = await waitFor(
+      'the retrying write to show',
+      async () => (await runStatus(client, cfg, retrying.workflowId)).retrying.find((r) => r.activity === 'writeEnvironment'),
+      60_000,
+      250,
+    );
+    assert.ok(seen.attempt >= 2, JSON.stringify(seen));
+    assert.match(seen.lastError, /LLM generator .*HTTP 429 Rate limit reached for requests/);
+    assert.ok(seen.nextRetry && Date.parse(seen.nextRetry) > Date.now(), `next retry in the future: ${seen.nextRetry}`);
+    assert.match(seen.workflowId, new RegExp(`^${retrying.workflowId}/`), 'found in the synthesis child');
+    const listed = (await overview(client, cfg, 50)).running.find((r) => r.workflowId === retrying.workflowId);
+    assert.ok(
+      listed?.retrying.some((r) => r.activity === 'writeEnvironment' && /429/.test(r.lastError)),
+      'the overview shows it too',
+    );
+
+    await retrying.terminate('stopped by the test');
+    const t = await runStatus(client, cfg, retrying.workflowId);
+    assert.equal(t.status, 'TERMINATED');
+    assert.equal(t.outcome, 'terminated', "Temporal's word, not the stale ResynStatus");
+    assert.equal(t.resynStatus, 'running', 'a terminated run cannot update its own search attribute');
+
+    const broken = await client.workflow.start('growLibrary', {
+      taskQueue: q,
+      workflowId: `status-broken-${tag}`,
+      args: [{ keywords: ['st broken seven'], ...FAST_GROW }],
+    });
+    await broken.result().catch(() => undefined);
+    const b = await runStatus(client, cfg, broken.workflowId);
+    assert.equal(b.outcome, 'failed');
+    assert.deepEqual(
+      b.failedJobs.map((f) => f.job),
+      ['st broken seven (proposals)'],
+    );
+    assert.match(b.failedJobs[0]!.reason, /HTTP 403 project has no access\nto model gpt-4o-mini \(second line kept\); check the API key/);
+    assert.match(b.reason ?? '', /accepted no environment.*\n?.*second line kept/s, "the run's reason is not cut to one line");
   });
 
   it('the CLI prints JSON, and names the fix when the server is not reachable', async () => {

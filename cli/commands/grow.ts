@@ -4,6 +4,7 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { endpointProblem } from '../../llm/client';
 import { action, CliError, cliConfig, note, printJson } from '../output';
 import { intFlag, listFlag, optional, positiveNumberFlag } from '../options';
+import { retryingActivities, retryingLine } from '../run-trouble';
 import { connectClient } from '../stack';
 import type { ResynConfig } from '../../temporal.config';
 import type { GrowInput } from '../../contracts/grow-input';
@@ -55,6 +56,8 @@ export async function followGrow(client: Client, workflowId: string, json: boole
   const result = handle.result().finally(() => {
     done = true;
   });
+  let lastTrouble = '';
+  let polls = 0;
   while (!done) {
     try {
       const p = await handle.query<GrowProgress>('progress');
@@ -62,6 +65,12 @@ export async function followGrow(client: Client, workflowId: string, json: boole
       if (l !== last) {
         note(l);
         last = l;
+      }
+      // Every few seconds: LLM calls being retried (the workflow only hears of a call's final failure).
+      if (polls++ % 5 === 0) {
+        const trouble = (await retryingActivities(client, workflowId)).map((r) => `  ${retryingLine(r)}`).join('\n');
+        if (trouble && trouble !== lastTrouble) note(trouble);
+        lastTrouble = trouble;
       }
     } catch {
       /* not started yet or just finished */

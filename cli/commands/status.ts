@@ -10,7 +10,9 @@ import { openRegistry } from '../../registry/open';
 import { shortReason, writeGrowReport, type GrowReport } from '../../reports/grow-report';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
 import { action, CliError, cliConfig, printJson } from '../output';
+import { failedJobs, failureText, retryingActivities, retryingLine } from '../run-trouble';
 import { connectClient } from '../stack';
+import { RESYN_STATUS } from '../../lib/search-attributes';
 
 /** Top-level run types (synthesizeEnvironment children are counted, not listed). */
 export const RUN_TYPES = [
@@ -48,7 +50,8 @@ async function endOf(client: Client, workflowId: string, runId: string): Promise
     if (f) {
       let failureType: string | null = null;
       for (let c: typeof f | null | undefined = f; c; c = c.cause) failureType = c.applicationFailureInfo?.type || failureType;
-      return { reason: shortReason(f.cause?.message ? `${f.message}: ${f.cause.message}` : (f.message ?? 'failed'), 200), failureType };
+      // In full: the cause chain is the reason (an LLM error names the variable to fix); no cut to one line.
+      return { reason: failureText(f) || 'failed', failureType };
     }
     const reason = e?.workflowExecutionTerminatedEventAttributes
       ? `terminated: ${e.workflowExecutionTerminatedEventAttributes.reason || '(no reason)'}`
@@ -93,7 +96,9 @@ export async function overview(client: Client, cfg: ResynConfig, limit = 10) {
         runId: w.runId,
         type: w.type,
         startTime: w.startTime.toISOString(),
+        resynStatus: w.typedSearchAttributes.get(RESYN_STATUS) ?? null,
         progress: await progressOf(client, w.workflowId, w.runId),
+        retrying: await retryingActivities(client, w.workflowId, w.runId),
       })),
   );
   // Children cancelled because their parent ended are noise here: the parent's line says it.
@@ -150,6 +155,12 @@ function growRunOf(type: string, workflowId: string, progress: any, memo: Record
   return null;
 }
 
+/** Temporal's word for runs closed badly (terminated, cancelled, timed out, failed), else the run's own ResynStatus. */
+export function outcomeOf(status: string, resynStatus: string | null): string {
+  if (['TERMINATED', 'CANCELLED', 'CANCELED', 'TIMED_OUT', 'FAILED'].includes(status)) return status.toLowerCase();
+  return resynStatus ?? status.toLowerCase();
+}
+
 export async function runStatus(client: Client, cfg: ResynConfig, workflowId: string) {
   let d;
   try {
@@ -166,6 +177,9 @@ export async function runStatus(client: Client, cfg: ResynConfig, workflowId: st
   const memo = (d.memo ?? {}) as Record<string, unknown>;
   const status = d.status.name;
   const reason = status === 'RUNNING' || status === 'COMPLETED' ? '' : await endReason(client, workflowId, d.runId);
+  const resynStatus = d.typedSearchAttributes.get(RESYN_STATUS) ?? null;
+  const retrying = status === 'RUNNING' ? await retryingActivities(client, workflowId, d.runId) : [];
+  const failed = d.type === 'growLibrary' ? await failedJobs(client, workflowId, d.runId) : [];
   const growId = growRunOf(d.type, workflowId, progress, memo);
   let report: (GrowReport & { file: string; markdown: string }) | null = null;
   if (growId) {
@@ -185,9 +199,14 @@ export async function runStatus(client: Client, cfg: ResynConfig, workflowId: st
     runId: d.runId,
     type: d.type,
     status,
+    /** What happened, in one word: Temporal's status for a run it closed badly (a terminated run cannot update ResynStatus), else ResynStatus. */
+    outcome: outcomeOf(status, resynStatus),
+    resynStatus,
     startTime: d.startTime.toISOString(),
     closeTime: d.closeTime?.toISOString() ?? null,
     reason: reason || null,
+    retrying,
+    failedJobs: failed,
     memo,
     progress,
     report,
@@ -220,8 +239,13 @@ export function registerStatus(program: Command): void {
               printJson(s);
               return;
             }
-            process.stdout.write(`${s.type} ${s.workflowId} (run ${s.runId}): ${s.status}${s.reason ? ` — ${s.reason}` : ''}\n`);
+            process.stdout.write(
+              `${s.type} ${s.workflowId} (run ${s.runId}): ${s.status} (${s.outcome})${s.reason ? ` — ${s.reason}` : ''}\n`,
+            );
             if (s.progress) process.stdout.write(`progress: ${JSON.stringify(s.progress)}\n`);
+            for (const r of s.retrying) process.stdout.write(`  ${retryingLine(r)}\n`);
+            if (s.failedJobs.length) process.stdout.write(`failed jobs (${s.failedJobs.length}):\n`);
+            for (const f of s.failedJobs) process.stdout.write(`  ${f.job}: ${f.reason}\n`);
             if (s.report) process.stdout.write(`\n${s.report.markdown}\n(report file: ${s.report.file})\n`);
             return;
           }
@@ -236,6 +260,7 @@ export function registerStatus(program: Command): void {
             w(
               `  ${r.type} ${r.workflowId} since ${r.startTime}  ${r.progress ? JSON.stringify(r.progress) : '(no progress: is a worker up?)'}`,
             );
+          for (const r of s.running) for (const t of r.retrying) w(`    ${retryingLine(t)}`);
           w(`Library: ${s.library.accepted} accepted, ${s.library.rejected} rejected`);
           for (const f of s.library.byFamily)
             w(`  ${f.family.padEnd(24)} ${String(f.accepted).padStart(5)} accepted ${String(f.rejected).padStart(5)} rejected`);
