@@ -40,12 +40,12 @@ export async function datasetInsights(outDir: string, m: Manifest, deps: Insight
   charts.push(await chart(outDir, 'mix.svg', mixSpec(m.mix.byFamilyDifficulty)));
   images.push(`![Dataset mix: family × difficulty](${charts[charts.length - 1]})`);
   const rates = await deps.solveRates?.(m.environments.map((e) => e.id));
-  if (rates && rates.points.length) {
+  if (rates?.points.length) {
     charts.push(await chart(outDir, 'solve-rate.svg', solveRateSpec(rates.points, rates.model)));
     images.push(`![Solve rate against difficulty (${rates.model})](${charts[charts.length - 1]})`);
   }
   const stages = await deps.funnel?.(m);
-  if (stages && stages.length) {
+  if (stages?.length) {
     charts.push(await chart(outDir, 'funnel.svg', funnelSpec(stages)));
     images.push(`![Synthesis funnel](${charts[charts.length - 1]})`);
   }
