@@ -22,7 +22,7 @@ export const deterministic: Check = {
     const firstResults = await ctx.pool.sample(ctx.source, items(first), ctx.opts());
     const broken = new Set(
       first
-        .filter((p, i) => !firstResults[2 * i]!.ok && LIMIT_KINDS.has((firstResults[2 * i] as { error: { kind: string } }).error.kind))
+        .filter((_p, i) => !firstResults[2 * i]!.ok && LIMIT_KINDS.has((firstResults[2 * i] as { error: { kind: string } }).error.kind))
         .map((p) => p.difficulty),
     );
     const rest = plan.filter((p) => p.k > 0 && !broken.has(p.difficulty));

@@ -4,7 +4,7 @@ export default {
   name: 'constant-instance',
   description: 'Sort a list of integers in ascending order.',
   tags: ['sorting'],
-  generate(rng, difficulty) {
+  generate(_rng, difficulty) {
     return { xs: Array.from({ length: 3 + 2 * difficulty }, (_, i) => (i * 37 + difficulty * 11) % 101) };
   },
   prompt(s) {

@@ -4,7 +4,7 @@ export default {
   name: 'sort-numbers-flat',
   description: 'Sort a list of distinct integers in ascending order.',
   tags: ['sorting'],
-  generate(rng, difficulty) {
+  generate(rng, _difficulty) {
     return { xs: rng.shuffle(Array.from({ length: 200 }, (_, i) => i + 1)).slice(0, 9) };
   },
   prompt(s) {
