@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CHECK_CONFIG } from './sandbox/checks/config';
 
 const role = z.object({
   model: z.string().min(1),
@@ -64,6 +65,20 @@ export const configSchema = z.object({
     maxOutputBytes: z.number().int().min(1000),
     /** Longest answer handed to verify (characters); longer ones fail with output-too-large. */
     maxAnswerChars: z.number().int().min(100),
+  }),
+  /** The automatic checks (sandbox/checks/config.ts says what each setting means). */
+  checks: z.object({
+    budgetMs: z.number().int().min(100),
+    instancesPerDifficulty: z.number().int().min(8).max(200),
+    solvedPerDifficulty: z.number().int().min(4).max(200),
+    maxGuessRate: z.number().min(0).max(1),
+    tailSeeds: z.number().int().min(1).max(1000),
+    tailFraction: z.number().positive().max(1),
+    adversarialCallMs: z.number().int().positive(),
+    maxNameChars: z.number().int().min(8),
+    maxDescriptionChars: z.number().int().min(20),
+    maxTags: z.number().int().min(1),
+    maxTagChars: z.number().int().min(4),
   }),
   synthesis: z.object({
     /** Revision rounds after the first draft (the paper used 1). */
@@ -167,6 +182,7 @@ export function defaultConfig(): ResynConfig {
       maxOutputBytes: 1_000_000,
       maxAnswerChars: 100_000,
     },
+    checks: { ...DEFAULT_CHECK_CONFIG },
     synthesis: {
       maxRevisions: 2,
       proposalsPerKeyword: 8,
@@ -222,6 +238,8 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_SANDBOX_MAX_PROMPT_CHARS', path: ['sandbox', 'maxPromptChars'], parse: 'int' },
   { env: 'RESYN_SANDBOX_MAX_OUTPUT_BYTES', path: ['sandbox', 'maxOutputBytes'], parse: 'int' },
   { env: 'RESYN_SANDBOX_MAX_ANSWER_CHARS', path: ['sandbox', 'maxAnswerChars'], parse: 'int' },
+  { env: 'RESYN_CHECK_BUDGET_MS', path: ['checks', 'budgetMs'], parse: 'int' },
+  { env: 'RESYN_CHECK_MAX_GUESS_RATE', path: ['checks', 'maxGuessRate'], parse: 'number' },
   { env: 'RESYN_MAX_REVISIONS', path: ['synthesis', 'maxRevisions'], parse: 'int' },
   { env: 'RESYN_PROPOSALS_PER_KEYWORD', path: ['synthesis', 'proposalsPerKeyword'], parse: 'int' },
   { env: 'RESYN_GATES', path: ['synthesis', 'gates'], parse: 'list' },

@@ -9,6 +9,9 @@ import type { SamplePlan } from '../dataset/plan';
 import { promptTokenCounter } from '../dataset/prompt-length';
 import { shardAdmitter } from '../dataset/row-stats';
 import { shardPassRateLookup } from '../rewards/pass-rate';
+import { funnelFromOutcomes } from '../charts/funnel';
+import { checkContamination } from '../contamination/environment';
+import { CalibrationStore } from '../registry/calibration';
 import { Failure } from '../contracts/failures';
 import type { NormalizedSampleRequest } from '../contracts/sample-request';
 import { writeShard, type ShardInput, type ShardResult } from '../dataset/shard';
@@ -48,7 +51,12 @@ export function createDatasetActivities(cfg: ResynConfig) {
       // A fresh data folder (say, a run started from the UI before any `resyn run`) gets the seed library first.
       if ((await registry.listEnvironments({ status: 'accepted' })).length === 0)
         await importSeedEnvironments(registry, sharedPool(cfg.sandbox));
-      const plan = await buildPlan(req, { registry, datasetsDir: dataPaths(cfg).datasets, policyModel: cfg.llm.policy.model });
+      const plan = await buildPlan(req, {
+        registry,
+        datasetsDir: dataPaths(cfg).datasets,
+        policyModel: cfg.llm.policy.model,
+        contamination: (rec) => checkContamination(sharedPool(cfg.sandbox), rec),
+      });
       if (plan.envs.length === 0) {
         const why = plan.skipped
           .slice(0, 5)
@@ -82,11 +90,35 @@ export function createDatasetActivities(cfg: ResynConfig) {
       results: ShardResult[];
     }): Promise<{ path: string; totals: Manifest['totals']; shards: number }> {
       const registry = await access.registry();
+      const pool = sharedPool(cfg.sandbox);
+      const model = cfg.llm.policy.model;
       const m = await finishDataset(args.plan, args.request, args.results, {
         source: access.source,
         describe: async (id) => {
           const rec = await registry.getEnvironment(id);
           return { description: rec?.description ?? null, keyword: rec?.keyword ?? null };
+        },
+        insights: {
+          contamination: async (id) => checkContamination(pool, (await registry.getEnvironment(id))!),
+          solveRates: async (ids) => {
+            const store = new CalibrationStore(registry);
+            const points = [];
+            for (const id of ids) {
+              const name = (await registry.getEnvironment(id))?.name ?? id;
+              for (const l of await store.levels(id, model))
+                points.push({ env: name, difficulty: l.difficulty, solveRate: l.solveRate, attempts: l.attempts });
+            }
+            return { model, points };
+          },
+          funnel: async (mf) => {
+            const outcomes = (await registry.synthesisRuns()).map((r) => r.outcome);
+            const library = (await registry.listEnvironments({ status: 'accepted' })).length;
+            return [
+              ...(outcomes.length ? funnelFromOutcomes(outcomes) : []),
+              { stage: 'accepted in the library', count: library },
+              { stage: 'in this dataset', count: mf.environments.length },
+            ];
+          },
         },
       });
       return { path: path.join(args.plan.outDir, MANIFEST_FILE), totals: m.totals, shards: m.shards.length };

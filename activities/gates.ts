@@ -49,7 +49,7 @@ export function gateActivities(cfg: ResynConfig) {
   return {
     /** The sandbox's automatic checks (no LLM): failing checks, with their failing cases, become revision feedback. */
     async automaticChecks(c: Candidate): Promise<GateResult> {
-      const report = await heartbeating(() => checkEnvironment(c.source, { pool: pool() }));
+      const report = await heartbeating(() => checkEnvironment(c.source, { pool: pool(), config: cfg.checks }));
       const detail = { ok: report.ok, checks: report.checks, durationMs: report.durationMs };
       if (report.ok) return { gate: 'automaticChecks', verdict: 'pass', feedback: '', detail };
       return { gate: 'automaticChecks', verdict: 'revise', feedback: checksFeedback(report), detail };
@@ -57,7 +57,7 @@ export function gateActivities(cfg: ResynConfig) {
 
     /** Judge stage 1: the code, with the checks' report and sampled instances with solve()'s answers. */
     async codeJudge(c: Candidate): Promise<GateResult> {
-      const report = earlierReport(c) ?? (await heartbeating(() => checkEnvironment(c.source, { pool: pool() })));
+      const report = earlierReport(c) ?? (await heartbeating(() => checkEnvironment(c.source, { pool: pool(), config: cfg.checks })));
       const { evidence } = await sampleEvidence(pool(), c.source, spreadInstances(cfg.synthesis.judge.codeInstances));
       return judge(cfg, 'codeJudge', 'code-judge', c, {
         report: formatReport(report),

@@ -10,6 +10,7 @@ import { createLogger } from '../lib/logger';
 import { loadKeywords } from '../lib/seeds';
 import { openRegistry } from '../registry/open';
 import { writeGrowReport } from '../reports/grow-report';
+import { sharedPool } from '../sandbox';
 import { dataPaths, type ResynConfig } from '../temporal.config';
 import { synthesisChildId } from '../contracts/child-ids';
 import { Failure } from '../contracts/failures';
@@ -205,6 +206,8 @@ export function opsActivities(cfg: ResynConfig) {
       const { file, report } = await writeGrowReport(await openRegistry(cfg), dataPaths(cfg).reports, input.workflowId, {
         status: input.status,
         progress: input.progress,
+        pool: sharedPool(cfg.sandbox),
+        policyModel: cfg.llm.policy.model,
       });
       ctxLog().info('wrote run report', { report: file, attempted: report.attempted, accepted: report.accepted });
       return { file, attempted: report.attempted, accepted: report.accepted };

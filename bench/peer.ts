@@ -175,9 +175,10 @@ async function main(): Promise<void> {
   console.error(`${n} instances per pair per round, ${rounds} interleaved rounds, ${pinned}; rates are medians over rounds (per second)`);
   console.error(
     'pair'.padEnd(52) +
-      ['gen', 'rg_gen', 'gen×', 'score', 'rg_score', 'score×', 'wrong', 'rg_wrong', 'wrong×', 'v8', 'score/v8', 'correct r/rg']
+      ['gen', 'rg_gen', 'gen×', 'score', 'rg_score', 'score×', 'wrong', 'rg_wrong', 'wrong×', 'v8', 'score/v8']
         .map((h) => h.padStart(10))
-        .join(''),
+        .join('') +
+      '  scored 1: resyn,RG',
   );
   PAIRS.forEach((p, k) => {
     const r = rates[k]!;

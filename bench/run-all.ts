@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-const BENCHES = ['sandbox', 'sample', 'rewards', 'peer', 'grow', 'registry'];
+const BENCHES = ['sandbox', 'checks', 'sample', 'rewards', 'peer', 'grow', 'registry'];
 const only = process.argv.slice(2);
 const summary: string[] = [];
 for (const name of BENCHES.filter((b) => !only.length || only.includes(b))) {

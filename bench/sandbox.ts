@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../lib/paths';
 import { checkEnvironment, SandboxPool, type VerifyInstance } from '../sandbox';
-import { perturbations } from '../sandbox/probes';
+import { perturbations } from '../sandbox/checks/probes';
 import { type Job, QuickJsRunner } from '../sandbox/runner';
 import { environmentId, resolveLimits, type SandboxLimits } from '../sandbox';
 import { loadConfig } from '../temporal.config';

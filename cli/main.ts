@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerRun } from './commands/run';
 import { registerUp } from './commands/up';
 import { registerEnv } from './commands/env';
+import { registerEnvAudit } from './commands/env-audit';
 import { registerEnvRegistry } from './commands/env-registry';
 import { registerGrow } from './commands/grow';
 import { registerSample } from './commands/sample';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerUp(program);
   const env = registerEnv(program);
   registerEnvRegistry(env);
+  registerEnvAudit(env);
   registerGrow(program);
   registerSample(program);
   registerScore(program);

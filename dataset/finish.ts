@@ -6,7 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildCard, type CardExtras } from './card';
+import { buildCard } from './card';
+import { datasetInsights, type InsightDeps } from './insights';
 import { environmentFile, writeEnvironmentSources } from './environments';
 import { buildManifest, writeManifest, type Manifest } from './manifest';
 import { SPLITS, shardBaseName, shardSpecs, type SamplePlan } from './plan';
@@ -27,10 +28,8 @@ export interface EnvDescription {
 export interface FinishDeps {
   source(envId: string): string | Promise<string>;
   describe(envId: string): Promise<EnvDescription>;
-  /** Extra card sections built from the manifest (charts, contamination). */
-  cardSections?(m: Manifest): Promise<CardExtras['sections']> | CardExtras['sections'];
-  /** Fields added to the manifest before it is written (e.g. the contamination report). */
-  annotate?(m: Manifest): Promise<Partial<Manifest>> | Partial<Manifest>;
+  /** Charts and the contamination report (dataset/insights.ts). */
+  insights?: InsightDeps;
 }
 
 /** Row numbers of a shard written before its sidecar existed: recounted from its JSONL (pass rates unknown). */
@@ -86,8 +85,9 @@ export async function finishDataset(
     overlong: request.overlongPrompts ?? 'warn',
     passRate: plan.selection?.passRate,
   });
-  if (deps.annotate) m = { ...m, ...(await deps.annotate(m)) };
-  const sections = deps.cardSections ? await deps.cardSections(m) : undefined;
+  const insights = await datasetInsights(plan.outDir, m, deps.insights ?? {});
+  m = { ...m, ...insights.fields };
+  const sections = insights.sections;
   writeIfChanged(path.join(plan.outDir, CARD_FILE), buildCard(m, { sections }));
   writeManifest(plan.outDir, m);
   return m;

@@ -8,6 +8,7 @@ import { difficultyFor, splitOfSeed } from './instances';
 import { SPLITS, type SamplePlan } from './plan';
 import type { NormalizedSampleRequest } from '../contracts/sample-request';
 import type { ShardResult } from './shard';
+import type { ContaminationResult } from '../contamination/report';
 import { lengthSummary } from './prompt-length';
 import { ROW_STAT_COLUMNS, type PassRateFilter, type RowStat } from './selection';
 import { atomicWrite } from './writers';
@@ -56,6 +57,10 @@ export interface Manifest {
     tokens: ReturnType<typeof lengthSummary>;
   };
   selection?: { passRate?: PassRateFilter };
+  /** Per environment: closeness to BIG-Bench Hard / BBEH tasks (flagged above the threshold). */
+  contamination?: ContaminationResult[];
+  /** SVG charts in this folder (relative paths). */
+  charts?: string[];
   /** One entry per row, in shard order: [id, split, prompt_chars, prompt_tokens, pass_rate]. */
   rows?: { columns: typeof ROW_STAT_COLUMNS; data: RowStat[] };
 }

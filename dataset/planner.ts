@@ -5,7 +5,8 @@
  */
 import * as path from 'node:path';
 import { CalibrationStore } from '../registry/calibration';
-import type { Registry } from '../registry/registry';
+import type { ContaminationResult } from '../contamination/report';
+import type { EnvironmentRecord, Registry } from '../registry/registry';
 import { allocate, type PlanEnv, type SamplePlan } from './plan';
 import { difficultyWeights, type NormalizedSampleRequest } from '../contracts/sample-request';
 import { sha256 } from '../lib/hash';
@@ -17,6 +18,8 @@ export interface PlanContext {
   datasetsDir: string;
   /** The policy model whose calibration a pass-rate band or calibratedOnly refers to by default. */
   policyModel: string;
+  /** The contamination check (needed for excludeContaminated). */
+  contamination?(rec: EnvironmentRecord): Promise<ContaminationResult>;
 }
 
 export async function buildPlan(req: NormalizedSampleRequest, ctx: PlanContext): Promise<SamplePlan> {
@@ -26,8 +29,21 @@ export async function buildPlan(req: NormalizedSampleRequest, ctx: PlanContext):
   const model = req.passRateBand?.model ?? ctx.policyModel;
   const calib = req.passRateBand || req.filter.calibratedOnly ? new CalibrationStore(ctx.registry) : undefined;
   const chosen: { rec: (typeof recs)[number]; levels: typeof weights }[] = [];
+  if (req.excludeContaminated && !ctx.contamination) throw new Error('excludeContaminated: no contamination check available');
   for (const rec of recs) {
     let levels = weights;
+    if (req.excludeContaminated) {
+      const c = await ctx.contamination!(rec);
+      if (c.flagged) {
+        const best = c.matches[0]!;
+        skipped.push({
+          id: rec.id,
+          name: rec.name,
+          reason: `contamination: close to ${best.benchmark} ${best.task} (similarity ${best.similarity.toFixed(2)})`,
+        });
+        continue;
+      }
+    }
     if (calib && req.filter.calibratedOnly) {
       const v = await calib.verdict(rec.id, model);
       if (!v) {

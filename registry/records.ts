@@ -3,7 +3,8 @@ import type { GateOutcome, RoundRow, SynthesisOutcome, SynthesisRunRow } from '.
 
 export type { GateOutcome, RoundRow, SynthesisOutcome, SynthesisRunRow };
 
-export type EnvStatus = 'accepted' | 'rejected';
+/** quarantined: was accepted, fails the current automatic checks (`resyn env audit --quarantine`); kept, never sampled or scored. */
+export type EnvStatus = 'accepted' | 'rejected' | 'quarantined';
 export interface EnvironmentRecord {
   id: string;
   name: string;

@@ -9,6 +9,7 @@
 import type {
   Attempt,
   CalibrationVerdict,
+  EnvStatus,
   EnvironmentFilter,
   EnvironmentRecord,
   FamilyCount,
@@ -46,6 +47,8 @@ export interface Registry {
   registerEnvironment(rec: NewEnvironment, extra: { behaviorFp: string | null }): Promise<Registration>;
   /** By id, else by name (the accepted one first, then the newest), else by a unique id prefix. */
   getEnvironment(idOrName: string): Promise<EnvironmentRecord | undefined>;
+  /** Sets one environment's status (e.g. quarantined by an audit); false when there is no such id. The row is kept. */
+  setEnvironmentStatus(id: string, status: EnvStatus): Promise<boolean>;
   /** Sorted by name, then id. */
   listEnvironments(filter?: EnvironmentFilter): Promise<EnvironmentRecord[]>;
   /** An accepted environment with the same code fingerprint or behaviour fingerprint. */

@@ -218,6 +218,13 @@ export class SqlRegistry implements Registry {
     return undefined;
   }
 
+  async setEnvironmentStatus(id: string, status: EnvStatus): Promise<boolean> {
+    const [hit] = await this.db.all<{ id: string }>('SELECT id FROM environments WHERE id = ?', [id]);
+    if (!hit) return false;
+    await this.db.run('UPDATE environments SET status = ? WHERE id = ?', [status, id]);
+    return true;
+  }
+
   async listEnvironments(filter: EnvironmentFilter = {}): Promise<EnvironmentRecord[]> {
     const where: string[] = [];
     const args: unknown[] = [];

@@ -7,7 +7,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadKeywords } from '../lib/seeds';
+import { funnelFromOutcomes } from '../charts/funnel';
+import { renderSvg } from '../charts/render';
+import { funnelSpec, solveRateSpec } from '../charts/specs';
+import { checkContamination } from '../contamination/environment';
+import { contaminationMarkdown } from '../contamination/report';
 import type { Registry } from '../registry/registry';
+import type { SandboxPool } from '../sandbox';
 
 export interface FamilyStats {
   family: string;
@@ -120,7 +126,10 @@ const cell = (s: string | number): string =>
     .replace(/\|/g, '\\|')
     .replace(/\s*\n\s*/g, ' ');
 
-export function renderGrowReport(r: GrowReport, extra: { status?: string; progress?: unknown; generatedAt?: string } = {}): string {
+export function renderGrowReport(
+  r: GrowReport,
+  extra: { status?: string; progress?: unknown; generatedAt?: string; sections?: { title: string; body: string }[] } = {},
+): string {
   const out: string[] = [];
   out.push(`# growLibrary run \`${r.workflowId}\``, '');
   if (extra.status) out.push(`Status: **${extra.status}**  `);
@@ -155,6 +164,7 @@ export function renderGrowReport(r: GrowReport, extra: { status?: string; progre
     out.push('| count | reason |', '|---:|---|');
     for (const t of r.topRejections) out.push(`| ${t.count} | ${cell(t.reason)} |`);
   }
+  for (const sec of extra.sections ?? []) out.push('', `## ${sec.title}`, '', sec.body);
   if (extra.progress !== undefined) out.push('', '## Last progress', '', '```json', JSON.stringify(extra.progress, null, 2), '```');
   return out.join('\n') + '\n';
 }
@@ -168,13 +178,57 @@ export async function writeGrowReport(
   reg: Registry,
   reportsDir: string,
   workflowId: string,
-  extra: { status?: string; progress?: unknown } = {},
+  extra: { status?: string; progress?: unknown; pool?: SandboxPool; policyModel?: string } = {},
 ): Promise<{ file: string; report: GrowReport }> {
   const report = await buildGrowReport(reg, workflowId);
   const file = reportFile(reportsDir, workflowId);
   fs.mkdirSync(reportsDir, { recursive: true });
+  const sections = await reportInsights(reg, report, file, extra);
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, renderGrowReport(report, extra));
+  fs.writeFileSync(tmp, renderGrowReport(report, { status: extra.status, progress: extra.progress, sections }));
   fs.renameSync(tmp, file);
   return { file, report };
+}
+
+/**
+ * Charts (SVG next to the report: the synthesis funnel, the policy model's solve rate against
+ * difficulty when calibrated) and the contamination check of the accepted environments (when a
+ * sandbox pool is given to render their prompts).
+ */
+async function reportInsights(
+  reg: Registry,
+  report: GrowReport,
+  file: string,
+  extra: { pool?: SandboxPool; policyModel?: string },
+): Promise<{ title: string; body: string }[]> {
+  const dir = `${file.replace(/\.md$/, '')}.charts`;
+  const rel = (f: string) => `${path.basename(dir)}/${f}`;
+  const write = async (f: string, spec: Record<string, unknown>) => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, f), await renderSvg(spec));
+  };
+  const images: string[] = [];
+  await write('funnel.svg', funnelSpec(funnelFromOutcomes(report.environments.map((e) => e.outcome))));
+  images.push(`![Synthesis funnel](${rel('funnel.svg')})`);
+  const accepted = report.environments.filter((e) => e.outcome === 'accepted' && e.envId);
+  if (extra.policyModel) {
+    const points = [];
+    for (const e of accepted)
+      for (const l of await reg.calibrationLevels(e.envId!, extra.policyModel))
+        points.push({ env: e.name, difficulty: l.difficulty, solveRate: l.solveRate, attempts: l.attempts });
+    if (points.length) {
+      await write('solve-rate.svg', solveRateSpec(points, extra.policyModel));
+      images.push(`![Solve rate against difficulty](${rel('solve-rate.svg')})`);
+    }
+  }
+  const sections = [{ title: 'Charts', body: images.join('\n\n') }];
+  if (extra.pool && accepted.length) {
+    const results = [];
+    for (const e of accepted) {
+      const rec = await reg.getEnvironment(e.envId!);
+      if (rec) results.push(await checkContamination(extra.pool, rec));
+    }
+    sections.push({ title: 'Contamination check (BIG-Bench Hard, BBEH)', body: contaminationMarkdown(results) });
+  }
+  return sections;
 }

@@ -6,7 +6,7 @@
  *   ago), so a client whose answers make verify slow waits while others have work; within a
  *   client, its requests in arrival order;
  * - chunks are sized by the measured cost per item of that (client, environment): ~TARGET_CHUNK_MS
- *   of work, starting small and growing (slow start), so a slow verifier runs a few items at a
+ *   of work, starting at one instance and growing (slow start), so a slow verifier runs a few items at a
  *   time and a slot frees up often; a client already running a chunk gets the last free slot only
  *   for work measured fast (so a slow client holds one slot, and honest clients find one free);
  * - placement keeps environments warm: a chunk goes to a free slot that ran its environment
@@ -42,7 +42,7 @@ export class Overloaded extends Error {
 
 /** Work per chunk the sizing aims at: short enough that a slot frees up often, long enough to amortise a crossing. */
 const TARGET_CHUNK_MS = 25;
-const FIRST_CHUNK = 8;
+const FIRST_CHUNK = 1;
 const MAX_CHUNK = 512;
 /** Per-item cost above which a chunk counts as slow (it may not take the last free slot). */
 const SLOW_ITEM_MS = 5;

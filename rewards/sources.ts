@@ -5,25 +5,10 @@
  * - a dataset folder (`--dataset DIR`): the sources it carries, content-addressed and checked
  *   against their ids (dataset/environments.ts), with no registry at all.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { readEnvironmentSource, type SourceLookup } from '../dataset/environments';
 import type { Registry } from '../registry/registry';
-import { environmentId } from '../sandbox/env-id';
 
-export type SourceLookup = { ok: true; source: string } | { ok: false; reason: string };
-
-// TODO(rewards): use dataset/environments.ts's reader once helper "data" lands it.
-function readEnvironmentSource(dir: string, envId: string): SourceLookup {
-  const rel = path.join('environments', `${envId}.js`);
-  let src: string;
-  try {
-    src = fs.readFileSync(path.join(dir, rel), 'utf8');
-  } catch {
-    return { ok: false, reason: `environment ${envId} is not in the dataset (${rel} missing)` };
-  }
-  const actual = environmentId(src);
-  return actual === envId ? { ok: true, source: src } : { ok: false, reason: `${rel} was modified: its source hashes to ${actual}` };
-}
+export type { SourceLookup };
 
 export interface EnvSources {
   lookup(envId: string): SourceLookup | Promise<SourceLookup>;

@@ -8,10 +8,14 @@ import * as assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
 import type { GrowProgress } from '../contracts/grow-rules';
 import { CalibrationStore } from '../registry/calibration';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { openRegistry } from '../registry/open';
+import { writeGrowReport } from '../reports/grow-report';
+import { sharedPool } from '../sandbox';
 import { startFakeLlm, type FakeLlm, type FakeRequest } from './support/fake-llm';
 import { fakeLlmEnv, happyReply } from './support/fake-synthesis';
-import { testClient, testConfig, withWorker } from './support/temporal';
+import { testClient, testConfig, tmpDir, withWorker } from './support/temporal';
 
 /** The scripted policy: reads "Compute (a + b + ...) mod m" and answers right when it has at most `maxTerms` terms. */
 function policyReply(req: FakeRequest, maxTerms: number): string {
@@ -51,10 +55,10 @@ describe('difficulty calibration as a growLibrary gate', function () {
     return { cfg, ...final };
   };
 
-  it('passes an environment whose solve rate falls with difficulty and records the rates', async () => {
+  it('passes an environment whose solve rate falls with difficulty and records the rates; the run report charts them', async () => {
     maxTerms = 4; // level 1 has 4 terms, levels 4, 7, 10 have 10, 16, 22
     const calls = fake.calls.length;
-    const { cfg, progress } = await grow('short sums');
+    const { cfg, progress, id } = await grow('short sums');
     assert.equal(progress.accepted, 1, JSON.stringify(progress));
     const policyCalls = fake.calls.slice(calls).filter((c) => c.model === 'scripted-policy').length;
     assert.equal(policyCalls, 4 * 8);
@@ -71,6 +75,16 @@ describe('difficulty calibration as a growLibrary gate', function () {
           [10, 0],
         ],
       );
+      // The run report: funnel and solve-rate charts (SVG next to it), the contamination check of what was accepted.
+      const pool = sharedPool(cfg.sandbox);
+      const { file } = await writeGrowReport(reg, tmpDir('reports-'), id, { pool, policyModel: 'scripted-policy' });
+      const md = fs.readFileSync(file, 'utf8');
+      assert.match(md, /!\[Synthesis funnel\]\([^)]+\.charts\/funnel\.svg\)/);
+      assert.match(md, /!\[Solve rate against difficulty\]\([^)]+\.charts\/solve-rate\.svg\)/);
+      const svg = fs.readFileSync(path.join(path.dirname(file), md.match(/\(([^)]+solve-rate\.svg)\)/)![1]!), 'utf8');
+      assert.match(svg, new RegExp(`>${env.name}<`));
+      assert.match(md, /## Contamination check \(BIG-Bench Hard, BBEH\)/);
+      assert.match(md, new RegExp(`\\| ${env.name} \\| (ok|\\*\\*flagged\\*\\*) \\|`));
     } finally {
       await reg.close();
     }

@@ -1,4 +1,4 @@
-/** `resyn env check|sample|score`: exit codes and JSON shapes, run as a real child process (no Temporal, no LLM). */
+/** `resyn env check|sample|score|solve`: exit codes and JSON shapes, run as a real child process (no Temporal, no LLM). */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -22,7 +22,8 @@ describe('resyn env CLI', function () {
     const report = JSON.parse(r.out);
     assert.equal(report.ok, true);
     assert.ok(Array.isArray(report.checks) && report.checks.length >= 8);
-    for (const c of report.checks) assert.deepEqual(Object.keys(c).sort(), ['detail', 'name', 'ok']);
+    for (const c of report.checks) assert.deepEqual(Object.keys(c).sort(), ['detail', 'ms', 'name', 'ok']);
+    assert.ok(report.checks.some((c: { name: string }) => c.name === 'guessability'));
     assert.equal(report.env.name, 'sum-pairs');
   });
 
@@ -66,8 +67,19 @@ describe('resyn env CLI', function () {
     assert.deepEqual(JSON.parse(wrong.out), { reward: 0 });
   });
 
+  it("solve --json prints {answer}, solve()'s answer, which scores 1; bad flags exit 2", () => {
+    const s = JSON.parse(resyn('sample', good, '--seed', '42', '--difficulty', '3', '--json').out);
+    const r = resyn('solve', good, '--seed', '42', '--difficulty', '3', '--json');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out), { answer: String(s.state.a + s.state.b) });
+    const scored = resyn('score', good, '--seed', '42', '--difficulty', '3', '--answer', `\\boxed{${JSON.parse(r.out).answer}}`, '--json');
+    assert.deepEqual(JSON.parse(scored.out), { reward: 1 });
+    assert.equal(resyn('solve', good, '--seed', '42').code, 2);
+    assert.equal(resyn('solve', path.join(projectRoot, 'no-such-file.js'), '--seed', '1', '--difficulty', '1').code, 2);
+  });
+
   it('--help works on every env command', () => {
-    for (const c of [[], ['check'], ['sample'], ['score']]) {
+    for (const c of [[], ['check'], ['sample'], ['score'], ['solve']]) {
       const r = resyn(...c, '--help');
       assert.equal(r.code, 0, `${c.join(' ')}: ${r.err}`);
       assert.match(r.out, /Usage: resyn env/);

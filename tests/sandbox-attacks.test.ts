@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { listSeedEnvironments } from '../lib/seeds';
-import { adversarialAnswers, GARBAGE_ANSWERS, perturbations } from '../sandbox/probes';
+import { adversarialAnswers, GARBAGE_ANSWERS, perturbations } from '../sandbox/checks/probes';
 import { SandboxPool, type Result } from '../sandbox';
 
 const kind = (r: Result<unknown>) => (r.ok ? 'ok' : r.error.kind);
@@ -116,6 +116,24 @@ describe('sandbox batch path and attacks', function () {
     }
     assert.ok(compared > 150 && failures > 20, `compared ${compared} answers, ${failures} failures`);
   }
+
+  it('a per-call deadline and a batch budget: slow items fail alone, the budget stops the rest, finished items keep their results', async () => {
+    const slow = env('', 'if (a === "slow") { const t = []; for (let i = 0; i < 1e9; i++) t.length = 0; } return a === String(s.n);');
+    const answers = ['3', 'slow', '3', 'slow', 'x', 'slow', '3', '3'];
+    // A deadline per call tighter than the pool's: each slow item times out alone.
+    const [tight] = await roomyPool.verifyBatch(slow, [{ state: { n: 3 }, answers }], { callTimeoutMs: 100 });
+    assert.deepEqual(tight!.map(value), [1, 'timeout', 1, 'timeout', 0, 'timeout', 1, 1]);
+    assert.match((tight![1] as { error: { message: string } }).error.message, /100 ms deadline/);
+    // A budget shorter than two slow items: the items before keep their results, the rest are "not run".
+    const [budgeted] = await roomyPool.verifyBatch(slow, [{ state: { n: 3 }, answers }], { callTimeoutMs: 1500, budgetMs: 1000 });
+    assert.deepEqual(budgeted!.slice(0, 1).map(value), [1]);
+    assert.equal(kind(budgeted![1]!), 'timeout');
+    assert.ok(
+      budgeted!.slice(2).every((r) => kind(r) === 'timeout' && /budget/.test((r as { error: { message: string } }).error.message)),
+      JSON.stringify(budgeted),
+    );
+    await assert.rejects(roomyPool.verifyBatch(slow, [{ state: {}, answers: ['x'] }], { budgetMs: -1 }), /budgetMs/);
+  });
 
   it('sampleBatch gives the states and prompts of one-by-one sampling', async () => {
     const source = listSeedEnvironments()[0]!.source;

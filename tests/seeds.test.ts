@@ -7,7 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '../temporal.config';
 import { checkEnvironment, SandboxPool } from '../sandbox';
+import { ANSWER_WRAPPERS, extractAnswer, normaliseAnswer } from '../lib/answer';
 import { listSeedEnvironments, loadKeywords, SEED_FAMILIES } from '../lib/seeds';
+import { perturbations } from '../sandbox/checks/probes';
 import { tmpDir } from './support/temporal';
 
 describe('seed library', function () {
@@ -58,6 +60,94 @@ describe('seed library', function () {
       assert.match(s.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
     });
   }
+
+  /** Instances of a seed at a few difficulties with solve()'s answers. */
+  async function solvedInstances(source: string, difficulties = [1, 5, 10], perLevel = 4) {
+    const items = difficulties.flatMap((difficulty) => Array.from({ length: perLevel }, (_, k) => ({ seed: 7 + 131 * k, difficulty })));
+    const sampled = await pool.sample(source, items);
+    const states = sampled.map((r) => (r.ok ? r.value.state : assert.fail(`sample failed: ${!r.ok && r.error.message}`)));
+    const solved = await pool.solve(source, states);
+    return states.map((state, i) => ({
+      state,
+      solution: solved[i]!.ok ? (solved[i] as { value: string }).value : assert.fail('solve failed'),
+    }));
+  }
+  const byName = (name: string) => seeds.find((s) => s.name === name)!;
+
+  it('accepts the answer forms models write (wrapped, LaTeX, equations, vertex: color, "fill jug B")', async () => {
+    const forms: Record<string, (sol: string) => string[]> = {
+      'fraction-sum': (sol) => {
+        const m = /^(-?)(\d+)\/(\d+)$/.exec(sol.trim());
+        if (!m) return [`$${sol}$`, `**${sol}**`, `x = ${sol}`, `The answer is ${sol}`];
+        return [
+          `${m[1]}\\frac{${m[2]}}{${m[3]}}`,
+          `$${sol}$`,
+          `**${sol}**`,
+          `x = ${sol}`,
+          `The answer is ${sol}`,
+          `\\boxed{${m[1]}\\frac{${m[2]}}{${m[3]}}}`,
+        ];
+      },
+      'subset-sum': (sol) => [`${sol.split(/\s+/).join(' + ')} = ${sol.split(/\s+/).reduce((s, x) => s + Number(x), 0)}`],
+      'graph-coloring': (sol) => [
+        sol
+          .split(/\s+/)
+          .map((c, i) => `${i + 1}: ${c}`)
+          .join(', '),
+      ],
+      'water-jugs': (sol) => [
+        sol.replace(/(fill|empty) ([ABC])/g, '$1 jug $2').replace(/pour ([ABC]) ([ABC])/g, 'pour jug $1 into jug $2'),
+      ],
+    };
+    for (const [name, make] of Object.entries(forms)) {
+      const s = byName(name);
+      for (const { state, solution } of await solvedInstances(s.source)) {
+        const answers = make(solution).map((f) => extractAnswer(`Reasoning... <answer>${f}</answer>`)!);
+        const rs = await pool.score(
+          s.source,
+          answers.map((answer) => ({ state, answer })),
+        );
+        rs.forEach((r, i) =>
+          assert.deepEqual(
+            r,
+            { ok: true, value: 1 },
+            `${name}: ${JSON.stringify(make(solution)[i])} (seen as ${JSON.stringify(answers[i])})`,
+          ),
+        );
+      }
+    }
+  });
+
+  it('normalisation never turns a wrong answer right (perturbed and other-instance answers of every seed, in every wrapper)', async () => {
+    let wrongSeen = 0;
+    for (const s of seeds) {
+      const xs = await solvedInstances(s.source, [1, 5, 10], 3);
+      const probes = xs.flatMap((x, i) => {
+        const other = xs.find((y, j) => j !== i && y.solution.trim() !== x.solution.trim());
+        return [...perturbations(x.solution), ...(other ? [other.solution] : [])].map((wrong) => ({ x, wrong }));
+      });
+      const raw = await pool.score(
+        s.source,
+        probes.map((p) => ({ state: p.x.state, answer: p.wrong })),
+      );
+      const wrongOnes = probes.filter((_, i) => raw[i]!.ok && (raw[i] as { value: number }).value === 0);
+      wrongSeen += wrongOnes.length;
+      const wrapped = wrongOnes.flatMap((p) =>
+        [(a: string) => a, ...ANSWER_WRAPPERS.map((w) => w.wrap)].map((wrap) => ({ p, answer: normaliseAnswer(wrap(p.wrong)) })),
+      );
+      const rs = await pool.score(
+        s.source,
+        wrapped.map((w) => ({ state: w.p.x.state, answer: w.answer })),
+      );
+      rs.forEach((r, i) =>
+        assert.ok(
+          r.ok && r.value === 0,
+          `${s.name}: the wrong answer ${JSON.stringify(wrapped[i]!.p.wrong)} scored ${JSON.stringify(r)} after normalising ${JSON.stringify(wrapped[i]!.answer)}`,
+        ),
+      );
+    }
+    assert.ok(wrongSeen >= seeds.length * 5, `only ${wrongSeen} wrong answers were tried`);
+  });
 
   it('environment names are unique across the library', () => {
     const names = seeds.map((s) => s.name);

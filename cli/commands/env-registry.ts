@@ -2,20 +2,22 @@
 import type { Command } from 'commander';
 import { openRegistry } from '../../registry/open';
 import type { EnvStatus } from '../../registry/registry';
+import { checkContamination } from '../../contamination/environment';
+import { sharedPool } from '../../sandbox';
 import { action, CliError, cliConfig, printJson } from '../output';
 
 export function registerEnvRegistry(env: Command): void {
   env
     .command('list')
     .description('list environments in the registry')
-    .option('--status <status>', 'accepted or rejected')
+    .option('--status <status>', 'accepted, rejected or quarantined')
     .option('--origin <origin>', 'seed or synthesized')
     .option('--family <family>', 'a task family')
     .option('--json', 'print a JSON array')
     .action(
       action(async (o: { status?: string; origin?: string; family?: string; json?: boolean }) => {
-        if (o.status && o.status !== 'accepted' && o.status !== 'rejected')
-          throw new CliError(`--status ${JSON.stringify(o.status)}: expected accepted or rejected`);
+        if (o.status && o.status !== 'accepted' && o.status !== 'rejected' && o.status !== 'quarantined')
+          throw new CliError(`--status ${JSON.stringify(o.status)}: expected accepted, rejected or quarantined`);
         if (o.origin && o.origin !== 'seed' && o.origin !== 'synthesized')
           throw new CliError(`--origin ${JSON.stringify(o.origin)}: expected seed or synthesized`);
         const reg = await openRegistry(cliConfig());
@@ -53,7 +55,10 @@ export function registerEnvRegistry(env: Command): void {
           if (!e) throw new CliError(`no environment named or with id ${JSON.stringify(nameOrId)} (see \`resyn env list\`)`, 1);
           const synthesis = e.runId ? ((await reg.synthesisRunOf(e.runId)) ?? null) : null;
           const rounds = e.runId ? await reg.roundsOf(e.runId) : [];
-          if (o.json) return printJson({ environment: e, synthesis, rounds });
+          const cfg = cliConfig();
+          const pool = sharedPool(cfg.sandbox);
+          const contamination = await checkContamination(pool, e).finally(() => pool.close());
+          if (o.json) return printJson({ environment: e, synthesis, rounds, contamination });
           const out = process.stdout;
           out.write(
             `${e.name}  ${e.id}\n${e.description}\nstatus ${e.status} · origin ${e.origin} · keyword ${e.keyword ?? '-'} · family ${e.family ?? '-'} · rounds ${e.rounds} · tags ${e.tags.join(', ')}\n`,
@@ -66,6 +71,10 @@ export function registerEnvRegistry(env: Command): void {
                 .join(' ')}\n`,
             );
           if (synthesis) out.write(`synthesis ${synthesis.workflowId}: ${synthesis.outcome} — ${synthesis.reason}\n`);
+          const best = contamination.matches[0]!;
+          out.write(
+            `contamination ${contamination.flagged ? 'FLAGGED' : 'ok'}: closest ${best.benchmark} ${best.task} (similarity ${best.similarity.toFixed(2)}; shared: ${best.shared.slice(0, 6).join(', ') || '-'})\n`,
+          );
           for (const r of rounds) {
             out.write(`\n--- round ${r.round} (${r.envId?.slice(0, 12) ?? 'no code'})\n`);
             for (const g of r.gates)

@@ -1,5 +1,5 @@
 /**
- * `resyn env check|sample|score FILE`: run one environment file in the sandbox, with no LLM and
+ * `resyn env check|sample|score|solve FILE`: run one environment file in the sandbox, with no LLM and
  * no Temporal server. Exit 0 ok / accepted, 1 rejected (or the environment failed the call),
  * 2 usage or unreadable input.
  */
@@ -38,7 +38,7 @@ export function registerEnv(program: Command): Command {
     .action(
       action(async (file: string, opts: { json?: boolean }) => {
         const source = readSource(file);
-        const report = await withPool((pool) => checkEnvironment(source, { pool }));
+        const report = await withPool((pool) => checkEnvironment(source, { pool, config: cliConfig().checks }));
         if (opts.json) {
           printJson(report);
         } else {
@@ -96,6 +96,33 @@ export function registerEnv(program: Command): Command {
         }
         if (opts.json) printJson({ reward: r!.value });
         else process.stdout.write(`reward: ${r!.value}\n`);
+      }),
+    );
+
+  env
+    .command('solve')
+    .description('print the reference solver\'s answer for an instance: prints {"answer"}')
+    .argument('<file>', 'environment module')
+    .requiredOption('--seed <n>', 'seed (non-negative integer)')
+    .requiredOption('--difficulty <d>', 'difficulty 1..10')
+    .option('--json', 'print JSON')
+    .action(
+      action(async (file: string, opts: { seed: string; difficulty: string; json?: boolean }) => {
+        const seed = intFlag('--seed', opts.seed, 0);
+        const difficulty = intFlag('--difficulty', opts.difficulty, 1, 10);
+        const source = readSource(file);
+        const r = await withPool(async (pool) => {
+          const [s] = await pool.sample(source, [{ seed, difficulty }]);
+          if (!s!.ok) return s!;
+          const [a] = await pool.solve(source, [s!.value.state]);
+          return a!;
+        });
+        if (!r.ok) {
+          if (opts.json) printJson({ error: r.error });
+          throw new CliError(`${r.error.kind}: ${r.error.message}`, 1);
+        }
+        if (opts.json) printJson({ answer: r.value });
+        else process.stdout.write(`${r.value}\n`);
       }),
     );
 

@@ -101,6 +101,7 @@ export function registerSample(program: Command): void {
     .option('--max-prompt-tokens <n>', "max prompt length in tokens (chat-templated; default 512, verl's default)")
     .option('--drop-overlong', 'leave out rows whose prompt is over --max-prompt-tokens (default: keep them, warn in the manifest)')
     .option('--license <id>', 'license in the dataset card (default mit)')
+    .option('--exclude-contaminated', 'leave out environments the contamination report flags (close to a BIG-Bench Hard / BBEH task)')
     .option('--out <dir>', 'output folder (default <dataDir>/datasets/<name>)')
     .option('--concurrency <n>', 'shard activities at once', '4')
     .option('--wait', 'wait for the dataset, with a progress bar on stderr')
@@ -139,6 +140,7 @@ export function registerSample(program: Command): void {
           ...(o.maxPromptTokens ? { maxPromptTokens: num('--max-prompt-tokens', o.maxPromptTokens as string) } : {}),
           ...(o.dropOverlong ? { overlongPrompts: 'drop' as const } : {}),
           ...(o.license ? { license: o.license as string } : {}),
+          ...(o.excludeContaminated ? { excludeContaminated: true } : {}),
           ...(o.out ? { outDir: path.resolve(o.out as string) } : {}),
           concurrency: num('--concurrency', o.concurrency as string),
         };

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkContamination } from '../../contamination/environment';
 import { finishDataset } from '../../dataset/finish';
 import type { Manifest } from '../../dataset/manifest';
 import { shardSpecs } from '../../dataset/plan';
@@ -79,6 +80,13 @@ export async function buildDataset(
     describe: async (id) => {
       const rec = await base.registry.getEnvironment(id);
       return { description: rec?.description ?? null, keyword: rec?.keyword ?? null };
+    },
+    insights: {
+      contamination: async (id) => checkContamination(base.pool, (await base.registry.getEnvironment(id))!),
+      funnel: async (m) => [
+        { stage: 'accepted in the library', count: (await base.registry.listEnvironments({ status: 'accepted' })).length },
+        { stage: 'in this dataset', count: m.environments.length },
+      ],
     },
   });
   return { ...base, dir: plan.outDir, manifest };

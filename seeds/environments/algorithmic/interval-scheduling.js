@@ -14,8 +14,8 @@ export default {
   tags: ["algorithmic", "greedy", "scheduling"],
 
   generate(rng, difficulty) {
-    const n = 4 + 3 * difficulty;                            // 7..34 intervals
-    const horizon = 12 + 8 * difficulty;
+    const n = 10 + 3 * difficulty;                           // 13..40 intervals
+    const horizon = 20 + 8 * difficulty;
     const intervals = [];
     for (let i = 0; i < n; i++) {
       const start = rng.int(0, horizon - 2);

@@ -20,7 +20,7 @@ export default {
     const k = 2 + Math.floor(difficulty / 3);                // 2..5 congruences
     const moduli = [];
     while (moduli.length < k) {
-      const m = rng.int(3, 6 + 4 * difficulty);
+      const m = rng.int(7, 14 + 4 * difficulty);
       if (moduli.every((q) => gcd(q, m) === 1)) moduli.push(m);
     }
     const product = moduli.reduce((a, b) => a * b, 1);

@@ -33,10 +33,14 @@ export default {
 
   verify(state, answer) {
     if (typeof answer !== "string" || answer.length > 10000) return 0;
-    const m = /^\s*([-−]?)\s*(\d{1,15})\s*\/\s*(\d{1,15})\s*\.?\s*$/.exec(answer);
+    // p/q, or LaTeX \frac{p}{q} (also \dfrac, \tfrac, a minus in front or inside), or an integer when q = 1.
+    const m = /^\s*([-−]?)\s*(\d{1,15})\s*\/\s*(\d{1,15})\s*\.?\s*$/.exec(answer) ||
+      /^\s*([-−]?)\s*\\[dt]?frac\s*\{\s*(\d{1,15})\s*\}\s*\{\s*(\d{1,15})\s*\}\s*\.?\s*$/.exec(answer) ||
+      /^\s*([-−]?)\s*(\d{1,15})()\s*\.?\s*$/.exec(answer) ||
+      /^\s*\\[dt]?frac\s*\{\s*([-−])\s*(\d{1,15})\s*\}\s*\{\s*(\d{1,15})\s*\}\s*\.?\s*$/.exec(answer);
     if (!m) return 0;
     const [p, q] = total(state);
-    const gp = Number(m[2]) * (m[1] ? -1 : 1), gq = Number(m[3]);
+    const gp = Number(m[2]) * (m[1] ? -1 : 1), gq = m[3] === "" ? 1 : Number(m[3]);
     return gp === p && gq === q ? 1 : 0;                     // lowest terms were asked for
   },
 

@@ -27,7 +27,7 @@ export default {
   tags: ["combinatorics", "knapsack", "optimization"],
 
   generate(rng, difficulty) {
-    const n = 4 + 2 * difficulty;                            // 6..24 items
+    const n = 7 + 2 * difficulty;                            // 9..27 items
     const items = Array.from({ length: n }, () => [rng.int(1, 8 + 3 * difficulty), rng.int(1, 10 + 4 * difficulty)]);
     const total = items.reduce((s, [w]) => s + w, 0);
     const state = { items, capacity: Math.max(2, Math.floor(total * (0.25 + 0.2 * rng.float()))) };

@@ -16,9 +16,9 @@ export default {
   tags: ["combinatorics", "counting", "grid"],
 
   generate(rng, difficulty) {
-    const rows = 3 + Math.ceil(difficulty / 2), cols = 3 + Math.floor((difficulty + 1) / 2) + rng.int(0, 1);
+    const rows = 5 + Math.ceil(difficulty / 2), cols = 5 + Math.floor((difficulty + 1) / 2) + rng.int(0, 2);
     for (;;) {
-      const k = rng.int(1, 1 + Math.floor(difficulty * 0.8));
+      const k = rng.int(2, 4 + Math.floor(difficulty * 0.8));
       const blocked = [];
       for (const cell of rng.shuffle([...Array(rows * cols).keys()].slice(1, -1)).slice(0, k)) blocked.push([Math.floor(cell / cols), cell % cols]);
       blocked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);

@@ -20,7 +20,10 @@ export default {
 
   verify(state, answer) {
     if (typeof answer !== "string" || answer.length > 10000) return 0;
-    const chosen = (answer.match(/\d+/g) || []).map(Number);
+    // "18 + 20 = 38" is the subset 18, 20 with its sum: the part after "=" must be the target.
+    const eq = answer.indexOf("=");
+    if (eq >= 0 && !(/^\s*(\d+)\s*\.?\s*$/.test(answer.slice(eq + 1)) && Number(answer.slice(eq + 1).trim().replace(/\.$/, "")) === state.target)) return 0;
+    const chosen = ((eq >= 0 ? answer.slice(0, eq) : answer).match(/\d+/g) || []).map(Number);
     if (chosen.length === 0) return 0;
     const left = new Map();
     for (const x of state.nums) left.set(x, (left.get(x) || 0) + 1);

@@ -6,8 +6,8 @@ export default {
   tags: ["constraint-satisfaction", "grid", "linear-algebra"],
 
   generate(rng, difficulty) {
-    const n = 3 + Math.floor((difficulty - 1) / 3);        // 3..6
-    const presses = Math.min(n * n - 1, 2 + difficulty);
+    const n = 4 + Math.floor((difficulty - 1) / 3);        // 4..7
+    const presses = Math.min(n * n - 1, 3 + difficulty);
     for (;;) {
       const grid = Array.from({ length: n }, () => Array(n).fill(0));
       for (const cell of rng.shuffle([...Array(n * n).keys()]).slice(0, presses)) {

@@ -17,7 +17,9 @@ export default {
     const blanks = Math.round(blankShare * n * n);
     const grid = full.map((row) => row.slice());
     for (let k = 0; k < blanks; k++) grid[Math.floor(cells[k] / n)][cells[k] % n] = 0;
-    return { n, grid };
+    // The full square is kept: solve() returns it instead of searching (backtracking over 48 blanks of an
+    // 8×8 square overran the deadline on some seeds). verify still accepts any valid completion.
+    return { n, grid, full };
   },
 
   prompt(state) {
@@ -47,30 +49,6 @@ export default {
   },
 
   solve(state) {
-    const n = state.n, g = state.grid.map((r) => r.slice());
-    const full = (1 << (n + 1)) - 2;                       // bits 1..n
-    const rowUsed = Array(n).fill(0), colUsed = Array(n).fill(0);
-    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (g[r][c]) { rowUsed[r] |= 1 << g[r][c]; colUsed[c] |= 1 << g[r][c]; }
-    const popcount = (x) => { let k = 0; while (x) { x &= x - 1; k++; } return k; };
-    // Backtracking on the most constrained empty cell (MRV).
-    const search = () => {
-      let best = -1, bestMask = 0, bestCount = 99;
-      for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (!g[r][c]) {
-        const mask = full & ~(rowUsed[r] | colUsed[c]);
-        const k = popcount(mask);
-        if (k < bestCount) { best = r * n + c; bestMask = mask; bestCount = k; if (k <= 1) break; }
-      }
-      if (best < 0) return true;
-      if (bestCount === 0) return false;
-      const r = Math.floor(best / n), c = best % n;
-      for (let v = 1; v <= n; v++) if (bestMask & (1 << v)) {
-        g[r][c] = v; rowUsed[r] |= 1 << v; colUsed[c] |= 1 << v;
-        if (search()) return true;
-        g[r][c] = 0; rowUsed[r] &= ~(1 << v); colUsed[c] &= ~(1 << v);
-      }
-      return false;
-    };
-    search();
-    return g.map((r) => r.join(" ")).join("\n");
+    return state.full.map((r) => r.join(" ")).join("\n");
   },
 };

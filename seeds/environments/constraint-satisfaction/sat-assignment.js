@@ -6,7 +6,7 @@ export default {
   tags: ["constraint-satisfaction", "logic", "sat"],
 
   generate(rng, difficulty) {
-    const n = 4 + 2 * difficulty;                           // 6..24 variables
+    const n = 10 + Math.floor(1.3 * difficulty);            // 11..23 variables
     const m = Math.round(4.2 * n);                          // near the hard ratio for 3-SAT
     const planted = Array.from({ length: n }, () => rng.int(0, 1));
     const clauses = [];
@@ -17,13 +17,15 @@ export default {
       let v3 = rng.int(0, n - 1); while (v3 === v1 || v3 === v2) v3 = rng.int(0, n - 1);
       const vars = [v1, v2, v3];
       const lits = [];
-      let agrees = false;                                   // keep clauses the planted assignment satisfies
+      // Keep clauses that both the planted assignment and its complement satisfy ("2-hidden"): plain
+      // planting leans the formula towards the planted values, so one fixed assignment fits many formulas.
+      let agrees = false, disagrees = false;
       for (let k = 0; k < 3; k++) {
         const v = vars[k], positive = rng.int(0, 1) === 1;
         lits.push(positive ? v + 1 : -(v + 1));
-        if (positive === (planted[v] === 1)) agrees = true;
+        if (positive === (planted[v] === 1)) agrees = true; else disagrees = true;
       }
-      if (agrees) clauses.push(lits);
+      if (agrees && disagrees) clauses.push(lits);
     }
     return { n, clauses };
   },

@@ -20,7 +20,7 @@ export default {
   tags: ["graphs", "matching", "optimization"],
 
   generate(rng, difficulty) {
-    const workers = 3 + difficulty, jobs = 3 + difficulty;  // 4..13 on each side
+    const workers = 5 + difficulty, jobs = 5 + difficulty;  // 6..15 on each side
     const can = Array.from({ length: workers }, () => {
       const k = rng.int(1, Math.min(jobs, 3));
       return rng.shuffle([...Array(jobs).keys()]).slice(0, k).sort((a, b) => a - b);

@@ -5,7 +5,7 @@ export default {
   tags: ["graphs", "coloring", "constraint-satisfaction"],
 
   generate(rng, difficulty) {
-    const n = 5 + 2 * difficulty;                            // 7..25 vertices
+    const n = 11 + Math.floor(1.5 * difficulty);             // 12..26 vertices
     const k = difficulty <= 6 ? 3 : 4;
     const color = Array.from({ length: n }, (_, i) => (i < k ? i : rng.int(0, k - 1)));
     const p = Math.min(0.6, (k === 3 ? 2.4 : 4.2) / n * 1.6);  // dense enough to constrain
@@ -25,7 +25,13 @@ export default {
 
   verify(state, answer) {
     if (typeof answer !== "string" || answer.length > 10000) return 0;
-    const col = (answer.match(/\d+/g) || []).map(Number);
+    let col = (answer.match(/\d+/g) || []).map(Number);
+    // Also "1: 2, 2: 1, ..." / "vertex 1 = 2" (vertex: color pairs, any order, each vertex once).
+    const pairs = [...answer.matchAll(/(\d+)\s*[:=]\s*(\d+)/g)];
+    if (pairs.length === state.n && pairs.length * 2 === col.length) {
+      col = Array(state.n).fill(0);
+      for (const [, v, c] of pairs) { const i = Number(v) - 1; if (i < 0 || i >= state.n || col[i]) return 0; col[i] = Number(c); }
+    }
     if (col.length !== state.n || col.some((c) => c < 1 || c > state.k)) return 0;
     return state.edges.every(([a, b]) => col[a] !== col[b]) ? 1 : 0;
   },

@@ -6,7 +6,7 @@ export default {
   tags: ["graphs", "dag", "scheduling"],
 
   generate(rng, difficulty) {
-    const n = 5 + 2 * difficulty;                            // 7..25 tasks
+    const n = 6 + 2 * difficulty;                            // 8..26 tasks
     const hidden = rng.shuffle([...Array(n).keys()]);        // a valid order the constraints come from
     const edges = [], has = new Set();
     const m = Math.round(n * (1.2 + 0.08 * difficulty));

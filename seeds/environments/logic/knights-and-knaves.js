@@ -24,7 +24,12 @@ function say(st, names) {
     case "different": return `${names[st[1]]} and ${names[st[2]]} are different kinds`;
     case "or": return `${names[st[1]]} or ${names[st[2]]} is a knight (or both)`;
     case "implies": return `if ${names[st[1]]} is a knight, then ${names[st[2]]} is a knave`;
-    case "count": return `exactly ${st[1]} of us ${st[2]} are knights`;
+    case "count": {
+      // The first st[2] people, named ("exactly 1 of Ann, Bob and Cy is a knight"), or "us" when that is everyone.
+      const group = names.slice(0, st[2]);
+      const who = st[2] === names.length ? "us" : group.length === 2 ? `${group[0]} and ${group[1]}` : `${group.slice(0, -1).join(", ")} and ${group[group.length - 1]}`;
+      return `exactly ${st[1]} of ${who} ${st[1] === 1 ? "is a knight" : "are knights"}`;
+    }
   }
   return "";
 }

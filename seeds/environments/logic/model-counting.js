@@ -63,7 +63,7 @@ export default {
   tags: ["logic", "propositional", "counting"],
 
   generate(rng, difficulty) {
-    const n = 2 + Math.ceil(difficulty * 0.7);                // 3..9 variables
+    const n = 6 + Math.ceil(difficulty * 0.5);                // 7..11 variables
     const leaves = n + Math.floor(difficulty / 2);
     for (;;) {
       // Build a random tree over the leaves, each variable used at least once.
@@ -77,7 +77,10 @@ export default {
       const state = { n, formula: parts[0] };
       const c = countFast(state);
       // The count is stored with the state so that scoring an answer is one comparison, not 2^n evaluations.
-      if (c > 1 && c < (1 << n) - 1) return { ...state, count: c };   // not trivially none/all
+      // Not trivially none/all, and not a power of two or all-but-a-power-of-two: xor and implication
+      // chains give those counts so often that a fixed guess like "64" would win many instances.
+      const lonely = (x) => x > 0 && (x & (x - 1)) === 0;
+      if (c > 1 && c < (1 << n) - 1 && !lonely(c) && !lonely((1 << n) - c)) return { ...state, count: c };
     }
   },
 
@@ -95,6 +98,6 @@ export default {
   },
 
   solve(state) {
-    return String(count(state));
+    return String(state.count);                              // counted once, at generation
   },
 };

@@ -100,7 +100,8 @@ export default {
       const next = filterPerms(c, f, n, cands);
       if (next.length < cands.length) { clues.push(c); cands = next; }   // keep only informative clues
     }
-    return { names, clues };
+    // The clues leave exactly one order, the planted one: kept so solve() need not search 7! orders.
+    return { names, clues, seatOf };
   },
 
   prompt(state) {
@@ -122,10 +123,8 @@ export default {
   },
 
   solve(state) {
-    const n = state.names.length;
-    const pos = permutations(n).find((p) => state.clues.every((c) => holds(c, p)));
     const order = [];
-    pos.forEach((seat, p) => { order[seat] = state.names[p]; });
+    state.seatOf.forEach((seat, p) => { order[seat] = state.names[p]; });
     return order.join(", ");
   },
 };

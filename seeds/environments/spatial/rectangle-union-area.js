@@ -19,7 +19,7 @@ export default {
   tags: ["spatial", "geometry", "counting"],
 
   generate(rng, difficulty) {
-    const k = 2 + difficulty, size = 8 + 4 * difficulty;     // 3..12 rectangles on a growing board
+    const k = 3 + difficulty, size = 16 + 4 * difficulty;    // 4..13 rectangles on a growing board
     const rects = [];
     while (rects.length < k) {
       const x1 = rng.int(0, size - 2), y1 = rng.int(0, size - 2);

@@ -30,7 +30,7 @@ export default {
     };
     const block = (len, depth) => Array.from({ length: len }, () =>
       depth > 0 && rng.float() < 0.25 ? ["repeat", rng.int(2, 4), block(rng.int(2, 3), depth - 1)] : simple());
-    const program = block(3 + difficulty, difficulty >= 7 ? 2 : difficulty >= 4 ? 1 : 0);
+    const program = block(5 + difficulty, difficulty >= 7 ? 2 : difficulty >= 4 ? 1 : 0);
     return { program };
   },
 

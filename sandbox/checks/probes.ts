@@ -52,5 +52,44 @@ export function adversarialAnswers(solution: string): { label: string; answer: s
     { label: 'the solution wrapped in <answer> tags', answer: `<answer>${solution}</answer>` },
     { label: 'a JSON object', answer: '{"answer": null, "__proto__": {"x": 1}}' },
     { label: 'a number-like string', answer: '-1e309 NaN Infinity 0x1F' },
+    ...answerSpaceAnswers(solution),
+  ];
+}
+
+/**
+ * Answers built from the answer space itself, where backtracking regexes and quadratic parsers
+ * blow up: long runs of the solution's own characters with one wrong character at the end (a
+ * regex that matches all but the last character retries from every position), the digits of the
+ * solution repeated, separators repeated, nested brackets.
+ */
+export function answerSpaceAnswers(solution: string): { label: string; answer: string }[] {
+  const chars = [...new Set([...solution.trim()])].filter((c) => c.trim() !== '');
+  const alphabet = chars.length ? chars.join('') : 'a1';
+  const run = (n: number) => alphabet.repeat(Math.ceil(n / alphabet.length)).slice(0, n);
+  const digits = solution.replace(/\D/g, '') || '1234567890';
+  const wrong = chars.includes('!') ? '~' : '!';
+  const separators = [...new Set(solution.match(/[^\p{L}\p{N}]/gu) ?? [])].filter((c) => c !== ' ');
+  const sep = separators[0] ?? ',';
+  return [
+    { label: "20,000 characters of the solution's alphabet ending in one wrong character", answer: run(20_000) + wrong },
+    {
+      label: "20,000 characters of the solution's alphabet, spaced, ending in one wrong character",
+      answer: run(10_000).split('').join(' ') + wrong,
+    },
+    {
+      label: "a 30,000-digit run of the solution's digits ending in a letter",
+      answer: `${digits.repeat(Math.ceil(30_000 / digits.length)).slice(0, 30_000)}x`,
+    },
+    { label: 'the solution followed by 10,000 repeated separators', answer: solution + `${sep} `.repeat(10_000) },
+    {
+      label: '5,000 nested brackets around the solution',
+      answer: `${'('.repeat(2_500)}${'['.repeat(2_500)}${solution}${']'.repeat(2_500)}${')'.repeat(2_500)}`,
+    },
+    {
+      label: 'the solution repeated with its separators to 40,000 characters',
+      answer: Array.from({ length: Math.max(2, Math.ceil(40_000 / (solution.length + 1))) }, () => solution)
+        .join(sep)
+        .slice(0, 40_000),
+    },
   ];
 }

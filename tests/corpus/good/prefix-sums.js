@@ -1,0 +1,25 @@
+// Running totals of a list; difficulty sets its length.
+export default {
+  name: 'prefix-sums',
+  description: 'Give the running totals (prefix sums) of a list of integers.',
+  tags: ['arithmetic', 'lists'],
+  generate(rng, difficulty) {
+    return { xs: Array.from({ length: 3 + difficulty }, () => rng.int(-20, 40)) };
+  },
+  prompt(s) {
+    return `Give the running totals of ${s.xs.join(', ')} (the first total is the first number). Answer with the totals separated by spaces.`;
+  },
+  verify(s, answer) {
+    if (answer.length > 2000) return 0;
+    return answer
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .join(' ') === this.solve(s)
+      ? 1
+      : 0;
+  },
+  solve(s) {
+    let t = 0;
+    return s.xs.map((x) => (t += x)).join(' ');
+  },
+};
