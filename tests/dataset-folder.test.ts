@@ -117,7 +117,10 @@ describe('self-contained dataset folder', function () {
       console.log(`      skipped: ${py.skip}`);
       this.skip();
     }
-    const out = JSON.parse(await runPython(py.python, path.join(projectRoot, 'tests', 'python', 'load_dataset.py'), [ds.dir]));
+    // A fresh `datasets` cache: it keys its Arrow cache by the folder's name, so a stale copy of an
+    // earlier `test-ds` would be read instead of this one.
+    const hfCache = { HF_DATASETS_CACHE: tmpDir('hf-cache-') };
+    const out = JSON.parse(await runPython(py.python, path.join(projectRoot, 'tests', 'python', 'load_dataset.py'), [ds.dir], hfCache));
     assert.deepEqual(out.splits, { train: ds.manifest.totals.train, validation: ds.manifest.totals.validation });
     const first = readRows(ds.dir, ds.manifest)[0]!;
     assert.deepEqual(out.first.prompt, first.prompt);
