@@ -11,6 +11,7 @@ import { SimplePlugin } from '@temporalio/plugin';
 import type { WorkerOptions, WorkflowBundleOption } from '@temporalio/worker';
 import { recordRegisteredActivities } from '../activities/registered';
 import { createActivities } from '../activities';
+import { stageTimingInterceptors } from '../activities/stage-timing';
 import { loadConfig, type ResynConfig } from '../temporal.config';
 
 export const RESYN_WORKFLOWS_PATH = require.resolve('../workflows');
@@ -27,6 +28,8 @@ export class ReSynPlugin extends SimplePlugin {
     super({
       name: 'resyn',
       activities: createActivities(cfg),
+      // Every stage's wall time (a team's own gates included), for per-stage accounting.
+      workerInterceptors: { activity: [stageTimingInterceptors(cfg)] },
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: RESYN_WORKFLOWS_PATH }),
     });
   }
