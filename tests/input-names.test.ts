@@ -75,7 +75,10 @@ describe('workflow input names are checked against the worker at start', functio
     assert.ok(err instanceof WorkflowFailedError, String(err));
     const root = rootFailure(err);
     assert.equal(root?.type, 'InvalidInput');
-    assert.match(err.cause!.message, /^invalid synthesizeEnvironment input: gates\[1\] = "codeJudg": no activity of that name is registered/);
+    assert.match(
+      err.cause!.message,
+      /^invalid synthesizeEnvironment input: gates\[1\] = "codeJudg": no activity of that name is registered/,
+    );
     assert.equal((err.cause as { nonRetryable?: boolean }).nonRetryable, true);
     // The valid ones: resyn's gates and the team's own, not resyn's other activities.
     const listed = /Gates it registers: ([^.]*)\./.exec(err.cause!.message)?.[1]?.split(', ');
