@@ -18,7 +18,6 @@ const TEMPORAL_RUNTIME = [
   '@temporalio/client',
   '@temporalio/worker',
   '@temporalio/workflow',
-  '@temporalio/testing',
 ];
 
 /** Folder -> what it may not import: top-level folders, or packages (prefix match). */
