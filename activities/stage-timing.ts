@@ -9,6 +9,7 @@ import { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { isStageActivity, stageOf } from '../contracts/stages';
 import { openRegistry } from '../registry/open';
+import { registeredActivities } from './registered';
 import type { ResynConfig } from '../temporal.config';
 
 /** The keyword a stage activity works on (every synthesis step's input carries it), else null. */
@@ -23,7 +24,7 @@ export function stageTimingInterceptors(cfg: ResynConfig): ActivityInterceptorsF
       async execute(input, next) {
         const ctx = Context.current();
         const info = ctx.info;
-        if (!isStageActivity(info.activityType, info.workflowType)) return next(input);
+        if (!isStageActivity(info.activityType, info.workflowType, registeredActivities(info.taskQueue)?.gates)) return next(input);
         const startedAt = new Date();
         const t0 = performance.now();
         let ok = false;

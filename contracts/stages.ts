@@ -16,13 +16,14 @@ export type SynthesisStage = (typeof SYNTHESIS_STAGES)[keyof typeof SYNTHESIS_ST
 /** The stage an activity type belongs to; an unknown activity (a team's own gate) is its own stage. */
 export const stageOf = (activityType: string): string => (SYNTHESIS_STAGES as Record<string, string>)[activityType] ?? activityType;
 
-/** Activities a synthesis run calls that keep its history rather than judge or write code: not stages. */
-export const SYNTHESIS_BOOKKEEPING = ['registerEnvironment', 'recordSynthesisRound'] as const;
-
-/** Whether an activity is a stage whose wall time is kept: a known step, or any other activity of a synthesis run (a team's gate). */
-export function isStageActivity(activityType: string, workflowType: string | undefined): boolean {
+/**
+ * Whether an activity is a stage whose wall time is kept: a known step, or a gate (resyn's or a
+ * team's, as the worker registered them) run by a synthesis run. Bookkeeping (registering, name
+ * checks) is not a stage.
+ */
+export function isStageActivity(activityType: string, workflowType: string | undefined, gates: readonly string[] = []): boolean {
   if (activityType in SYNTHESIS_STAGES) return true;
-  return workflowType === 'synthesizeEnvironment' && !(SYNTHESIS_BOOKKEEPING as readonly string[]).includes(activityType);
+  return workflowType === 'synthesizeEnvironment' && gates.includes(activityType);
 }
 
 const STAGE_ORDER: readonly string[] = Object.values(SYNTHESIS_STAGES);
