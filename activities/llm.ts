@@ -4,10 +4,12 @@
  * server's Retry-After as nextRetryDelay, or non-retryable naming role, endpoint and model), and
  * contract-breaking replies returned as feedback instead of failing.
  */
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { chat, costUsd, LlmError, type ChatMessage, type RoleName } from '../llm/client';
 import { llmFailureType } from '../contracts/failures';
 import type { Proposal } from '../contracts/proposal';
+import { SYNTHESIS_STAGES, stageOf } from '../contracts/stages';
 import { addUsage, zeroUsage, type UsageTotals } from '../contracts/usage';
 import type { DraftResult, ReviseInput } from '../contracts/revision';
 import { formatHistory } from '../llm/evidence';
@@ -32,13 +34,20 @@ export function llmFailure(err: LlmError): ApplicationFailure {
   });
 }
 
-/** One chat call from inside an activity: records usage, maps errors to Temporal failures. */
+/**
+ * One chat call from inside an activity: records usage, maps errors to Temporal failures.
+ *
+ * Usage is what the provider billed: every reply that came back is recorded (under its stage, the
+ * activity's by default) before anything else can fail, with a key of its own: a retried attempt's
+ * new reply is counted again (it was billed again), while the same reply written twice is counted once.
+ */
 export async function callRole(
   cfg: ResynConfig,
   role: RoleName,
   messages: ChatMessage[],
   keyword: string | null,
   seq = 0,
+  stage = stageOf(Context.current().info.activityType),
 ): Promise<{ content: string; usage: UsageTotals }> {
   const info = Context.current().info;
   const workflowId = info.workflowExecution?.workflowId ?? null;
@@ -51,8 +60,11 @@ export async function callRole(
     );
     const cost = costUsd(res.usage, cfg.llm);
     await (await openRegistry(cfg)).recordLlmCall({
-      key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${seq}`,
+      // The attempt does not tell replies apart (a local activity re-run after a lost workflow task starts again at
+      // attempt 1): a random part per reply does.
+      key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${seq}/${randomUUID()}`,
       role,
+      stage,
       model: res.model,
       workflowId,
       keyword,
@@ -154,6 +166,7 @@ export function llmActivities(cfg: ResynConfig) {
       { ...taskVars(input), round: input.round, source: input.source.trim(), history: formatHistory(input.history) },
       cfg,
     );
-    return draft(await callRole(cfg, 'reviser', messages, input.keyword));
+    // Also reached from writeEnvironment when an old history revises through it: still the revise stage.
+    return draft(await callRole(cfg, 'reviser', messages, input.keyword, 0, SYNTHESIS_STAGES.reviseEnvironment));
   }
 }

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { buildPlan } from '../dataset/planner';
-import { shardSpecs } from '../dataset/plan';
+import { shardInput, shardSpecs } from '../dataset/plan';
 import { sampleRequestSchema, type SampleRequest } from '../contracts/sample-request';
 import { writeShard } from '../dataset/shard';
 import { runSample } from '../cli/commands/sample';
@@ -54,18 +54,7 @@ async function main(): Promise<void> {
     Array.from({ length: plainReq.concurrency }, async () => {
       while (next < specs.length) {
         const s = specs[next++]!;
-        const r = await writeShard(
-          {
-            outDir: plan.outDir,
-            formats: plan.formats,
-            split: s.split,
-            index: s.index,
-            count: s.count,
-            start: s.start,
-            segments: s.segments.map((g) => ({ env: plan.envs[g.env]!, from: g.from, to: g.to })),
-          },
-          { pool, source },
-        );
+        const r = await writeShard(shardInput(plan, s), { pool, source });
         rowsPlain += r.rows;
       }
     }),

@@ -4,6 +4,7 @@
  * the workflow derives the shard list from it, so a replay or a continue-as-new sees the same plan.
  */
 import type { RowSelection } from './selection';
+import type { ShardInput } from './shard';
 import type { LevelWeight, NormalizedSampleRequest } from '../contracts/sample-request';
 
 export type Split = 'train' | 'validation';
@@ -143,6 +144,28 @@ export function shardSpecs(plan: Pick<SamplePlan, 'envs' | 'shardSize'>): ShardS
     }
   }
   return out;
+}
+
+/**
+ * What writeShard gets for one shard of a plan (the workflow, the test helper and the bench build
+ * it here alone). `withSelection: false` keeps the shard inputs of runs that began before row
+ * selection existed exactly as recorded.
+ */
+export function shardInput(
+  plan: Pick<SamplePlan, 'outDir' | 'formats' | 'envs' | 'selection'>,
+  s: ShardSpec,
+  { withSelection = true } = {},
+): ShardInput {
+  return {
+    outDir: plan.outDir,
+    formats: plan.formats,
+    split: s.split,
+    index: s.index,
+    count: s.count,
+    start: s.start,
+    segments: s.segments.map((g) => ({ env: plan.envs[g.env]!, from: g.from, to: g.to })),
+    ...(plan.selection && withSelection ? { selection: plan.selection } : {}),
+  };
 }
 
 /** File name of a shard (Hugging Face style), without the extension. */

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { runSample } from '../cli/commands/sample';
+import { runSample, sampleWorkflowId } from '../cli/commands/sample';
 import type { SampleRequest } from '../contracts/sample-request';
 import { difficultyFor, seedRange } from '../dataset/instances';
 import type { Manifest } from '../dataset/manifest';
@@ -20,6 +20,7 @@ import { importSeedEnvironments } from '../registry/import-seeds';
 import { openRegistry } from '../registry/open';
 import { sharedPool } from '../sandbox';
 import { startFakeLlm, type FakeLlm } from './support/fake-llm';
+import { maybeSaveHistory } from './support/histories';
 import { testClient, testConfig, withWorker } from './support/temporal';
 
 const K = 4;
@@ -91,6 +92,8 @@ describe('per-instance pass-rate selection', function () {
     }
 
     const out = await withWorker(cfg, () => runSample(client, cfg, { ...request, name: 'band' }));
+    // Recorded for the replay test (RESYN_RECORD_HISTORIES=<tag>): pass-rate rollouts and row selection.
+    await maybeSaveHistory(client.workflow.getHandle(sampleWorkflowId('band')), 'sampleTrainingData-pass-rate');
     const policyCalls = fake.calls.filter((c) => c.model === 'fake-policy').length;
     assert.equal(policyCalls, 20 * K);
     const manifest: Manifest = JSON.parse(fs.readFileSync(out.manifestPath, 'utf8'));

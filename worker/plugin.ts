@@ -11,6 +11,8 @@ import { SimplePlugin } from '@temporalio/plugin';
 import type { WorkerOptions, WorkflowBundleOption } from '@temporalio/worker';
 import { recordRegisteredActivities } from '../activities/registered';
 import { createActivities } from '../activities';
+import { gateActivities } from '../activities/gates';
+import { stageTimingInterceptors } from '../activities/stage-timing';
 import { loadConfig, type ResynConfig } from '../temporal.config';
 
 export const RESYN_WORKFLOWS_PATH = require.resolve('../workflows');
@@ -22,19 +24,26 @@ export interface ReSynPluginOptions {
 }
 
 export class ReSynPlugin extends SimplePlugin {
+  /** resyn's own activity names and, of them, its gates (the rest of a worker's activities are the team's). */
+  private readonly resyn: { own: string[]; gates: string[] };
+
   constructor(opts: ReSynPluginOptions = {}) {
     const cfg = opts.config ?? loadConfig();
+    const activities = createActivities(cfg);
     super({
       name: 'resyn',
-      activities: createActivities(cfg),
+      activities,
+      // Every stage's wall time (a team's own gates included), for per-stage accounting.
+      workerInterceptors: { activity: [stageTimingInterceptors(cfg)] },
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: RESYN_WORKFLOWS_PATH }),
     });
+    this.resyn = { own: Object.keys(activities), gates: Object.keys(gateActivities(cfg)) };
   }
 
-  /** Records every activity the worker ends up with (resyn's and the team's), for the preflight's name checks. */
+  /** Records every activity the worker ends up with (resyn's and the team's), for the name checks at a run's start. */
   override configureWorker(options: WorkerOptions): WorkerOptions {
     const out = super.configureWorker(options);
-    recordRegisteredActivities(out.taskQueue ?? 'default', Object.keys((out.activities as object | undefined) ?? {}));
+    recordRegisteredActivities(out.taskQueue ?? 'default', Object.keys((out.activities as object | undefined) ?? {}), this.resyn);
     return out;
   }
 }

@@ -129,7 +129,12 @@ export async function growLibrary(raw: GrowInput): Promise<GrowProgress> {
   // Before fanning out: every LLM role's endpoint answers and every gate is registered, or the run fails in seconds saying why.
   if (fresh && patched('grow-preflight')) {
     try {
-      await preflight({ roles: ['generator', 'judge', 'reviser'], gates: input.gates ?? DEFAULT_GATES_V2, gatesField: 'gates' });
+      await preflight({
+        roles: ['generator', 'judge', 'reviser'],
+        gates: input.gates ?? DEFAULT_GATES_V2,
+        gatesField: 'gates',
+        names: { blockingGates: input.blockingGates, localGates: input.localGates },
+      });
     } catch (err) {
       if (isCancellation(err)) throw err;
       s.lastError = `preflight: ${rootMessage(err)}`;

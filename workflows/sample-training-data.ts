@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
-import { SPLITS, shardSpecs, type SamplePlan, type ShardSpec } from '../dataset/plan';
+import { SPLITS, shardInput, shardSpecs, type SamplePlan, type ShardSpec } from '../dataset/plan';
 import { parseInput } from './parse-input';
 import { sampleRequestSchema, type NormalizedSampleRequest, type SampleRequest } from '../contracts/sample-request';
 import type { ShardResult } from '../dataset/shard';
@@ -107,17 +107,8 @@ export async function sampleTrainingData(input: SampleRequest, resume?: SampleRe
   const budget = Math.min(todo.length, req.shardsPerRun);
   let next = 0;
   const runOne = async (s: ShardSpec): Promise<void> => {
-    const r = await writeShard({
-      outDir: plan.outDir,
-      formats: plan.formats,
-      split: s.split,
-      index: s.index,
-      count: s.count,
-      start: s.start,
-      segments: s.segments.map((g) => ({ env: plan.envs[g.env]!, from: g.from, to: g.to })),
-      // Plans made before row selection existed carry none: their shard inputs stay as recorded.
-      ...(plan.selection && patched('shard-row-selection') ? { selection: plan.selection } : {}),
-    });
+    // Plans made before row selection existed carry none: their shard inputs stay as recorded.
+    const r = await writeShard(shardInput(plan, s, { withSelection: !!plan.selection && patched('shard-row-selection') }));
     results.push(r);
     progress.shardsDone++;
     progress.rows += r.rows;

@@ -9,7 +9,16 @@
  * gates before it, and default to the red-team gate and 2 revisions; older histories replay the
  * earlier path (writeEnvironment with the last round's feedback).
  */
-import { patched, proxyActivities, proxyLocalActivities, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  isCancellation,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ResynActivities } from '../activities';
 import type { Candidate, GateResult } from '../contracts/gates';
 import type { Proposal } from '../contracts/proposal';
@@ -23,6 +32,7 @@ import {
   type SynthesizeInput,
   synthesizeInputSchema,
 } from '../contracts/synthesis-input';
+import { Failure, rootMessage } from '../contracts/failures';
 import { addUsage, type UsageTotals, zeroUsage } from '../contracts/usage';
 import { RESYN_ENV_NAME, RESYN_RUN_KIND, RESYN_STATUS } from '../lib/search-attributes';
 import { synthesizeMemo, synthesizeSearchAttributes } from './synthesis-meta';
@@ -30,6 +40,8 @@ import { parseInput } from './parse-input';
 
 /** Patch marker of the named revise step (see the file comment). */
 export const REVISE_STEP_PATCH = 'synthesis-revise-step';
+/** Patch marker of the name check at the start of a directly started run (see checkNames). */
+export const CHECK_NAMES_PATCH = 'synthesis-check-names';
 
 function activities(r: RetryInput) {
   const retry = {
@@ -88,6 +100,24 @@ export async function synthesizeEnvironment(raw: SynthesizeInput): Promise<Synth
   if (workflowInfo().typedSearchAttributes.get(RESYN_RUN_KIND) !== 'synthesize') {
     upsertSearchAttributes(synthesizeSearchAttributes(keyword, proposal.name));
     upsertMemo(synthesizeMemo({ keyword, proposal, gates: gateNames, maxRevisions, parentWorkflowId }));
+  }
+
+  // Started directly (UI, CLI, a team's code) rather than by growLibrary, whose preflight already did it: every
+  // activity name in the input must be registered on this worker, or a typo'd gate retries "activity not
+  // registered" for minutes. A local activity: it reads what this worker registered, no server round trip.
+  if (!workflowInfo().parent && patched(CHECK_NAMES_PATCH)) {
+    try {
+      await local.checkInputNames({ fields: { gates: gateNames, blockingGates: input.blockingGates, localGates: input.localGates } });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      upsertSearchAttributes([{ key: RESYN_STATUS, value: 'failed' }]);
+      throw ApplicationFailure.create({
+        type: Failure.InvalidInput,
+        nonRetryable: true,
+        message: `invalid synthesizeEnvironment input: ${rootMessage(err)}`,
+        cause: err as Error,
+      });
+    }
   }
 
   let usage: UsageTotals = zeroUsage();

@@ -126,6 +126,8 @@ export async function overview(client: Client, cfg: ResynConfig, limit = 10) {
     }
     return {
       running,
+      /** Tokens, calls, cost and wall time per stage over every run this registry has seen. */
+      stages: await reg.stageUsage(),
       synthesesRunning: runningAll.filter((w) => w.type === 'synthesizeEnvironment').length,
       library: {
         accepted: families.reduce((a, f) => a + f.accepted, 0),
@@ -276,6 +278,14 @@ export function registerStatus(program: Command): void {
                   ? `  -> resyn resume ${f.workflowId}`
                   : '';
             w(`  ${f.type} ${f.workflowId} ${f.status} ${f.closeTime ?? ''} ${f.reason}${next}`);
+          }
+          if (s.stages.length) {
+            w('Per stage (all runs): LLM calls, tokens (prompt+completion), cost, wall time:');
+            for (const u of s.stages)
+              w(
+                `  ${u.stage.padEnd(16)} ${String(u.calls).padStart(6)} calls ${String(u.promptTokens + u.completionTokens).padStart(10)} tokens ` +
+                  `$${u.costUsd.toFixed(4).padStart(9)} ${(u.wallMs / 1000).toFixed(1).padStart(8)} s`,
+              );
           }
           if (s.topRejectionReasons.length) {
             w('Top rejection reasons:');

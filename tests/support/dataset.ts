@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { checkContamination } from '../../contamination/environment';
 import { finishDataset } from '../../dataset/finish';
 import type { Manifest } from '../../dataset/manifest';
-import { shardSpecs } from '../../dataset/plan';
+import { shardInput, shardSpecs } from '../../dataset/plan';
 import { buildPlan } from '../../dataset/planner';
 import { promptTokenCounter } from '../../dataset/prompt-length';
 import type { DatasetRow } from '../../dataset/rows';
@@ -57,16 +57,7 @@ export async function buildDataset(
   const tokens = await promptTokenCounter();
   const results: ShardResult[] = [];
   for (const s of shardSpecs(plan)) {
-    const input = {
-      outDir: plan.outDir,
-      formats: plan.formats,
-      split: s.split,
-      index: s.index,
-      count: s.count,
-      start: s.start,
-      segments: s.segments.map((g) => ({ env: plan.envs[g.env]!, from: g.from, to: g.to })),
-      ...(plan.selection ? { selection: plan.selection } : {}),
-    };
+    const input = shardInput(plan, s);
     results.push(
       await writeShard(input, {
         pool: base.pool,

@@ -13,13 +13,7 @@ import { projectRoot } from '../../lib/paths';
 
 const LIBRARY = ['lib', 'sandbox', 'registry', 'llm', 'dataset', 'rewards', 'reports'];
 const TOP = ['activities', 'workflows', 'worker', 'cli', 'tests', 'bench'];
-const TEMPORAL_RUNTIME = [
-  '@temporalio/activity',
-  '@temporalio/client',
-  '@temporalio/worker',
-  '@temporalio/workflow',
-  '@temporalio/testing',
-];
+const TEMPORAL_RUNTIME = ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/workflow'];
 
 /** Folder -> what it may not import: top-level folders, or packages (prefix match). */
 const FORBIDDEN: Record<string, { folders: string[]; packages: string[] }> = {

@@ -30,25 +30,25 @@ function say(c, names) {
   }
   return "";
 }
-function permutations(n) {
-  const out = [], p = [...Array(n).keys()];
-  const go = (k) => {                                       // Heap's algorithm
-    if (k === 1) { out.push(p.slice()); return; }
-    for (let i = 0; i < k; i++) { go(k - 1); const j = k % 2 ? 0 : i; const t = p[j]; p[j] = p[k - 1]; p[k - 1] = t; }
-  };
-  go(n);
-  return out;
-}
-// All orders of n people, flat (perm i = FLAT[n][i*n .. i*n+n)), built once per n: generate() filters
-// candidate indices instead of arrays, so a 7-person puzzle costs a few ms less per instance.
+// All orders of n people, flat (perm i = FLAT[n][i*n .. i*n+n)), written straight into one typed
+// array by Heap's algorithm (no per-order arrays): generate() filters candidate indices, and at 7
+// people this table is most of an instance's cost (module state does not outlive a call).
 const FLAT = {};
 function flatPermutations(n) {
-  if (!FLAT[n]) {
-    const ps = permutations(n), f = new Int8Array(ps.length * n);
-    ps.forEach((p, i) => f.set(p, i * n));
-    FLAT[n] = f;
+  if (FLAT[n]) return FLAT[n];
+  let total = 1;
+  for (let i = 2; i <= n; i++) total *= i;
+  const f = new Int8Array(total * n), p = new Int8Array(n), c = new Int8Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  f.set(p, 0);
+  let at = n, i = 1;
+  while (i < n) {                                            // iterative Heap's algorithm
+    if (c[i] < i) {
+      const j = i % 2 ? c[i] : 0, t = p[j]; p[j] = p[i]; p[i] = t;
+      f.set(p, at); at += n; c[i]++; i = 1;
+    } else { c[i] = 0; i++; }
   }
-  return FLAT[n];
+  return (FLAT[n] = f);
 }
 // The candidates (perm indices into the flat table) for which clue c holds: holds() with the switch
 // hoisted out of the loop and no pos arrays.

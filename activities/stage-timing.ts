@@ -1,0 +1,56 @@
+/**
+ * The activity wrapper that keeps each stage's wall time: an activity interceptor (registered by
+ * ReSynPlugin, so it also times a team's own gates) that records, when a stage activity ends, how
+ * long that execution took and whether it failed. An execution whose worker died is not recorded
+ * (nothing ended); its retry is. A failed write is logged, never fails the activity.
+ */
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { isStageActivity, stageOf } from '../contracts/stages';
+import { openRegistry } from '../registry/open';
+import { registeredActivities } from './registered';
+import type { ResynConfig } from '../temporal.config';
+
+/** The keyword a stage activity works on (every synthesis step's input carries it), else null. */
+function keywordOf(args: unknown[]): string | null {
+  const k = (args[0] as { keyword?: unknown } | undefined)?.keyword;
+  return typeof k === 'string' ? k : null;
+}
+
+export function stageTimingInterceptors(cfg: ResynConfig): ActivityInterceptorsFactory {
+  return () => ({
+    inbound: {
+      async execute(input, next) {
+        const ctx = Context.current();
+        const info = ctx.info;
+        if (!isStageActivity(info.activityType, info.workflowType, registeredActivities(info.taskQueue)?.gates)) return next(input);
+        const startedAt = new Date();
+        const t0 = performance.now();
+        let ok = false;
+        try {
+          const out = await next(input);
+          ok = true;
+          return out;
+        } finally {
+          const workflowId = info.workflowExecution?.workflowId ?? null;
+          try {
+            await (await openRegistry(cfg)).recordStageTiming({
+              key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${randomUUID()}`,
+              workflowId,
+              keyword: keywordOf(input.args),
+              stage: stageOf(info.activityType),
+              activityType: info.activityType,
+              attempt: info.attempt,
+              durationMs: performance.now() - t0,
+              ok,
+              startedAt: startedAt.toISOString(),
+            });
+          } catch (err) {
+            ctx.log.warn('could not record the stage wall time', { error: (err as Error).message });
+          }
+        }
+      },
+    },
+  });
+}
