@@ -180,7 +180,7 @@ export const GUEST_PRELUDE = String.raw`(function (tick, limitsJson) {
    * over LITERAL_MAX_CHARS (compiling costs memory). Only called on text JSON.parse accepted, so
    * the body is one JSON value and nothing else.
    */
-  const LITERAL_MIN = 4, LITERAL_MAX_CHARS = 65536;
+  const LITERAL_MIN = 6, LITERAL_MAX_CHARS = 65536;
   function literalMaker(text) {
     if (text.length > LITERAL_MAX_CHARS || indexOf(text, '__proto__') >= 0 || indexOf(text, '\\u') >= 0 || indexOf(text, '\u2028') >= 0 || indexOf(text, '\u2029') >= 0) return null;
     try { return FunctionC('return (' + text + '\n);'); } catch (e) { return null; }
