@@ -12,6 +12,7 @@ import type { Proposal } from '../contracts/proposal';
 import { SYNTHESIS_STAGES, stageOf } from '../contracts/stages';
 import { addUsage, zeroUsage, type UsageTotals } from '../contracts/usage';
 import type { DraftResult, ReviseInput } from '../contracts/revision';
+import { resynMetrics } from '../lib/metrics';
 import { formatHistory } from '../llm/evidence';
 import { extractCode, kebab, parseProposals } from '../llm/parse';
 import { fewShotExamples, formatExamples, keywordFamily, renderPrompt } from '../llm/prompts';
@@ -73,9 +74,15 @@ export async function callRole(
       costUsd: cost,
       ok: true,
     });
+    const m = resynMetrics();
+    m.llmCalls.inc({ role, stage });
+    m.llmTokens.inc({ role, stage, kind: 'prompt' }, res.usage.promptTokens);
+    m.llmTokens.inc({ role, stage, kind: 'completion' }, res.usage.completionTokens);
+    m.llmCost.inc({ role, stage }, cost);
     return { content: res.content, usage: { ...res.usage, costUsd: cost, calls: 1 } };
   } catch (err) {
     if (!(err instanceof LlmError)) throw err;
+    resynMetrics().llmErrors.inc({ role, stage, kind: err.kind });
     throw llmFailure(err);
   }
 }

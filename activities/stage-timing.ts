@@ -1,13 +1,15 @@
 /**
  * The activity wrapper that keeps each stage's wall time: an activity interceptor (registered by
  * ReSynPlugin, so it also times a team's own gates) that records, when a stage activity ends, how
- * long that execution took and whether it failed. An execution whose worker died is not recorded
+ * long that execution took and whether it failed (registry and metrics), and a gate's verdict (metrics). An execution whose worker died is not recorded
  * (nothing ended); its retry is. A failed write is logged, never fails the activity.
  */
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { GateResult } from '../contracts/gates';
 import { isStageActivity, stageOf } from '../contracts/stages';
+import { resynMetrics } from '../lib/metrics';
 import { openRegistry } from '../registry/open';
 import { registeredActivities } from './registered';
 import type { ResynConfig } from '../temporal.config';
@@ -27,22 +29,27 @@ export function stageTimingInterceptors(cfg: ResynConfig): ActivityInterceptorsF
         if (!isStageActivity(info.activityType, info.workflowType, registeredActivities(info.taskQueue)?.gates)) return next(input);
         const startedAt = new Date();
         const t0 = performance.now();
+        const stage = stageOf(info.activityType);
         let ok = false;
         try {
           const out = await next(input);
           ok = true;
+          const verdict = (out as Partial<GateResult> | undefined)?.verdict;
+          if (typeof verdict === 'string') resynMetrics().gateVerdicts.inc({ gate: stage, verdict });
           return out;
         } finally {
+          const durationMs = performance.now() - t0;
+          resynMetrics().stageDuration.observe({ stage, ok: String(ok) }, durationMs / 1000);
           const workflowId = info.workflowExecution?.workflowId ?? null;
           try {
             await (await openRegistry(cfg)).recordStageTiming({
               key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${randomUUID()}`,
               workflowId,
               keyword: keywordOf(input.args),
-              stage: stageOf(info.activityType),
+              stage,
               activityType: info.activityType,
               attempt: info.attempt,
-              durationMs: performance.now() - t0,
+              durationMs,
               ok,
               startedAt: startedAt.toISOString(),
             });

@@ -3,10 +3,11 @@
  * the scripted LLM over HTTP): the tokens and calls the registry keeps per stage equal what the
  * scripted server itself delivered, also when a worker process is SIGKILLed while a judge call is
  * in flight; the funnel counts what a scripted run with known rejections did; `resyn status RUN
- * --json` shows both.
+ * --json` shows both; the worker's own metrics endpoint has the same numbers.
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
@@ -15,6 +16,7 @@ import { projectRoot } from '../lib/paths';
 import { openRegistry } from '../registry/open';
 import type { StageUsage } from '../registry/registry';
 import type { ResynConfig } from '../temporal.config';
+import { freePort } from '../worker/dev-server';
 import { startFakeLlm, type FakeBilled, type FakeLlm, type FakeReply, type FakeRequest } from './support/fake-llm';
 import { accept, fakeLlmEnv, fence, happyReply, keywordOf, stepOf, taskNameOf, tinyEnv, verdict } from './support/fake-synthesis';
 import { killProcess, spawnWorkerProcess, startWorker, testClient, testConfig, waitFor } from './support/temporal';
@@ -241,6 +243,87 @@ describe('per-stage accounting and the stage funnel (real Temporal, scripted LLM
       assert.equal(judge.executions, 1, 'the killed execution never ended; its retry did');
     } finally {
       await killProcess(worker, 'SIGKILL');
+    }
+  });
+  it("the worker process serves resyn's own metrics at RESYN_OWN_METRICS_PORT with the run's true values", async () => {
+    const port = await freePort();
+    const cfg = testConfig(llmEnv(), 'stagesmetrics');
+    script = (req) => {
+      // One of the two keywords is rejected by the code judge (no revision allowed).
+      if (keywordOf(req) === 'metric beta' && stepOf(req) === 'code-judge') return verdict('reject', 'METRIC-BETA: not a task');
+      return happyReply(req);
+    };
+    const billedBefore = fake.billed.length;
+    const worker = spawnWorkerProcess(cfg, { ...llmEnv(), RESYN_OWN_METRICS_PORT: String(port) });
+    try {
+      const h = await start(cfg, {
+        keywords: ['metric alpha', 'metric beta'],
+        proposalsPerKeyword: 1,
+        gates: ['automaticChecks', 'codeJudge'],
+        maxRevisions: 0,
+      });
+      const final = (await h.result()) as GrowProgress;
+      assert.deepEqual([final.accepted, final.rejected], [1, 1]);
+      const envs = await (await openRegistry(cfg)).listEnvironments({ status: 'accepted' });
+      const sample = (await client.workflow.execute('sampleTrainingData', {
+        taskQueue: cfg.temporal.taskQueue,
+        workflowId: `stages-metrics-sample-${process.pid}-${++seq}`,
+        args: [
+          {
+            name: `metrics-${seq}`,
+            filter: { ids: envs.map((e) => e.id) },
+            instancesPerEnv: 40,
+            difficulties: [1, 2],
+            split: { validationFraction: 0.25 },
+            formats: ['jsonl'],
+            shardSize: 15,
+          },
+        ],
+      })) as { rows: number; train: number; validation: number };
+      assert.ok(sample.rows > 0);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const value = (series: string): number => {
+        const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+        assert.ok(line, `${series} in\n${text}`);
+        return Number(line.slice(series.length + 1));
+      };
+      const billed = billedByStage(fake.billed.slice(billedBefore));
+      for (const [stage, b] of billed) {
+        const role = stage === 'code-judge' ? 'judge' : 'generator';
+        assert.equal(value(`resyn_llm_tokens_total{role="${role}",stage="${stage}",kind="prompt"}`), b.promptTokens, stage);
+        assert.equal(value(`resyn_llm_tokens_total{role="${role}",stage="${stage}",kind="completion"}`), b.completionTokens, stage);
+        assert.equal(value(`resyn_llm_calls_total{role="${role}",stage="${stage}"}`), b.calls, stage);
+      }
+      assert.equal(value('resyn_environments_total{outcome="accepted",gate="none"}'), 1);
+      assert.equal(value('resyn_environments_total{outcome="rejected",gate="code-judge"}'), 1);
+      assert.equal(value('resyn_gate_verdicts_total{gate="checks",verdict="pass"}'), 2);
+      assert.equal(value('resyn_gate_verdicts_total{gate="code-judge",verdict="pass"}'), 1);
+      assert.equal(value('resyn_gate_verdicts_total{gate="code-judge",verdict="reject"}'), 1);
+      assert.equal(value('resyn_stage_duration_seconds_count{stage="checks",ok="true"}'), 2);
+      assert.equal(value('resyn_stage_duration_seconds_count{stage="propose",ok="true"}'), 2);
+      assert.equal(value('resyn_dataset_rows_total{split="train"}'), sample.train);
+      assert.equal(value('resyn_dataset_rows_total{split="validation"}'), sample.validation);
+      assert.match(text, /^# TYPE resyn_llm_errors_total counter$/m);
+    } finally {
+      await killProcess(worker, 'SIGTERM');
+    }
+    // A second worker on the same port fails at start, naming the variable.
+    const blocker = spawnWorkerProcess(cfg, { ...llmEnv(), RESYN_OWN_METRICS_PORT: String(port) });
+    const second = spawnWorkerProcess(cfg, { ...llmEnv(), RESYN_OWN_METRICS_PORT: String(port) });
+    try {
+      const exits = await Promise.race([
+        new Promise<number | null>((r) => second.once('exit', r)),
+        new Promise<number | null>((r) => blocker.once('exit', r)),
+      ]);
+      assert.equal(exits, 1);
+      const log = fs.readFileSync(path.join(cfg.dataDir, 'worker.log'), 'utf8');
+      assert.match(
+        log,
+        new RegExp(`port ${port} for resyn's own Prometheus metrics is in use by .*; set RESYN_OWN_METRICS_PORT to a free port`),
+      );
+    } finally {
+      await killProcess(blocker, 'SIGKILL');
+      await killProcess(second, 'SIGKILL');
     }
   });
 });
