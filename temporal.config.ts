@@ -126,6 +126,8 @@ export const configSchema = z.object({
   datasetRoot: z.string().min(1).optional(),
   /** Prometheus scrape port of the worker's SDK metrics; 0 disables. */
   metricsPort: z.number().int().min(0).max(65535),
+  /** Prometheus scrape port of resyn's own metrics (lib/metrics.ts) in a worker process; 0 disables. */
+  ownMetricsPort: z.number().int().min(0).max(65535),
   rewards: z.object({
     port: z.number().int().min(0).max(65535),
     host: z.string().min(1),
@@ -193,6 +195,7 @@ export function defaultConfig(): ResynConfig {
     grow: { concurrency: 16 },
     registry: { poolSize: 10 },
     metricsPort: 9464,
+    ownMetricsPort: 9465,
     rewards: {
       port: 8765,
       host: '127.0.0.1',
@@ -252,6 +255,7 @@ export const ENV_OVERRIDES: Override[] = [
   { env: 'RESYN_REGISTRY_POOL_SIZE', path: ['registry', 'poolSize'], parse: 'int' },
   { env: 'RESYN_DATASET_ROOT', path: ['datasetRoot'], parse: 'string' },
   { env: 'RESYN_METRICS_PORT', path: ['metricsPort'], parse: 'int' },
+  { env: 'RESYN_OWN_METRICS_PORT', path: ['ownMetricsPort'], parse: 'int' },
   { env: 'RESYN_REWARDS_PORT', path: ['rewards', 'port'], parse: 'int' },
   { env: 'RESYN_REWARDS_HOST', path: ['rewards', 'host'], parse: 'string' },
   { env: 'RESYN_REWARDS_WORKERS', path: ['rewards', 'workers'], parse: 'int' },
@@ -336,6 +340,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, base: ResynConf
   // The red team is in the default gate list unless switched off; an explicit RESYN_GATES list is taken as given.
   if (!cfg.synthesis.redTeam.enabled && !origin.has('synthesis.gates'))
     cfg.synthesis.gates = cfg.synthesis.gates.filter((g) => g !== RED_TEAM_GATE);
+  // Metrics off (RESYN_METRICS_PORT=0) turns resyn's own off too, unless their port is set.
+  if (cfg.metricsPort === 0 && !origin.has('ownMetricsPort')) cfg.ownMetricsPort = 0;
   if (cfg.dataDir) cfg.dataDir = path.resolve(cfg.dataDir);
   if (cfg.datasetRoot) cfg.datasetRoot = path.resolve(cfg.datasetRoot);
   const parsed = configSchema.safeParse(cfg);

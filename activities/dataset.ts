@@ -1,6 +1,7 @@
 /** Activities of the sampleTrainingData workflow: thin adapters over dataset/ (plan, shard, manifest). */
 import * as path from 'node:path';
 import { Context } from '@temporalio/activity';
+import { resynMetrics } from '../lib/metrics';
 import { ApplicationFailure } from '@temporalio/common';
 import { finishDataset } from '../dataset/finish';
 import { MANIFEST_FILE, type Manifest } from '../dataset/manifest';
@@ -81,6 +82,7 @@ export function createDatasetActivities(cfg: ResynConfig) {
           Context.current().log.warn(`${shard}: ${n} prompts over the max prompt length (kept; see the manifest)`),
         ),
       });
+      if (!r.skipped) resynMetrics().datasetRows.inc({ split: r.split }, r.rows);
       return r;
     },
 

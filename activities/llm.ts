@@ -4,12 +4,15 @@
  * server's Retry-After as nextRetryDelay, or non-retryable naming role, endpoint and model), and
  * contract-breaking replies returned as feedback instead of failing.
  */
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { chat, costUsd, LlmError, type ChatMessage, type RoleName } from '../llm/client';
 import { llmFailureType } from '../contracts/failures';
 import type { Proposal } from '../contracts/proposal';
+import { SYNTHESIS_STAGES, stageOf } from '../contracts/stages';
 import { addUsage, zeroUsage, type UsageTotals } from '../contracts/usage';
 import type { DraftResult, ReviseInput } from '../contracts/revision';
+import { resynMetrics } from '../lib/metrics';
 import { formatHistory } from '../llm/evidence';
 import { extractCode, kebab, parseProposals } from '../llm/parse';
 import { fewShotExamples, formatExamples, keywordFamily, renderPrompt } from '../llm/prompts';
@@ -32,27 +35,47 @@ export function llmFailure(err: LlmError): ApplicationFailure {
   });
 }
 
-/** One chat call from inside an activity: records usage, maps errors to Temporal failures. */
+export interface CallOptions {
+  /** Which of an activity's calls this is (readable keys). */
+  seq?: number;
+  /** Default: the activity's stage (contracts/stages.ts). */
+  stage?: string;
+  /** Another model than the role's (e.g. calibration against a named policy model). */
+  model?: string;
+}
+
+/**
+ * One chat call from inside an activity: records usage, maps errors to Temporal failures.
+ *
+ * Usage is what the provider billed: every reply that came back is recorded (under its stage, the
+ * activity's by default) before anything else can fail, with a key of its own: a retried attempt's
+ * new reply is counted again (it was billed again), while the same reply written twice is counted once.
+ */
 export async function callRole(
   cfg: ResynConfig,
   role: RoleName,
   messages: ChatMessage[],
   keyword: string | null,
-  seq = 0,
+  opts: CallOptions = {},
 ): Promise<{ content: string; usage: UsageTotals }> {
   const info = Context.current().info;
   const workflowId = info.workflowExecution?.workflowId ?? null;
+  const stage = opts.stage ?? stageOf(info.activityType);
+  const seq = opts.seq ?? 0;
   try {
     const res = await heartbeating(() =>
-      chat({ ...cfg.llm[role], name: role }, messages, {
+      chat({ ...cfg.llm[role], ...(opts.model ? { model: opts.model } : {}), name: role }, messages, {
         timeoutMs: cfg.llm.requestTimeoutMs,
         signal: Context.current().cancellationSignal,
       }),
     );
     const cost = costUsd(res.usage, cfg.llm);
     await (await openRegistry(cfg)).recordLlmCall({
-      key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${seq}`,
+      // The attempt does not tell replies apart (a local activity re-run after a lost workflow task starts again at
+      // attempt 1): a random part per reply does.
+      key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${seq}/${randomUUID()}`,
       role,
+      stage,
       model: res.model,
       workflowId,
       keyword,
@@ -61,9 +84,15 @@ export async function callRole(
       costUsd: cost,
       ok: true,
     });
+    const m = resynMetrics();
+    m.llmCalls.inc({ role, stage });
+    m.llmTokens.inc({ role, stage, kind: 'prompt' }, res.usage.promptTokens);
+    m.llmTokens.inc({ role, stage, kind: 'completion' }, res.usage.completionTokens);
+    m.llmCost.inc({ role, stage }, cost);
     return { content: res.content, usage: { ...res.usage, costUsd: cost, calls: 1 } };
   } catch (err) {
     if (!(err instanceof LlmError)) throw err;
+    resynMetrics().llmErrors.inc({ role, stage, kind: err.kind });
     throw llmFailure(err);
   }
 }
@@ -97,7 +126,7 @@ export function llmActivities(cfg: ResynConfig) {
       let usage = zeroUsage();
       let error = '';
       for (let i = 0; i <= CONTRACT_RETRIES; i++) {
-        const r = await callRole(cfg, 'generator', messages, input.keyword, i);
+        const r = await callRole(cfg, 'generator', messages, input.keyword, { seq: i });
         usage = addUsage(usage, r.usage);
         const p = parseProposals(r.content, input.count);
         if (p.ok) return { proposals: p.value, usage };
@@ -154,6 +183,7 @@ export function llmActivities(cfg: ResynConfig) {
       { ...taskVars(input), round: input.round, source: input.source.trim(), history: formatHistory(input.history) },
       cfg,
     );
-    return draft(await callRole(cfg, 'reviser', messages, input.keyword));
+    // Also reached from writeEnvironment when an old history revises through it: still the revise stage.
+    return draft(await callRole(cfg, 'reviser', messages, input.keyword, { stage: SYNTHESIS_STAGES.reviseEnvironment }));
   }
 }

@@ -3,6 +3,8 @@
  * near-duplicate detection, and the keyword lookup growLibrary draws from. All idempotent.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { stageOf } from '../contracts/stages';
+import { resynMetrics } from '../lib/metrics';
 import { loadKeywords, SEED_FAMILIES } from '../lib/seeds';
 import { keywordFamily } from '../llm/prompts';
 import { BEHAVIOR_PROBES, behaviorFingerprint } from '../registry/fingerprint';
@@ -117,6 +119,9 @@ export function registryActivities(cfg: ResynConfig) {
         rounds: input.rounds,
         reason,
       });
+      // The stage that decided a rejection: the first gate of the last round that did not pass.
+      const decided = result.outcome === 'rejected' ? input.round?.gates.find((g) => g.verdict !== 'pass')?.gate : undefined;
+      resynMetrics().environments.inc({ outcome: result.outcome, gate: decided ? stageOf(decided) : 'none' });
       return result;
     },
 

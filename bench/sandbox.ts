@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { projectRoot } from '../lib/paths';
 import { checkEnvironment, SandboxPool, type VerifyInstance } from '../sandbox';
 import { perturbations } from '../sandbox/checks/probes';
+import { factorySource } from '../sandbox/guest';
 import { type Job, QuickJsRunner } from '../sandbox/runner';
 import { environmentId, resolveLimits, type SandboxLimits } from '../sandbox';
 import { loadConfig } from '../temporal.config';
@@ -132,10 +133,8 @@ async function batchBench(envs: EnvFile[], base: SandboxLimits, reps: number): P
  */
 async function profileBatch(env: EnvFile, base: SandboxLimits, reps: number): Promise<void> {
   const pool = new SandboxPool({ ...base, workers: 1 });
-  const { instances } = await grpoBatch(pool, env.source);
+  const { instances, states } = await grpoBatch(pool, env.source);
   await pool.verifyBatch(env.source, instances);
-  const poolMs = await best(reps, () => pool.verifyBatch(env.source, instances));
-  await pool.close();
   const limits = resolveLimits({ ...base, workers: 1 });
   const runner = new QuickJsRunner(limits);
   await runner.warm();
@@ -183,14 +182,19 @@ async function profileBatch(env: EnvFile, base: SandboxLimits, reps: number): Pr
     const total = await best(1, () => runner.runJob(j));
     return { total, ...t, hostSer };
   };
+  // Interleaved (pool, in-process, idle), best of each: the three see the same machine load.
+  let poolMs = Infinity;
   let a = await measure(envJob);
   let b = await measure(idleJob);
-  for (let i = 1; i < reps; i++) {
+  for (let i = 0; i < reps * 2; i++) {
+    poolMs = Math.min(poolMs, await best(1, () => pool.verifyBatch(env.source, instances)));
     const a2 = await measure(envJob);
     if (a2.total < a.total) a = a2;
     const b2 = await measure(idleJob);
     if (b2.total < b.total) b = b2;
   }
+  await pool.close();
+  const split = guestSplit(runner, envJob, states);
   runner.close();
   const per = (x: number) => ((x * 1000) / 256).toFixed(1);
   const inGuestRun = a.run ?? 0;
@@ -198,9 +202,68 @@ async function profileBatch(env: EnvFile, base: SandboxLimits, reps: number): Pr
   const guestSer = (a.begin ?? 0) + (a.take ?? 0) + (a.states ?? 0);
   const hostRest = a.total - inGuestRun - guestSer; // itemsJson, JSON.parse of results, handles
   console.log(
-    `BENCH sandbox-profile env=${env.name} batch=256 us_per_answer: pool=${per(poolMs)} worker_roundtrip=${per(poolMs - a.total)} ` +
-      `host_serialise=${per(hostRest)} guest_serialise=${per(guestSer)} crossing_and_driver=${per(crossing)} guest_env=${per(inGuestRun - crossing)}`,
+    `BENCH sandbox-profile env=${env.name} batch=256 us_per_answer: pool=${per(poolMs)} worker_roundtrip=${per(Math.max(0, poolMs - a.total))} ` +
+      `host_serialise=${per(hostRest)} guest_serialise=${per(guestSer)} crossing_and_driver=${per(crossing)} guest_env=${per(inGuestRun - crossing)} ` +
+      `guest_env_split: module_eval=${split.moduleEval.toFixed(1)} state_parse=${split.parse.toFixed(1)} state_literal=${split.literal.toFixed(1)} verify=${split.verify.toFixed(1)}`,
   );
+}
+
+/**
+ * The guest's own time per call, measured inside the loaded environment's context by loops the
+ * host times (µs per call): a module evaluation (the per-call isolation), JSON.parse of the state
+ * text, the same state made by the compiled literal the driver uses for instances with several
+ * answers, and the environment's verify on a ready state.
+ */
+function guestSplit(
+  runner: QuickJsRunner,
+  job: Job,
+  states: unknown[],
+): { moduleEval: number; parse: number; literal: number; verify: number } {
+  const r = runner as any;
+  const ctx = r.envs.get(job.envId).env.ctx as import('quickjs-emscripten').QuickJSContext;
+  r.callTimeoutMs = 60_000;
+  r.deadline = Date.now() + 60_000;
+  const answers = job.instances!.map((it) => it.answers);
+  const fac = ctx.unwrapResult(ctx.evalCode(factorySource(job.source), 'environment.js', { type: 'global', strict: true }));
+  const fn = ctx.unwrapResult(
+    ctx.evalCode(
+      `(function (fac, statesJson, answersJson, mode, n) {
+        const texts = JSON.parse(statesJson).map((s) => JSON.stringify(s)), answers = JSON.parse(answersJson);
+        const makers = texts.map((t) => Function('return (' + t + '\\n);')), env = fac();
+        let x = 0;
+        for (let i = 0; i < n; i++) {
+          const k = i % texts.length;
+          if (mode === 1) x += fac() ? 1 : 0;
+          else if (mode === 2) x += JSON.parse(texts[k]) ? 1 : 0;
+          else if (mode === 3) x += makers[k]() ? 1 : 0;
+          else if (mode === 4) x += +env.verify(makers[k](), answers[k][i % answers[k].length]);
+          else if (mode === 5) x += makers[k]() ? 1 : 0;
+        }
+        return x;
+      })`,
+      'bench.js',
+      { type: 'global', strict: true },
+    ),
+  );
+  const args = [ctx.newString(JSON.stringify(states)), ctx.newString(JSON.stringify(answers))];
+  const n = 512;
+  const time = (mode: number): number => {
+    let best = Infinity;
+    for (let rep = 0; rep < 3; rep++) {
+      const hs = [ctx.newNumber(mode), ctx.newNumber(n)];
+      const t0 = process.hrtime.bigint();
+      const res = ctx.callFunction(fn, ctx.undefined, fac, args[0]!, args[1]!, hs[0]!, hs[1]!);
+      best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e3 / n);
+      if (res.error) res.error.dispose();
+      else res.value.dispose();
+      for (const h of hs) h.dispose();
+    }
+    return best;
+  };
+  const loop = time(0);
+  const out = { moduleEval: time(1) - loop, parse: time(2) - loop, literal: time(3) - loop, verify: time(4) - time(5) };
+  for (const h of [fac, fn, ...args]) h.dispose();
+  return out;
 }
 
 async function main(): Promise<void> {

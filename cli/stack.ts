@@ -9,6 +9,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { listeningPid } from '../lib/processes';
 import type { ResynConfig } from '../temporal.config';
 import { type DevServer, type DevServerOptions, startDevServer } from '../worker/dev-server';
+import { type MetricsServer, serveOwnMetrics } from '../worker/metrics-server';
 import { assertPortsFree, stackPorts } from '../worker/ports';
 import { ensureTemporalBinary } from '../worker/temporal-binary';
 import { createResynWorker, installRuntime } from '../worker/worker';
@@ -117,7 +118,9 @@ async function startEmbeddedServer(cfg: ResynConfig, lock: StackLock, log: (m: s
     uiPort: cfg.temporal.devServerUiPort,
     namespace: cfg.temporal.namespace,
   };
-  const ports = stackPorts(cfg, { devServer: true }).filter((p) => p.variable !== 'RESYN_METRICS_PORT');
+  const ports = stackPorts(cfg, { devServer: true }).filter(
+    (p) => p.variable !== 'RESYN_METRICS_PORT' && p.variable !== 'RESYN_OWN_METRICS_PORT',
+  );
   const start = async () => {
     await assertPortsFree(ports);
     return startDevServer(opts);
@@ -138,10 +141,12 @@ export async function startStack(cfg: ResynConfig, log: (m: string) => void): Pr
   const embedded = !cfg.temporal.address;
   const lock = embedded ? await acquireStackLock(cfg.dataDir, log) : undefined;
   let supervisor: Supervisor | undefined;
+  let metrics: MetricsServer | null = null;
   try {
     if (embedded) await stopUnlockedOrphan(cfg, path.join(cfg.dataDir, 'temporal.sqlite'), log);
     await assertPortsFree(stackPorts(cfg, { devServer: embedded }));
     installRuntime(cfg);
+    metrics = await serveOwnMetrics(cfg);
     if (lock) supervisor = await startEmbeddedServer(cfg, lock, log);
     const address = supervisor?.current().address ?? temporalAddress(cfg);
     const nativeConnection = await NativeConnection.connect({ address });
@@ -160,6 +165,7 @@ export async function startStack(cfg: ResynConfig, log: (m: string) => void): Pr
       await nativeConnection.close().catch(() => {});
       await client.connection.close().catch(() => {});
       await supervisor?.stop();
+      await metrics?.close();
       lock?.release();
     });
     return {
@@ -176,6 +182,7 @@ export async function startStack(cfg: ResynConfig, log: (m: string) => void): Pr
     };
   } catch (err) {
     await supervisor?.stop();
+    await metrics?.close();
     lock?.release();
     throw err;
   }

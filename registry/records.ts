@@ -38,8 +38,11 @@ export type Registration = { record: EnvironmentRecord; duplicateOf?: undefined 
 export type GrowRunRow = SynthesisRunRow & { envName: string | null; envFamily: string | null };
 
 export interface LlmCallRow {
+  /** One per reply received: a reply recorded twice is counted once; two replies are never one. */
   key: string;
   role: string;
+  /** The synthesis stage (contracts/stages.ts) or the activity that made the call; null in rows from before stages. */
+  stage?: string | null;
   model: string;
   workflowId: string | null;
   keyword: string | null;
@@ -53,6 +56,29 @@ export interface SpendTotals {
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
+}
+
+/** The wall time of one execution (attempt) of a stage activity, recorded when it ends. */
+export interface StageTimingRow {
+  key: string;
+  workflowId: string | null;
+  keyword: string | null;
+  stage: string;
+  activityType: string;
+  attempt: number;
+  durationMs: number;
+  ok: boolean;
+  startedAt: string;
+}
+
+/** Spend and time of one stage (of a run, of one synthesis workflow, or of everything). */
+export interface StageUsage extends SpendTotals {
+  stage: string;
+  /** Stage activity executions that ended (attempts included), and the failed ones among them. */
+  executions: number;
+  failed: number;
+  /** Summed wall time of those executions. */
+  wallMs: number;
 }
 
 export interface FamilyCount {

@@ -21,6 +21,8 @@ import type {
   Rollout,
   RoundRow,
   SpendTotals,
+  StageTimingRow,
+  StageUsage,
   SynthesisRunRow,
 } from './records';
 
@@ -66,6 +68,8 @@ export interface Registry {
   growRunRows(growWorkflowId: string): Promise<GrowRunRow[]>;
   /** Reasons of the most recent non-accepted synthesis runs, newest first. */
   recentRejectionReasons(limit: number): Promise<string[]>;
+  /** Every round of the synthesis runs a grow run started (the stage funnel), by workflow id and round. */
+  growRounds(growWorkflowId: string): Promise<RoundRow[]>;
   /** Keywords with any synthesis run or environment already in the registry. */
   triedKeywords(): Promise<Set<string>>;
 
@@ -80,6 +84,12 @@ export interface Registry {
    * with it as parent. Literal prefix (no LIKE wildcards): `grow-1` never counts `grow-10/..`.
    */
   runSpend(workflowId: string): Promise<SpendTotals>;
+  /** First write of a key wins (one key per execution of a stage activity). */
+  recordStageTiming(row: StageTimingRow): Promise<void>;
+  /** Tokens, calls, cost and wall time per stage, in pipeline order: of one run (as runSpend counts it), or of everything. */
+  stageUsage(runWorkflowId?: string): Promise<StageUsage[]>;
+  /** The same per stage and per workflow of the run (one synthesis workflow = one environment). */
+  stageUsageByWorkflow(runWorkflowId: string): Promise<(StageUsage & { workflowId: string | null })[]>;
 
   // --- difficulty calibration
   calibrationAttempt(envId: string, seed: number, difficulty: number, model: string): Promise<Attempt | undefined>;

@@ -3,6 +3,7 @@
  * accept the same text: `?` placeholders, INSERT ... ON CONFLICT, RETURNING). Orderings that
  * depend on text collation are done here in JavaScript, so both back ends sort alike.
  */
+import { compareStages } from '../contracts/stages';
 import type { SqlDriver, SqlExecutor } from './driver';
 import { codeFingerprint } from './fingerprint';
 import type {
@@ -20,6 +21,8 @@ import type {
   Rollout,
   RoundRow,
   SpendTotals,
+  StageTimingRow,
+  StageUsage,
   SynthesisOutcome,
   SynthesisRunRow,
 } from './records';
@@ -125,6 +128,15 @@ const toSpend = (r: SpendRow | undefined): SpendTotals => ({
   completionTokens: Number(r?.c ?? 0),
   costUsd: Number(r?.cost ?? 0),
 });
+
+/**
+ * Rows of one run: the workflow itself, any workflow whose id starts with `<id>/` (children,
+ * grandchildren: the child-id rule), and any synthesis run recorded with it as parent. Literal
+ * prefix (no LIKE wildcards). Three parameters: inRunParams(id).
+ */
+const IN_RUN = `(workflow_id = ? OR substr(workflow_id, 1, ?) = ?
+  OR workflow_id IN (SELECT workflow_id FROM synthesis_runs WHERE parent_workflow_id = ?))`;
+const inRunParams = (workflowId: string) => [workflowId, workflowId.length + 1, `${workflowId}/`, workflowId];
 
 /** Inserts the environment, or moves a rejected one to accepted; keeps the first behaviour fingerprint. */
 const UPSERT_ENVIRONMENT = `INSERT INTO environments
@@ -391,11 +403,12 @@ export class SqlRegistry implements Registry {
 
   async recordLlmCall(row: LlmCallRow): Promise<void> {
     await this.db.run(
-      `INSERT INTO llm_calls (key, role, model, workflow_id, keyword, prompt_tokens, completion_tokens, cost_usd, ok, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+      `INSERT INTO llm_calls (key, role, stage, model, workflow_id, keyword, prompt_tokens, completion_tokens, cost_usd, ok, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
       [
         row.key,
         row.role,
+        row.stage ?? null,
         row.model,
         row.workflowId,
         row.keyword,
@@ -413,14 +426,67 @@ export class SqlRegistry implements Registry {
   }
 
   async runSpend(workflowId: string): Promise<SpendTotals> {
-    const prefix = `${workflowId}/`;
-    const [r] = await this.db.all<SpendRow>(
-      `SELECT ${SPEND_COLUMNS} FROM llm_calls
-      WHERE workflow_id = ? OR substr(workflow_id, 1, ?) = ?
-        OR workflow_id IN (SELECT workflow_id FROM synthesis_runs WHERE parent_workflow_id = ?)`,
-      [workflowId, prefix.length, prefix, workflowId],
+    return toSpend((await this.db.all<SpendRow>(`SELECT ${SPEND_COLUMNS} FROM llm_calls WHERE ${IN_RUN}`, inRunParams(workflowId)))[0]);
+  }
+
+  async recordStageTiming(row: StageTimingRow): Promise<void> {
+    await this.db.run(
+      `INSERT INTO stage_timings (key, workflow_id, keyword, stage, activity_type, attempt, duration_ms, ok, started_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+      [row.key, row.workflowId, row.keyword, row.stage, row.activityType, row.attempt, row.durationMs, row.ok ? 1 : 0, row.startedAt],
     );
-    return toSpend(r);
+  }
+
+  stageUsage(runWorkflowId?: string): Promise<StageUsage[]> {
+    return this.stageRows(runWorkflowId, false);
+  }
+
+  stageUsageByWorkflow(runWorkflowId: string): Promise<(StageUsage & { workflowId: string | null })[]> {
+    return this.stageRows(runWorkflowId, true);
+  }
+
+  /** LLM spend and stage wall time grouped by stage (and workflow), merged; calls from before stages count as 'unknown'. */
+  private async stageRows(run: string | undefined, byWorkflow: boolean): Promise<(StageUsage & { workflowId: string | null })[]> {
+    const where = run === undefined ? '' : `WHERE ${IN_RUN}`;
+    const params = run === undefined ? [] : inRunParams(run);
+    const wf = byWorkflow ? 'workflow_id' : 'NULL';
+    const group = byWorkflow ? 'workflow_id, ' : '';
+    const spend = await this.db.all<SpendRow & { wf: string | null; stage: string }>(
+      `SELECT ${wf} AS wf, COALESCE(stage, 'unknown') AS stage, ${SPEND_COLUMNS} FROM llm_calls ${where}
+      GROUP BY ${group}COALESCE(stage, 'unknown')`,
+      params,
+    );
+    const time = await this.db.all<{ wf: string | null; stage: string; n: number; failed: number; ms: number }>(
+      `SELECT ${wf} AS wf, stage, COUNT(*) AS n, COALESCE(SUM(1 - ok), 0) AS failed, COALESCE(SUM(duration_ms), 0) AS ms
+      FROM stage_timings ${where} GROUP BY ${group}stage`,
+      params,
+    );
+    const out = new Map<string, StageUsage & { workflowId: string | null }>();
+    const row = (w: string | null, stage: string) => {
+      const k = JSON.stringify([w, stage]);
+      let r = out.get(k);
+      if (!r) {
+        r = { workflowId: w, stage, calls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, executions: 0, failed: 0, wallMs: 0 };
+        out.set(k, r);
+      }
+      return r;
+    };
+    for (const s of spend) Object.assign(row(s.wf, s.stage), toSpend(s));
+    for (const t of time) Object.assign(row(t.wf, t.stage), { executions: Number(t.n), failed: Number(t.failed), wallMs: Number(t.ms) });
+    return [...out.values()].sort((a, b) => compareStages(a.stage, b.stage) || ((a.workflowId ?? '') < (b.workflowId ?? '') ? -1 : 1));
+  }
+
+  async growRounds(growWorkflowId: string): Promise<RoundRow[]> {
+    const rows = await this.db.all<RawRound>(
+      `SELECT r.* FROM synthesis_rounds r JOIN synthesis_runs s ON s.workflow_id = r.workflow_id WHERE s.parent_workflow_id = ?`,
+      [growWorkflowId],
+    );
+    return rows.map(toRound).sort(
+      byKeys(
+        (r) => r.workflowId,
+        (r) => String(r.round).padStart(4, '0'),
+      ),
+    );
   }
 
   // --- difficulty calibration

@@ -1,6 +1,6 @@
 /**
  * The Markdown report of one growLibrary run, built from the registry alone (its synthesis runs
- * and the run's spend, Registry.runSpend), so it can be rebuilt at any time — after a crash, a
+ * and rounds, the run's spend and its tokens, calls, cost and wall time per stage), so it can be rebuilt at any time — after a crash, a
  * resume, or on another machine with the same registry.
  * Knows nothing of Temporal.
  */
@@ -12,7 +12,8 @@ import { renderSvg } from '../charts/render';
 import { funnelSpec, solveRateSpec } from '../charts/specs';
 import { checkContamination } from '../contamination/environment';
 import { contaminationMarkdown } from '../contamination/report';
-import type { Registry } from '../registry/registry';
+import type { Registry, StageUsage } from '../registry/registry';
+import { type FunnelRow, stageFunnel } from './stage-funnel';
 import type { SandboxPool } from '../sandbox';
 
 export interface FamilyStats {
@@ -25,6 +26,8 @@ export interface FamilyStats {
   acceptRate: number;
 }
 export interface EnvRow {
+  /** The synthesizeEnvironment run that made it. */
+  workflowId: string;
   keyword: string;
   family: string;
   name: string;
@@ -32,6 +35,8 @@ export interface EnvRow {
   rounds: number;
   envId: string | null;
   reason: string;
+  /** This environment's tokens, calls, cost and wall time per stage. */
+  stages: StageUsage[];
 }
 export interface GrowReport {
   workflowId: string;
@@ -42,6 +47,10 @@ export interface GrowReport {
   environments: EnvRow[];
   usage: { calls: number; promptTokens: number; completionTokens: number; costUsd: number };
   topRejections: { reason: string; count: number }[];
+  /** The run's tokens, calls, cost and wall time per stage (proposals included), in pipeline order. */
+  stages: StageUsage[];
+  /** proposed -> written -> each gate -> revised -> registered (reports/stage-funnel.ts). */
+  funnel: FunnelRow[];
 }
 
 /** One line, bounded: reasons are often multi-line check output. */
@@ -65,7 +74,9 @@ function keywordFamilies(): Map<string, string> {
 export async function buildGrowReport(reg: Registry, workflowId: string): Promise<GrowReport> {
   const runs = await reg.growRunRows(workflowId);
   const kwFamily = keywordFamilies();
+  const byWorkflow = await reg.stageUsageByWorkflow(workflowId);
   const environments: EnvRow[] = runs.map((r) => ({
+    workflowId: r.workflowId,
     keyword: r.keyword,
     family: r.envFamily ?? kwFamily.get(r.keyword) ?? 'unknown',
     name: r.envName ?? String(r.proposal?.name ?? ''),
@@ -73,6 +84,7 @@ export async function buildGrowReport(reg: Registry, workflowId: string): Promis
     rounds: r.rounds,
     envId: r.envId,
     reason: r.reason,
+    stages: byWorkflow.filter((u) => u.workflowId === r.workflowId).map(({ workflowId: _w, ...u }) => u),
   }));
 
   const byFamily = new Map<string, FamilyStats>();
@@ -116,6 +128,8 @@ export async function buildGrowReport(reg: Registry, workflowId: string): Promis
     environments,
     usage: u,
     topRejections,
+    stages: await reg.stageUsage(workflowId),
+    funnel: stageFunnel(runs, await reg.growRounds(workflowId)),
   };
 }
 
@@ -158,6 +172,7 @@ export function renderGrowReport(
       `cost: $${r.usage.costUsd.toFixed(4)} (prices from RESYN_LLM_INPUT_COST_PER_MTOK / RESYN_LLM_OUTPUT_COST_PER_MTOK).`,
     '',
   );
+  out.push(...stageUsageMarkdown(r), ...funnelMarkdown(r.funnel));
   out.push('## Top rejection reasons', '');
   if (!r.topRejections.length) out.push('(none)');
   else {
@@ -167,6 +182,69 @@ export function renderGrowReport(
   for (const sec of extra.sections ?? []) out.push('', `## ${sec.title}`, '', sec.body);
   if (extra.progress !== undefined) out.push('', '## Last progress', '', '```json', JSON.stringify(extra.progress, null, 2), '```');
   return out.join('\n') + '\n';
+}
+
+const secs = (ms: number): string => (ms / 1000).toFixed(1);
+const tokens = (u: StageUsage): number => u.promptTokens + u.completionTokens;
+
+/** Per stage for the run, then per environment (its tokens by stage on one line). */
+function stageUsageMarkdown(r: GrowReport): string[] {
+  const out = [
+    '## Per stage',
+    '',
+    'Tokens as the provider reported them for every reply received (retried attempts included: they were billed); ' +
+      'wall time summed over the stage activity executions that ended (failed attempts included).',
+    '',
+    '| stage | LLM calls | prompt tokens | completion tokens | cost | executions | failed | wall time (s) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of r.stages)
+    out.push(
+      `| ${cell(s.stage)} | ${s.calls} | ${s.promptTokens} | ${s.completionTokens} | $${s.costUsd.toFixed(4)} | ${s.executions} | ${s.failed} | ${secs(s.wallMs)} |`,
+    );
+  if (!r.stages.length) out.push('| (none yet) | 0 | 0 | 0 | - | 0 | 0 | - |');
+  out.push(
+    '',
+    '### Per environment',
+    '',
+    '| keyword | environment | outcome | tokens | cost | wall time (s) | tokens by stage |',
+    '|---|---|---|---:|---:|---:|---|',
+  );
+  for (const e of r.environments) {
+    const sum = (f: (u: StageUsage) => number) => e.stages.reduce((a, u) => a + f(u), 0);
+    const byStage = e.stages.filter((u) => tokens(u) > 0).map((u) => `${u.stage} ${tokens(u)}`);
+    out.push(
+      `| ${cell(e.keyword)} | ${cell(e.name || '-')} | ${e.outcome} | ${sum(tokens)} | $${sum((u) => u.costUsd).toFixed(4)} | ${secs(sum((u) => u.wallMs))} | ${cell(byStage.join(', ') || '-')} |`,
+    );
+  }
+  if (!r.environments.length) out.push('| (none yet) | | | | | | |');
+  out.push('');
+  return out;
+}
+
+/** The funnel table, then each stage's top rejection reasons in full (fenced: they are often multi-line check output). */
+function funnelMarkdown(funnel: FunnelRow[]): string[] {
+  const out = [
+    '## Stage funnel',
+    '',
+    '`proposed` and `registered` count proposals; the stages between count rounds (a revised draft goes through the gates again).',
+    '',
+    '| stage | ran | passed | not passed | proposals that passed |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const f of funnel) out.push(`| ${cell(f.stage)} | ${f.ran} | ${f.passed} | ${f.ran - f.passed} | ${f.proposals} |`);
+  out.push('');
+  const withReasons = funnel.filter((f) => f.topReasons.length);
+  if (withReasons.length) out.push('### Top rejection reasons per stage', '');
+  for (const f of withReasons) {
+    out.push(`**${f.stage}**`, '');
+    for (const t of f.topReasons) {
+      // Indented fence (a list item's body); a fence inside the reason would end it early.
+      const body = t.reason.split('\n').map((l) => `  ${l.replace(/`{3,}/g, "'''")}`);
+      out.push(`- ${t.count}×`, '', '  ```text', ...body, '  ```', '');
+    }
+  }
+  return out;
 }
 
 export function reportFile(reportsDir: string, workflowId: string): string {

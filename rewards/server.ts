@@ -139,10 +139,10 @@ export function createRewardHandler(scorer: Scorer, limits: ServiceLimits, stats
       try {
         if (req.method === 'GET' || req.method === 'HEAD') {
           if (url === '/healthz') return send(res, 200, { ok: true });
-          if (url === '/v1/stats') return send(res, 200, stats.json(scorer.scheduler.stats()));
+          if (url === '/v1/stats') return send(res, 200, await stats.json(scorer.scheduler.stats()));
           if (url === '/metrics') {
-            const text = stats.prometheus(scorer.scheduler.stats());
-            res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+            const text = await stats.prometheus(scorer.scheduler.stats());
+            res.writeHead(200, { 'content-type': stats.metrics.register.contentType });
             return void res.end(text);
           }
         }

@@ -1,38 +1,38 @@
 /**
  * The reward service's own metrics: request latency as a histogram (Prometheus buckets) plus a
  * window of recent latencies for exact p50/p90/p99, requests by status, items by outcome.
- * Served as Prometheus text (GET /metrics) and JSON (GET /v1/stats).
+ * Served as Prometheus text (GET /metrics) and JSON (GET /v1/stats). The metric definitions are in
+ * lib/metrics.ts (one set per service).
  */
+import { createRewardMetrics, type RewardMetrics } from '../lib/metrics';
 import type { SchedulerStats } from './scheduler';
 
-const BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 const WINDOW = 4096;
 
 export class ServiceStats {
-  private counts = new Array<number>(BUCKETS_MS.length + 1).fill(0);
-  private sumMs = 0;
   private recent = new Float64Array(WINDOW);
   private n = 0;
   private byStatus = new Map<number, number>();
   items = { scored: 0, correct: 0, errors: 0 };
   readonly startedAt = Date.now();
+  readonly metrics: RewardMetrics = createRewardMetrics();
 
   /** One answered request on a scoring route. */
   request(status: number, ms: number): void {
     this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+    this.metrics.requests.inc({ status: String(status) });
     if (status !== 200) return;
-    let b = BUCKETS_MS.findIndex((x) => ms <= x);
-    if (b < 0) b = BUCKETS_MS.length;
-    this.counts[b]!++;
-    this.sumMs += ms;
+    this.metrics.requestDuration.observe(ms / 1000);
     this.recent[this.n++ % WINDOW] = ms;
   }
 
   rewards(rs: { reward: number; reason: string }[]): void {
     for (const r of rs) {
       this.items.scored++;
-      if (r.reward >= 1) this.items.correct++;
-      else if (r.reason !== 'incorrect' && r.reason !== 'partially correct') this.items.errors++;
+      const outcome = r.reward >= 1 ? 'correct' : r.reason !== 'incorrect' && r.reason !== 'partially correct' ? 'error' : 'other';
+      if (outcome === 'correct') this.items.correct++;
+      else if (outcome === 'error') this.items.errors++;
+      this.metrics.items.inc({ outcome });
     }
   }
 
@@ -44,42 +44,25 @@ export class ServiceStats {
     return ps.map((p) => xs[Math.min(k - 1, Math.floor(p * k))]!);
   }
 
-  json(sched: SchedulerStats): unknown {
+  async json(sched: SchedulerStats): Promise<unknown> {
     const [p50, p90, p99, max] = this.quantiles([0.5, 0.9, 0.99, 1]);
+    const buckets = (await this.metrics.requestDuration.get()).values.filter(
+      (v) => v.metricName === 'resyn_rewards_request_duration_seconds_bucket' && v.labels.le !== '+Inf',
+    );
     return {
       uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
       requests: Object.fromEntries(this.byStatus),
       latency_ms: { window: Math.min(this.n, WINDOW), p50, p90, p99, max },
-      histogram_ms: Object.fromEntries(BUCKETS_MS.map((b, i) => [`le_${b}`, this.counts.slice(0, i + 1).reduce((s, x) => s + x, 0)])),
+      histogram_ms: Object.fromEntries(buckets.map((v) => [`le_${Math.round(Number(v.labels.le) * 1000)}`, v.value])),
       items: this.items,
       scheduler: sched,
     };
   }
 
-  prometheus(sched: SchedulerStats): string {
-    const lines: string[] = [
-      '# HELP resyn_rewards_request_duration_seconds Latency of answered scoring requests (HTTP 200).',
-      '# TYPE resyn_rewards_request_duration_seconds histogram',
-    ];
-    let cum = 0;
-    BUCKETS_MS.forEach((b, i) => {
-      cum += this.counts[i]!;
-      lines.push(`resyn_rewards_request_duration_seconds_bucket{le="${b / 1000}"} ${cum}`);
-    });
-    cum += this.counts[BUCKETS_MS.length]!;
-    lines.push(`resyn_rewards_request_duration_seconds_bucket{le="+Inf"} ${cum}`);
-    lines.push(`resyn_rewards_request_duration_seconds_sum ${this.sumMs / 1000}`);
-    lines.push(`resyn_rewards_request_duration_seconds_count ${cum}`);
-    lines.push('# HELP resyn_rewards_requests_total Scoring requests by HTTP status.', '# TYPE resyn_rewards_requests_total counter');
-    for (const [s, c] of this.byStatus) lines.push(`resyn_rewards_requests_total{status="${s}"} ${c}`);
-    lines.push('# HELP resyn_rewards_items_total Items answered, by outcome.', '# TYPE resyn_rewards_items_total counter');
-    lines.push(`resyn_rewards_items_total{outcome="correct"} ${this.items.correct}`);
-    lines.push(`resyn_rewards_items_total{outcome="error"} ${this.items.errors}`);
-    lines.push(`resyn_rewards_items_total{outcome="other"} ${this.items.scored - this.items.correct - this.items.errors}`);
-    const gauge = (name: string, help: string, v: number) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${v}`);
-    gauge('resyn_rewards_queued_items', 'Items waiting for a sandbox slot.', sched.queuedItems);
-    gauge('resyn_rewards_running_chunks', 'Chunks running in sandbox slots.', sched.running);
-    gauge('resyn_rewards_sandbox_slots', 'Sandbox worker threads.', sched.slots);
-    return `${lines.join('\n')}\n`;
+  async prometheus(sched: SchedulerStats): Promise<string> {
+    this.metrics.queuedItems.set(sched.queuedItems);
+    this.metrics.runningChunks.set(sched.running);
+    this.metrics.sandboxSlots.set(sched.slots);
+    return this.metrics.register.metrics();
   }
 }

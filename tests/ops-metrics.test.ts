@@ -1,6 +1,6 @@
 /**
  * Observability: the worker process exposes the Temporal SDK's metrics to Prometheus on
- * 127.0.0.1:<RESYN_METRICS_PORT>; resyn's structured logger (and the SDK's logs through it) writes JSON lines with run ids.
+ * 127.0.0.1:<RESYN_METRICS_PORT> and resyn's own on <RESYN_OWN_METRICS_PORT>; resyn's structured logger (and the SDK's logs through it) writes JSON lines with run ids.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -15,7 +15,12 @@ describe('observability', function () {
   it('the worker process serves temporal_ metrics on /metrics at RESYN_METRICS_PORT', async () => {
     const cfg = testConfig({}, 'metrics');
     const port = await freePort();
-    const child = spawnWorkerProcess(cfg, { RESYN_METRICS_PORT: String(port), RESYN_LOG_LEVEL: 'info' });
+    const ownPort = await freePort();
+    const child = spawnWorkerProcess(cfg, {
+      RESYN_METRICS_PORT: String(port),
+      RESYN_OWN_METRICS_PORT: String(ownPort),
+      RESYN_LOG_LEVEL: 'info',
+    });
     const client = await testClient();
     try {
       // Some work, so worker task metrics exist beside the poller gauges.
@@ -41,6 +46,11 @@ describe('observability', function () {
       );
       assert.match(body, /^# (HELP|TYPE) temporal_/m);
       assert.match(body, new RegExp(`task_queue="${cfg.temporal.taskQueue}"`));
+      assert.doesNotMatch(body, /^resyn_/m, "the SDK's exporter serves only the SDK's series");
+      // resyn's own series, beside them on their own port (their values: stages.test.ts).
+      const own = await (await fetch(`http://127.0.0.1:${ownPort}/metrics`)).text();
+      assert.match(own, /^# TYPE resyn_environments_total counter$/m);
+      assert.match(own, /^# TYPE resyn_llm_tokens_total counter$/m);
     } finally {
       await killProcess(child, 'SIGTERM');
       await client.connection.close();

@@ -272,6 +272,82 @@ for (const backend of BACKENDS) {
       assert.equal((await reg.usageTotals()).calls, 7);
     });
 
+    it('accounts tokens, calls, cost and wall time per stage: per run, per workflow and overall; a reply written twice counts once', async () => {
+      const call = (key: string, workflowId: string, stage: string | null, promptTokens: number) =>
+        reg.recordLlmCall({
+          key,
+          role: 'judge',
+          stage,
+          model: 'm',
+          workflowId,
+          keyword: 'k',
+          promptTokens,
+          completionTokens: 2,
+          costUsd: 0.5,
+          ok: true,
+        });
+      const time = (key: string, workflowId: string, stage: string, durationMs: number, ok = true) =>
+        reg.recordStageTiming({
+          key,
+          workflowId,
+          keyword: 'k',
+          stage,
+          activityType: stage,
+          attempt: 1,
+          durationMs,
+          ok,
+          startedAt: new Date().toISOString(),
+        });
+      await call('p', 'g', 'propose', 1);
+      await call('w', 'g/k/0', 'write', 10);
+      await call('w', 'g/k/0', 'write', 10); // the same reply recorded twice
+      await call('j1', 'g/k/0', 'code-judge', 100);
+      await call('j2', 'g/k/0', 'code-judge', 100); // a retried attempt's new reply: billed again
+      await call('t', 'g/k/1', 'my-gate', 1000);
+      await call('old', 'g/k/1', null, 10_000); // a row from before stages
+      await call('x', 'other', 'write', 100_000);
+      await time('tw', 'g/k/0', 'write', 40);
+      await time('tw', 'g/k/0', 'write', 40);
+      await time('tc1', 'g/k/0', 'checks', 5, false);
+      await time('tc2', 'g/k/0', 'checks', 7);
+      await time('tc3', 'g/k/1', 'checks', 11);
+      const pick = (u: {
+        stage: string;
+        calls: number;
+        promptTokens: number;
+        completionTokens: number;
+        executions: number;
+        failed: number;
+        wallMs: number;
+      }) => [u.stage, u.calls, u.promptTokens, u.completionTokens, u.executions, u.failed, u.wallMs];
+      assert.deepEqual((await reg.stageUsage('g')).map(pick), [
+        ['propose', 1, 1, 2, 0, 0, 0],
+        ['write', 1, 10, 2, 1, 0, 40],
+        ['checks', 0, 0, 0, 3, 1, 23],
+        ['code-judge', 2, 200, 4, 0, 0, 0],
+        ['my-gate', 1, 1000, 2, 0, 0, 0],
+        ['unknown', 1, 10_000, 2, 0, 0, 0],
+      ]);
+      assert.deepEqual(
+        (await reg.stageUsageByWorkflow('g')).filter((u) => u.stage === 'checks').map((u) => [u.workflowId, u.executions, u.wallMs]),
+        [
+          ['g/k/0', 2, 12],
+          ['g/k/1', 1, 11],
+        ],
+      );
+      const all = await reg.stageUsage();
+      assert.equal(all.find((u) => u.stage === 'write')?.promptTokens, 100_010);
+      assert.equal(
+        all.reduce((a, u) => a + u.costUsd, 0),
+        (await reg.usageTotals()).costUsd,
+      );
+      assert.equal(
+        (await reg.stageUsage('g')).reduce((a, u) => a + u.calls, 0),
+        (await reg.runSpend('g')).calls,
+        'stages add up to the run',
+      );
+    });
+
     it('keeps pass-rate rollouts per (instance, model, attempt), first write wins', async () => {
       const big = 2 ** 32 - 1;
       await reg.putRollout('e', 'm', { seed: big, difficulty: 2, attempt: 0, response: 'a', answer: '1', reward: 1 });

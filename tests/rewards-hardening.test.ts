@@ -258,6 +258,10 @@ describe('rewards: hardening against hostile requests', function () {
       const metrics = await (await fetch(`${srv.url}/metrics`)).text();
       assert.match(metrics, /resyn_rewards_request_duration_seconds_count 12/);
       assert.match(metrics, new RegExp(`resyn_rewards_requests_total\\{status="429"\\} ${refused}`));
+      assert.match(metrics, /^resyn_rewards_request_duration_seconds_bucket\{le="\+Inf"\} 12$/m);
+      assert.match(metrics, /^resyn_rewards_items_total\{outcome="correct"\} 180$/m);
+      assert.match(metrics, /^resyn_rewards_items_total\{outcome="other"\} 180$/m);
+      assert.equal(stats.histogram_ms.le_60000, 12, 'the JSON histogram reads the same buckets');
     } finally {
       await srv.close();
       await s.close();

@@ -198,6 +198,40 @@ describe('sandbox batch path and attacks', function () {
     assert.ok(scored.every((r) => r.ok && r.value === 1));
   });
 
+  it('a state shared by many answers is a fresh copy in every call (mutations, a "__proto__" key, odd strings)', async () => {
+    // verify scores 0.5 whenever its state is not exactly JSON.parse(JSON.stringify(state)) as
+    // given (an earlier call's mutation, another prototype, a lost "__proto__" key, a changed string).
+    const odd = 'q"\\ \u2028\u2029 \ud800 \u0041 \u00e9 \u{1F600} </script>';
+    const verify = (protoKey: boolean, t: string) => `const clean = s.seen.length === 0 && s.o.x === undefined && s.n === 3 &&
+        Object.getPrototypeOf(s) === Object.prototype && Object.getPrototypeOf(s.o) === Object.prototype &&
+        Object.keys(s).join() === ${JSON.stringify(protoKey ? '__proto__,n,seen,o,t' : 'n,seen,o,t')} &&
+        ${protoKey ? 'Object.prototype.hasOwnProperty.call(s, "__proto__") && s.__proto__.n === 7' : 'true'} && s.t === ${JSON.stringify(t)};
+      s.seen.push(a); s.o.x = 1; Object.setPrototypeOf(s.o, null); s.n = -1;
+      return clean ? (a === "3" ? 1 : 0) : 0.5;`;
+    const stateText = (protoKey: boolean, t: string) =>
+      JSON.stringify({ ...(protoKey ? { p: 0 } : {}), n: 3, seen: [], o: {}, t }).replace('"p":0', '"__proto__":{"n":7}');
+    const answers = Array.from({ length: 16 }, (_, i) => (i % 3 === 0 ? '3' : `w${i}`));
+    const want = answers.map((a) => (a === '3' ? 1 : 0));
+    // The last case is one the driver copies with a compiled literal; the others it must re-parse.
+    for (const [protoKey, t] of [
+      [true, odd],
+      [false, odd],
+      [false, 'q"\\ \u00e9 \u{1F600} </script> -0 1e300'],
+    ] as const) {
+      const text = stateText(protoKey, t);
+      const source = env('', verify(protoKey, t), `return JSON.parse(${JSON.stringify(text)});`);
+      const [fromSeed, fromState] = await pool.verifyBatch(source, [
+        { seed: 1, difficulty: 1, answers },
+        { state: JSON.parse(text), answers },
+      ]);
+      assert.deepEqual(fromSeed!.map(value), want, `generated state, __proto__ key: ${protoKey}, ${t}`);
+      assert.deepEqual(fromState!.map(value), want, `given state, __proto__ key: ${protoKey}, ${t}`);
+      // Again from the worker's state cache.
+      const [cached] = await pool.verifyBatch(source, [{ seed: 1, difficulty: 1, answers }]);
+      assert.deepEqual(cached!.map(value), want, `cached state, __proto__ key: ${protoKey}, ${t}`);
+    }
+  });
+
   it('an environment cannot poison the prototypes its own later calls use', async () => {
     const source = env(
       '',

@@ -12,6 +12,7 @@ import type { WorkerOptions, WorkflowBundleOption } from '@temporalio/worker';
 import { recordRegisteredActivities } from '../activities/registered';
 import { createActivities } from '../activities';
 import { gateActivities } from '../activities/gates';
+import { stageTimingInterceptors } from '../activities/stage-timing';
 import { loadConfig, type ResynConfig } from '../temporal.config';
 
 export const RESYN_WORKFLOWS_PATH = require.resolve('../workflows');
@@ -32,6 +33,8 @@ export class ReSynPlugin extends SimplePlugin {
     super({
       name: 'resyn',
       activities,
+      // Every stage's wall time (a team's own gates included), for per-stage accounting.
+      workerInterceptors: { activity: [stageTimingInterceptors(cfg)] },
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: RESYN_WORKFLOWS_PATH }),
     });
     this.resyn = { own: Object.keys(activities), gates: Object.keys(gateActivities(cfg)) };

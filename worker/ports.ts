@@ -13,7 +13,7 @@ export interface NeededPort {
   variable: string;
 }
 
-/** The ports of the embedded stack: the dev server's gRPC and UI ports (unless TEMPORAL_ADDRESS) and the metrics port. */
+/** The ports of the embedded stack: the dev server's gRPC and UI ports (unless TEMPORAL_ADDRESS) and the two metrics ports. */
 export function stackPorts(cfg: ResynConfig, opts: { devServer: boolean }): NeededPort[] {
   const ports: NeededPort[] = [];
   if (opts.devServer) {
@@ -22,6 +22,8 @@ export function stackPorts(cfg: ResynConfig, opts: { devServer: boolean }): Need
     ports.push({ port: cfg.temporal.devServerUiPort, host, what: 'Temporal Web UI', variable: 'RESYN_DEV_SERVER_UI_PORT' });
   }
   if (cfg.metricsPort) ports.push({ port: cfg.metricsPort, host: '127.0.0.1', what: 'Prometheus metrics', variable: 'RESYN_METRICS_PORT' });
+  if (cfg.ownMetricsPort)
+    ports.push({ port: cfg.ownMetricsPort, host: '127.0.0.1', what: "resyn's own Prometheus metrics", variable: 'RESYN_OWN_METRICS_PORT' });
   return ports;
 }
 

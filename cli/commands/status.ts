@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Failure } from '../../contracts/failures';
 import { openRegistry } from '../../registry/open';
+import type { StageUsage } from '../../registry/registry';
 import { shortReason, writeGrowReport, type GrowReport } from '../../reports/grow-report';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
 import { action, CliError, cliConfig, printJson } from '../output';
@@ -125,7 +126,10 @@ export async function overview(client: Client, cfg: ResynConfig, limit = 10) {
       reasons.set(k, (reasons.get(k) ?? 0) + 1);
     }
     return {
-      running,
+      // With each run's tokens, calls, cost and wall time per stage so far (the run and its children).
+      running: await Promise.all(running.map(async (r) => ({ ...r, stages: await reg.stageUsage(r.workflowId) }))),
+      /** Tokens, calls, cost and wall time per stage over every run this registry has seen. */
+      stages: await reg.stageUsage(),
       synthesesRunning: runningAll.filter((w) => w.type === 'synthesizeEnvironment').length,
       library: {
         accepted: families.reduce((a, f) => a + f.accepted, 0),
@@ -141,6 +145,12 @@ export async function overview(client: Client, cfg: ResynConfig, limit = 10) {
   } finally {
     await reg.close();
   }
+}
+
+/** One stage in a line: calls, tokens (prompt+completion), cost, wall time, failed executions. */
+function stageBrief(u: StageUsage): string {
+  const failed = u.failed ? `, ${u.failed} failed` : '';
+  return `${u.stage} ${u.calls} calls ${u.promptTokens + u.completionTokens} tokens $${u.costUsd.toFixed(4)} ${(u.wallMs / 1000).toFixed(1)} s${failed}`;
 }
 
 /** The growLibrary run whose report describes `type`/`workflowId` (nightly: its child; resume: the resumed run). */
@@ -260,7 +270,10 @@ export function registerStatus(program: Command): void {
             w(
               `  ${r.type} ${r.workflowId} since ${r.startTime}  ${r.progress ? JSON.stringify(r.progress) : '(no progress: is a worker up?)'}`,
             );
-          for (const r of s.running) for (const t of r.retrying) w(`    ${retryingLine(t)}`);
+          for (const r of s.running) {
+            for (const t of r.retrying) w(`    ${retryingLine(t)}`);
+            if (r.stages.length) w(`    stages: ${r.stages.map(stageBrief).join('; ')}`);
+          }
           w(`Library: ${s.library.accepted} accepted, ${s.library.rejected} rejected`);
           for (const f of s.library.byFamily)
             w(`  ${f.family.padEnd(24)} ${String(f.accepted).padStart(5)} accepted ${String(f.rejected).padStart(5)} rejected`);
@@ -276,6 +289,10 @@ export function registerStatus(program: Command): void {
                   ? `  -> resyn resume ${f.workflowId}`
                   : '';
             w(`  ${f.type} ${f.workflowId} ${f.status} ${f.closeTime ?? ''} ${f.reason}${next}`);
+          }
+          if (s.stages.length) {
+            w('Per stage (all runs):');
+            for (const u of s.stages) w(`  ${stageBrief(u)}`);
           }
           if (s.topRejectionReasons.length) {
             w('Top rejection reasons:');

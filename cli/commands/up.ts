@@ -17,6 +17,7 @@ export function registerUp(program: Command): void {
         note(`Temporal: ${stack.address} (namespace ${cfg.temporal.namespace})${server ? `, dev server pid ${server.pid}` : ''}`);
         if (stack.uiUrl) note(`Temporal Web UI: ${stack.uiUrl}`);
         if (cfg.metricsPort) note(`Prometheus metrics: http://127.0.0.1:${cfg.metricsPort}/metrics`);
+        if (cfg.ownMetricsPort) note(`resyn's own Prometheus metrics: http://127.0.0.1:${cfg.ownMetricsPort}/metrics`);
         note(`resyn worker on task queue "${cfg.temporal.taskQueue}", data ${cfg.dataDir}.`);
         note(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s. Press Ctrl-C to stop.`);
         try {

@@ -64,4 +64,15 @@ CREATE TABLE IF NOT EXISTS pass_rate_rollouts (
   PRIMARY KEY (env_id, model, seed, difficulty, attempt));
 `,
   },
+  {
+    version: 3,
+    name: 'per-stage accounting: the stage of every LLM call, and the wall time of every stage activity',
+    sql: `
+ALTER TABLE llm_calls ADD COLUMN stage TEXT;
+CREATE TABLE IF NOT EXISTS stage_timings (
+  key TEXT PRIMARY KEY, workflow_id TEXT, keyword TEXT, stage TEXT NOT NULL, activity_type TEXT NOT NULL,
+  attempt INTEGER NOT NULL, duration_ms DOUBLE PRECISION NOT NULL, ok INTEGER NOT NULL, started_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS stage_timings_workflow ON stage_timings(workflow_id);
+`,
+  },
 ];

@@ -17,9 +17,17 @@ export type FakeReply =
   | { status: number; body?: string; headers?: Record<string, string> }
   | { delayMs: number; reply: FakeReply }
   | { malformed: 'truncated' | 'not-json' | 'no-choices' };
+/** A completion the server delivered (written out in full), with the usage it reported: what a provider would bill. */
+export interface FakeBilled {
+  request: FakeRequest;
+  promptTokens: number;
+  completionTokens: number;
+}
 export interface FakeLlm {
   baseURL: string;
   calls: FakeRequest[];
+  /** Completions delivered, in order; a reply whose client was gone (killed worker) is not among them. */
+  billed: FakeBilled[];
   close(): Promise<void>;
 }
 
@@ -52,14 +60,21 @@ export async function startFakeLlm(
 ): Promise<FakeLlm> {
   const models = opts.models === undefined ? ['fake-model'] : opts.models;
   const calls: FakeRequest[] = [];
+  const billed: FakeBilled[] = [];
   const sockets = new Set<import('node:net').Socket>();
 
   const send = async (res: http.ServerResponse, req: FakeRequest, reply: FakeReply): Promise<void> => {
-    if (res.destroyed) return;
+    // The client went away while the reply was being made (a killed worker): nothing is delivered.
+    if (res.destroyed || !res.socket || res.socket.destroyed) return;
     if (typeof reply === 'string') {
       const promptChars = req.messages.reduce((a, m) => a + String(m.content ?? '').length, 0);
-      const body = JSON.stringify(completion(req.model, reply, promptChars));
+      const c = completion(req.model, reply, promptChars);
+      const body = JSON.stringify(c);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      // 'finish': the whole body went out to the socket (not so when the client died meanwhile).
+      res.once('finish', () =>
+        billed.push({ request: req, promptTokens: c.usage.prompt_tokens, completionTokens: c.usage.completion_tokens }),
+      );
       res.end(body);
     } else if ('delayMs' in reply) {
       await new Promise((r) => setTimeout(r, reply.delayMs));
@@ -128,6 +143,7 @@ export async function startFakeLlm(
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     calls,
+    billed,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
