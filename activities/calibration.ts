@@ -1,7 +1,7 @@
 /** Activities of the calibrateDifficulty workflow: thin adapters over rewards/calibrate.ts. */
 import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
-import { chat, LlmError } from '../llm/client';
+import { addUsage, type UsageTotals, zeroUsage } from '../contracts/usage';
 import { CalibrationStore } from '../registry/calibration';
 import type { EnvStatus } from '../registry/registry';
 import { calibrateEnvironment, type CalibrateInput } from '../rewards/calibrate';
@@ -11,7 +11,7 @@ import type { ResynConfig } from '../temporal.config';
 import type { Candidate, GateResult } from '../contracts/gates';
 import { environmentId } from '../sandbox/env-id';
 import { registryAccess } from './dataset';
-import { llmFailure } from './llm';
+import { callRole } from './llm';
 
 export interface CalibrationTarget {
   id: string;
@@ -32,28 +32,27 @@ export interface CalibrationSummary {
 /** The difficulty-calibration gate's measurement (kept small: it runs once per candidate round). */
 export const CALIBRATION_GATE = { levels: [1, 4, 7, 10], instancesPerLevel: 8, alpha: 0.05, test: 'trend' as const, parallel: 4 };
 
-/** The policy role (optionally another model) as a prompt -> reply function, cancelled with the activity. */
-function policyModel(cfg: ResynConfig, model?: string): { model: string; ask(prompt: string): Promise<string> } {
-  const role = { ...cfg.llm.policy, ...(model ? { model } : {}), name: 'policy' as const };
-  const ctx = Context.current();
+/**
+ * The policy role (optionally another model) as a prompt -> reply function, cancelled with the
+ * activity. Every reply is recorded like any other LLM call (callRole: per stage, what was billed);
+ * `usage()` is what this activity's calls cost, for the run's budget.
+ */
+function policyModel(
+  cfg: ResynConfig,
+  opts: { model?: string; keyword?: string | null } = {},
+): { model: string; ask(prompt: string): Promise<string>; usage(): UsageTotals } {
   // Every in-flight LLM call listens on the activity's cancellation signal.
-  setMaxListeners(0, ctx.cancellationSignal);
+  setMaxListeners(0, Context.current().cancellationSignal);
+  let usage = zeroUsage();
   return {
-    model: role.model,
-    ask: async (prompt) =>
-      (await chat(role, [{ role: 'user', content: prompt }], { timeoutMs: cfg.llm.requestTimeoutMs, signal: ctx.cancellationSignal }))
-        .content,
+    model: opts.model ?? cfg.llm.policy.model,
+    ask: async (prompt) => {
+      const r = await callRole(cfg, 'policy', [{ role: 'user', content: prompt }], opts.keyword ?? null, { model: opts.model });
+      usage = addUsage(usage, r.usage);
+      return r.content;
+    },
+    usage: () => usage,
   };
-}
-
-/** LLM errors as Temporal failures (retryable or not, as the error says). */
-async function asActivityFailures<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof LlmError) throw llmFailure(err);
-    throw err;
-  }
 }
 
 /** Revision feedback a generator can act on, from the measured solve rates. */
@@ -76,48 +75,45 @@ export function createCalibrationActivities(cfg: ResynConfig) {
     },
 
     async calibrateEnvironment(input: CalibrateInput & { model?: string; parallel?: number }): Promise<CalibrationSummary> {
-      const policy = policyModel(cfg, input.model);
+      const policy = policyModel(cfg, { model: input.model });
       const ctx = Context.current();
-      return asActivityFailures(async () => {
-        const v = await calibrateEnvironment(input, {
-          pool: sharedPool(cfg.sandbox),
-          store: new CalibrationStore(await access.registry()),
-          source: access.source,
-          model: policy.model,
-          parallel: input.parallel ?? 4,
-          ask: policy.ask,
-          heartbeat: (d) => ctx.heartbeat(d),
-        });
-        const name = (await (await access.registry()).getEnvironment(input.envId))?.name ?? input.envId;
-        return {
-          envId: v.envId,
-          name,
-          model: v.model,
-          kept: v.kept,
-          z: v.z,
-          test: v.test ?? 'wald',
-          pValue: v.pValue ?? Number.NaN,
-          levels: v.levels.map((l) => ({ difficulty: l.difficulty, solveRate: l.solveRate, attempts: l.attempts })),
-          llmCalls: v.llmCalls,
-        };
+      // LLM errors arrive as Temporal failures already (callRole).
+      const v = await calibrateEnvironment(input, {
+        pool: sharedPool(cfg.sandbox),
+        store: new CalibrationStore(await access.registry()),
+        source: access.source,
+        model: policy.model,
+        parallel: input.parallel ?? 4,
+        ask: policy.ask,
+        heartbeat: (d) => ctx.heartbeat(d),
       });
+      const name = (await (await access.registry()).getEnvironment(input.envId))?.name ?? input.envId;
+      return {
+        envId: v.envId,
+        name,
+        model: v.model,
+        kept: v.kept,
+        z: v.z,
+        test: v.test ?? 'wald',
+        pValue: v.pValue ?? Number.NaN,
+        levels: v.levels.map((l) => ({ difficulty: l.difficulty, solveRate: l.solveRate, attempts: l.attempts })),
+        llmCalls: v.llmCalls,
+      };
     },
 
     /** k rollouts of the policy model per planned instance of one environment and split (cached in the registry). */
     async measurePassRates(input: PassRateInput & { parallel?: number }): Promise<{ envId: string; instances: number; llmCalls: number }> {
-      const policy = policyModel(cfg, input.model);
+      const policy = policyModel(cfg, { model: input.model });
       const ctx = Context.current();
       const registry = await access.registry();
-      const r = await asActivityFailures(() =>
-        measurePassRates(input, {
-          registry,
-          source: access.source,
-          pool: sharedPool(cfg.sandbox),
-          ask: policy.ask,
-          parallel: input.parallel ?? 4,
-          heartbeat: (d) => ctx.heartbeat(d),
-        }),
-      );
+      const r = await measurePassRates(input, {
+        registry,
+        source: access.source,
+        pool: sharedPool(cfg.sandbox),
+        ask: policy.ask,
+        parallel: input.parallel ?? 4,
+        heartbeat: (d) => ctx.heartbeat(d),
+      });
       return { envId: input.envId, ...r };
     },
 
@@ -129,30 +125,30 @@ export function createCalibrationActivities(cfg: ResynConfig) {
      */
     async difficultyCalibration(c: Candidate): Promise<GateResult> {
       const envId = environmentId(c.source);
-      const policy = policyModel(cfg);
+      const policy = policyModel(cfg, { keyword: c.keyword });
       const ctx = Context.current();
       const registry = await access.registry();
-      const v = await asActivityFailures(() =>
-        calibrateEnvironment(
-          { envId, ...CALIBRATION_GATE },
-          {
-            pool: sharedPool(cfg.sandbox),
-            store: new CalibrationStore(registry),
-            source: (id) => (id === envId ? c.source : access.source(id)),
-            model: policy.model,
-            parallel: CALIBRATION_GATE.parallel,
-            ask: policy.ask,
-            heartbeat: (d) => ctx.heartbeat(d),
-          },
-        ),
+      const v = await calibrateEnvironment(
+        { envId, ...CALIBRATION_GATE },
+        {
+          pool: sharedPool(cfg.sandbox),
+          store: new CalibrationStore(registry),
+          source: (id) => (id === envId ? c.source : access.source(id)),
+          model: policy.model,
+          parallel: CALIBRATION_GATE.parallel,
+          ask: policy.ask,
+          heartbeat: (d) => ctx.heartbeat(d),
+        },
       );
       const detail = { model: v.model, test: v.test, z: v.z, pValue: v.pValue, levels: v.levels, llmCalls: v.llmCalls };
-      if (v.kept) return { gate: 'difficultyCalibration', verdict: 'pass', feedback: '', detail };
+      const usage = policy.usage();
+      if (v.kept) return { gate: 'difficultyCalibration', verdict: 'pass', feedback: '', detail, usage };
       return {
         gate: 'difficultyCalibration',
         verdict: 'revise',
         feedback: calibrationFeedback(v.model, v.levels, v.z, v.pValue ?? 1),
         detail,
+        usage,
       };
     },
   };

@@ -64,7 +64,7 @@ export async function askJudge<T>(
   let convo = messages;
   let error = '';
   for (let i = 0; i <= cfg.synthesis.judge.replyRetries; i++) {
-    const r = await callRole(cfg, 'judge', convo, keyword, i);
+    const r = await callRole(cfg, 'judge', convo, keyword, { seq: i });
     usage = addUsage(usage, r.usage);
     const p = parse(r.content);
     if (p.ok) return { value: p.value, usage };

@@ -35,6 +35,15 @@ export function llmFailure(err: LlmError): ApplicationFailure {
   });
 }
 
+export interface CallOptions {
+  /** Which of an activity's calls this is (readable keys). */
+  seq?: number;
+  /** Default: the activity's stage (contracts/stages.ts). */
+  stage?: string;
+  /** Another model than the role's (e.g. calibration against a named policy model). */
+  model?: string;
+}
+
 /**
  * One chat call from inside an activity: records usage, maps errors to Temporal failures.
  *
@@ -47,14 +56,15 @@ export async function callRole(
   role: RoleName,
   messages: ChatMessage[],
   keyword: string | null,
-  seq = 0,
-  stage = stageOf(Context.current().info.activityType),
+  opts: CallOptions = {},
 ): Promise<{ content: string; usage: UsageTotals }> {
   const info = Context.current().info;
   const workflowId = info.workflowExecution?.workflowId ?? null;
+  const stage = opts.stage ?? stageOf(info.activityType);
+  const seq = opts.seq ?? 0;
   try {
     const res = await heartbeating(() =>
-      chat({ ...cfg.llm[role], name: role }, messages, {
+      chat({ ...cfg.llm[role], ...(opts.model ? { model: opts.model } : {}), name: role }, messages, {
         timeoutMs: cfg.llm.requestTimeoutMs,
         signal: Context.current().cancellationSignal,
       }),
@@ -116,7 +126,7 @@ export function llmActivities(cfg: ResynConfig) {
       let usage = zeroUsage();
       let error = '';
       for (let i = 0; i <= CONTRACT_RETRIES; i++) {
-        const r = await callRole(cfg, 'generator', messages, input.keyword, i);
+        const r = await callRole(cfg, 'generator', messages, input.keyword, { seq: i });
         usage = addUsage(usage, r.usage);
         const p = parseProposals(r.content, input.count);
         if (p.ok) return { proposals: p.value, usage };
@@ -174,6 +184,6 @@ export function llmActivities(cfg: ResynConfig) {
       cfg,
     );
     // Also reached from writeEnvironment when an old history revises through it: still the revise stage.
-    return draft(await callRole(cfg, 'reviser', messages, input.keyword, 0, SYNTHESIS_STAGES.reviseEnvironment));
+    return draft(await callRole(cfg, 'reviser', messages, input.keyword, { stage: SYNTHESIS_STAGES.reviseEnvironment }));
   }
 }

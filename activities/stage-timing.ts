@@ -26,19 +26,26 @@ export function stageTimingInterceptors(cfg: ResynConfig): ActivityInterceptorsF
       async execute(input, next) {
         const ctx = Context.current();
         const info = ctx.info;
-        if (!isStageActivity(info.activityType, info.workflowType, registeredActivities(info.taskQueue)?.gates)) return next(input);
+        const known = isStageActivity(info.activityType, info.workflowType, registeredActivities(info.taskQueue)?.gates);
+        // Another activity of a synthesis run is a stage when it answers as a gate does (a verdict).
+        if (!known && info.workflowType !== 'synthesizeEnvironment') return next(input);
         const startedAt = new Date();
         const t0 = performance.now();
         const stage = stageOf(info.activityType);
         let ok = false;
+        let gate = false;
         try {
           const out = await next(input);
           ok = true;
           const verdict = (out as Partial<GateResult> | undefined)?.verdict;
-          if (typeof verdict === 'string') resynMetrics().gateVerdicts.inc({ gate: stage, verdict });
+          gate = typeof verdict === 'string';
+          if (gate) resynMetrics().gateVerdicts.inc({ gate: stage, verdict: verdict! });
           return out;
         } finally {
           const durationMs = performance.now() - t0;
+          if (known || gate) await record(stage, durationMs);
+        }
+        async function record(stage: string, durationMs: number): Promise<void> {
           resynMetrics().stageDuration.observe({ stage, ok: String(ok) }, durationMs / 1000);
           const workflowId = info.workflowExecution?.workflowId ?? null;
           try {

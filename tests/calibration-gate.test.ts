@@ -64,6 +64,15 @@ describe('difficulty calibration as a growLibrary gate', function () {
     assert.equal(policyCalls, 4 * 8);
     const reg = await openRegistry(cfg);
     try {
+      // A team-style gate is its own stage: its policy calls are accounted like every other call, and its wall time kept.
+      const gate = (await reg.stageUsage(id)).find((s) => s.stage === 'difficultyCalibration');
+      assert.deepEqual([gate?.calls, gate?.executions], [32, 1]);
+      assert.ok(gate!.promptTokens > 0 && gate!.wallMs > 0);
+      assert.equal(
+        progress.tokens,
+        (await reg.runSpend(id)).promptTokens + (await reg.runSpend(id)).completionTokens,
+        'the run budget counts them too',
+      );
       const env = (await reg.listEnvironments({ status: 'accepted' })).find((e) => e.keyword === 'short sums')!;
       const levels = await new CalibrationStore(reg).levels(env.id, 'scripted-policy');
       assert.deepEqual(

@@ -65,6 +65,19 @@ describe('per-stage accounting and the stage funnel (real Temporal, scripted LLM
   });
 
   const llmEnv = () => fakeLlmEnv(fake.baseURL, { RESYN_LLM_TIMEOUT_MS: '20000' });
+  /** `resyn ARGS` on this test's data folder and task queue, its JSON output parsed. */
+  const cliJson = async (cfg: ResynConfig, ...args: string[]) => {
+    const env = {
+      ...process.env,
+      ...llmEnv(),
+      RESYN_DATA_DIR: cfg.dataDir,
+      TEMPORAL_ADDRESS: cfg.temporal.address!,
+      RESYN_TASK_QUEUE: cfg.temporal.taskQueue,
+      RESYN_METRICS_PORT: '0',
+    };
+    const { stdout } = await execFileAsync(process.execPath, [path.join(projectRoot, 'dist/cli/main.js'), ...args], { env });
+    return JSON.parse(stdout);
+  };
   const start = (cfg: ResynConfig, input: Record<string, unknown>) =>
     client.workflow.start('growLibrary', {
       taskQueue: cfg.temporal.taskQueue,
@@ -129,6 +142,20 @@ describe('per-stage accounting and the stage funnel (real Temporal, scripted LLM
       );
     }
 
+    // One environment's own accounting, as `resyn env show --json` gives it: alpha's code judge was asked twice.
+    const alpha = (await reg.listEnvironments({ status: 'accepted' })).find((e) => e.keyword === 'stage alpha')!;
+    const shown = await cliJson(cfg, 'env', 'show', alpha.name, '--json');
+    assert.deepEqual(
+      shown.stages.map((u: StageUsage) => [u.stage, u.calls, u.executions]),
+      [
+        ['write', 1, 1],
+        ['checks', 0, 1],
+        ['code-judge', 2, 1],
+        ['question-judge', 1, 1],
+        ['red-team', 1, 1],
+      ],
+    );
+
     // Wall time: one execution per round a gate ran (no retries here), each timed. A judge's "revise" does not end the
     // round (only a reject or a blocking gate does): gamma's drafts still meet the question judge and the red team.
     const exec = Object.fromEntries(stages.map((s) => [s.stage, s.executions]));
@@ -147,20 +174,7 @@ describe('per-stage accounting and the stage funnel (real Temporal, scripted LLM
     for (const s of stages.filter((x) => x.executions > 0)) assert.ok(s.wallMs > 0, `${s.stage} has wall time`);
 
     // The funnel, through `resyn status RUN --json` (the report inside it) as a user reads it.
-    const env = {
-      ...process.env,
-      ...llmEnv(),
-      RESYN_DATA_DIR: cfg.dataDir,
-      TEMPORAL_ADDRESS: cfg.temporal.address!,
-      RESYN_TASK_QUEUE: cfg.temporal.taskQueue,
-      RESYN_METRICS_PORT: '0',
-    };
-    const { stdout } = await execFileAsync(
-      process.execPath,
-      [path.join(projectRoot, 'dist/cli/main.js'), 'status', h.workflowId, '--json'],
-      { env },
-    );
-    const status = JSON.parse(stdout);
+    const status = await cliJson(cfg, 'status', h.workflowId, '--json');
     const funnel = Object.fromEntries(
       (status.report.funnel as { stage: string; ran: number; passed: number; proposals: number }[]).map((f) => [
         f.stage,
@@ -223,6 +237,16 @@ describe('per-stage accounting and the stage funnel (real Temporal, scripted LLM
         maxRevisions: 0,
       });
       await waitFor('the second judge ask in flight', () => heldArrived, 90_000, 50);
+      // While it runs, `resyn status --json` shows the run's stages so far: the unreadable judge reply is already counted.
+      const live = await cliJson(cfg, 'status', '--json');
+      const mine = live.running.find((r: { workflowId: string }) => r.workflowId === h.workflowId);
+      const calls = Object.fromEntries(mine.stages.map((u: StageUsage) => [u.stage, u.calls]));
+      assert.deepEqual(calls, { propose: 1, write: 1, checks: 0, 'code-judge': 1 });
+      assert.deepEqual(
+        live.stages.map((u: StageUsage) => [u.stage, u.calls]),
+        mine.stages.map((u: StageUsage) => [u.stage, u.calls]),
+        'the whole registry (this test has its own) has just this run',
+      );
       await killProcess(worker, 'SIGKILL');
       await new Promise((r) => setTimeout(r, 300)); // the server sees the connection close
       release();

@@ -4,7 +4,7 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { endpointProblem } from '../../llm/client';
 import { action, CliError, cliConfig, note, printJson } from '../output';
 import { intFlag, listFlag, optional, positiveNumberFlag } from '../options';
-import { retryingActivities, retryingLine } from '../run-trouble';
+import { followProgress, growView, ProgressReporter, retryingTrouble } from '../progress';
 import { connectClient } from '../stack';
 import type { ResynConfig } from '../../temporal.config';
 import type { GrowInput } from '../../contracts/grow-input';
@@ -45,41 +45,22 @@ export function growInputFromOptions(o: GrowOptions, cfg: ResynConfig): GrowInpu
   };
 }
 
-const line = (p: GrowProgress) =>
-  `[${p.status}] keywords ${p.done}/${p.keywords} · accepted ${p.accepted} · rejected ${p.rejected} · duplicates ${p.duplicates} · failed ${p.failed} · in flight ${p.inFlight} · tokens ${p.tokens}${p.costUsd ? ` · $${p.costUsd.toFixed(4)}` : ''}`;
-
-/** Follows a run: a line on stderr whenever progress changes; resolves with the final progress. */
+/** Follows a run, showing its progress on stderr (cli/progress.ts); resolves with the final progress. */
 export async function followGrow(client: Client, workflowId: string, json: boolean): Promise<GrowProgress> {
   const handle = client.workflow.getHandle(workflowId);
-  let last = '';
-  let done = false;
-  const result = handle.result().finally(() => {
-    done = true;
-  });
-  let lastTrouble = '';
-  let polls = 0;
-  while (!done) {
-    try {
-      const p = await handle.query<GrowProgress>('progress');
-      const l = line(p);
-      if (l !== last) {
-        note(l);
-        last = l;
-      }
-      // Every few seconds: LLM calls being retried (the workflow only hears of a call's final failure).
-      if (polls++ % 5 === 0) {
-        const trouble = (await retryingActivities(client, workflowId)).map((r) => `  ${retryingLine(r)}`).join('\n');
-        if (trouble && trouble !== lastTrouble) note(trouble);
-        lastTrouble = trouble;
-      }
-    } catch {
-      /* not started yet or just finished */
-    }
-    await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
-  }
+  const reporter = new ProgressReporter(workflowId, 'growLibrary', { json });
+  const result = handle.result() as Promise<GrowProgress>;
   try {
-    const final = (await result) as GrowProgress;
-    if (!json || line(final) !== last) note(line(final));
+    await followProgress({
+      query: () => handle.query<GrowProgress>('progress'),
+      view: growView,
+      done: result,
+      reporter,
+      // LLM calls being retried (the workflow only hears of a call's final failure).
+      trouble: retryingTrouble(client, workflowId),
+    });
+    const final = await result;
+    reporter.show(growView(final));
     return final;
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
@@ -88,6 +69,8 @@ export async function followGrow(client: Client, workflowId: string, json: boole
       throw new CliError(`grow run ${workflowId} failed: ${c?.message ?? err.message}`, 1);
     }
     throw err;
+  } finally {
+    reporter.stop();
   }
 }
 
@@ -107,8 +90,11 @@ export function registerGrow(program: Command): void {
     .option('--max-revisions <n>', 'revision rounds after the first draft (default: config)')
     .option('--id <workflowId>', "workflow id (default grow-<timestamp>); reusing a failed run's id skips its finished keywords")
     .option('--no-llm-check', 'do not require an LLM endpoint in this shell (the worker has its own config)')
-    .option('--wait', 'follow progress on stderr until the run ends; exit 0 completed or target reached, 1 failed, 3 stopped at the budget')
-    .option('--json', 'print JSON (the run id, or with --wait the final progress object)')
+    .option(
+      '--wait',
+      'follow progress on stderr (a bar on a terminal) until the run ends; exit 0 completed or target reached, 1 failed, 3 stopped at the budget',
+    )
+    .option('--json', 'print JSON (the run id, or with --wait the final progress object; progress as JSON lines on stderr)')
     .addHelpText(
       'after',
       '\nExamples:\n  resyn grow --keywords "sudoku,graph coloring" --wait\n  resyn grow --count 50 --target 20 --budget-tokens 2000000 --wait --json\n\n' +

@@ -10,6 +10,7 @@ import type { ResumeProgress, ResumeResult } from '../../workflows/resume-run';
 import type { ResynConfig } from '../../temporal.config';
 import { action, CliError, cliConfig, note, printJson } from '../output';
 import { intFlag, optional, positiveNumberFlag } from '../options';
+import { followProgress, ProgressReporter, retryingTrouble, viewsFor } from '../progress';
 import { connectClient } from '../stack';
 
 export interface StartedResume {
@@ -84,6 +85,33 @@ export async function waitForNewRun(client: Client, resumeWorkflowId: string, ti
   }
 }
 
+/**
+ * Waits for the resume workflow's result, showing the new run's progress meanwhile (cli/progress.ts:
+ * a bar on a terminal, JSON lines with --json, lines otherwise). The new run keeps the old workflow
+ * id; its latest run is followed (a continued-as-new grow run goes on under the same id).
+ */
+export async function followResumed(client: Client, s: StartedResume, p: ResumeProgress, json: boolean): Promise<ResumeResult> {
+  const done = client.workflow.getHandle(s.resumeWorkflowId).result() as Promise<ResumeResult>;
+  const views = viewsFor(s.type);
+  if (!views || !p.workflowId) return done;
+  const run = client.workflow.getHandle(p.workflowId);
+  const reporter = new ProgressReporter(p.workflowId, s.type, { json });
+  try {
+    await followProgress({
+      query: () => run.query('progress'),
+      view: views.running,
+      done,
+      reporter,
+      trouble: retryingTrouble(client, p.workflowId),
+    });
+    const r = await done;
+    reporter.show(views.finished(r.result));
+    return r;
+  } finally {
+    reporter.stop();
+  }
+}
+
 export function registerResume(program: Command): void {
   program
     .command('resume <workflowId>')
@@ -93,8 +121,8 @@ export function registerResume(program: Command): void {
     .option('--run-id <runId>', 'a specific run of that workflow id (default: the latest)')
     .option('--budget-tokens <n>', 'growLibrary: a new total token budget (a run stopped at its budget resumes only with a larger one)')
     .option('--budget-usd <x>', 'growLibrary: a new total cost budget in dollars')
-    .option('--wait', 'wait for the resumed run to finish and print its result')
-    .option('--json', 'print JSON')
+    .option('--wait', 'wait for the resumed run to finish, with its progress on stderr (a bar on a terminal), and print its result')
+    .option('--json', 'print JSON (with --wait: progress as JSON lines on stderr, the result on stdout)')
     .action(
       action(
         async (workflowId: string, o: { runId?: string; wait?: boolean; json?: boolean; budgetTokens?: string; budgetUsd?: string }) => {
@@ -124,7 +152,7 @@ export function registerResume(program: Command): void {
             }
             if (!o.json) note(`new run: ${p.workflowId} (run ${p.runId}); waiting for it to finish...`);
             try {
-              const r = (await client.workflow.getHandle(s.resumeWorkflowId).result()) as ResumeResult;
+              const r = await followResumed(client, s, p, !!o.json);
               if (o.json) printJson({ ...out, result: r.result, report: r.report });
               else note(`finished: ${JSON.stringify(r.result)}${r.report ? `\nreport: ${r.report}` : ''}`);
             } catch (err) {

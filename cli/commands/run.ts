@@ -14,9 +14,10 @@ import type { ResynConfig } from '../../temporal.config';
 import type { SampleOutcome } from '../../workflows/sample-training-data';
 import { action, cliConfig, note, printJson } from '../output';
 import { intFlag } from '../options';
+import { ProgressReporter } from '../progress';
 import { startStack, type Stack } from '../stack';
 import { followGrow, growInputFromOptions } from './grow';
-import { runSample } from './sample';
+import { runSample, sampleWorkflowId } from './sample';
 
 interface RunOptions {
   grow: string;
@@ -57,11 +58,12 @@ async function libraryDatasetName(registry: Registry): Promise<string> {
 async function sampleDataset(stack: Stack, cfg: ResynConfig, registry: Registry, instancesPerEnv: number): Promise<SampleOutcome> {
   const name = await libraryDatasetName(registry);
   note(`sampling dataset "${name}" (${instancesPerEnv} instances per environment, difficulties 1..10, JSONL + Parquet)...`);
-  let last = '';
-  const out = await runSample(stack.client, cfg, { name, instancesPerEnv, difficulties: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, (p) => {
-    const l = `  ${p.phase}: shards ${p.shardsDone}/${p.shardsTotal}, rows ${p.rows}`;
-    if (l !== last) note((last = l));
-  });
+  const out = await runSample(
+    stack.client,
+    cfg,
+    { name, instancesPerEnv, difficulties: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
+    new ProgressReporter(sampleWorkflowId(name), 'sampleTrainingData'),
+  );
   return out;
 }
 

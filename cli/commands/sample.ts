@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import * as path from 'node:path';
 import { sha256 } from '../../lib/hash';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { SingleBar } from 'cli-progress';
 import { sampleRequestSchema, type SampleRequest } from '../../contracts/sample-request';
 import { describeZodError } from '../../lib/zod-errors';
 import { listFlag, numberFlag, optional } from '../options';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
 import type { SampleOutcome, SampleProgress } from '../../workflows/sample-training-data';
 import { action, CliError, cliConfig, note, printJson } from '../output';
+import { followProgress, ProgressReporter, retryingTrouble, sampleOutcomeView, sampleView } from '../progress';
 import { connectClient } from '../stack';
 
 /** A default dataset name from the request's content: the same request lands in the same folder. */
@@ -21,14 +21,15 @@ export function defaultDatasetName(req: Omit<SampleRequest, 'name'>): string {
 export const sampleWorkflowId = (name: string) => `resyn-sample-${name}`;
 
 /**
- * Starts sampleTrainingData (or attaches to the running one with the same name), reports
- * progress, and returns the outcome (manifest path and counts). For `resyn sample` and `resyn run`.
+ * Starts sampleTrainingData (or attaches to the running one with the same name), shows its progress
+ * through `reporter` (cli/progress.ts) when given, and returns the outcome (manifest path and
+ * counts). For `resyn sample` and `resyn run`.
  */
 export async function runSample(
   client: Client,
   cfg: ResynConfig,
   request: SampleRequest,
-  onProgress?: (p: SampleProgress) => void,
+  reporter?: ProgressReporter,
 ): Promise<SampleOutcome> {
   const workflowId = sampleWorkflowId(request.name);
   let handle;
@@ -39,23 +40,21 @@ export async function runSample(
     handle = client.workflow.getHandle(workflowId);
   }
   const result = handle.result() as Promise<SampleOutcome>;
-  if (!onProgress) return result;
-  let finished = false;
-  const poll = (async () => {
-    while (!finished) {
-      try {
-        onProgress(await handle.query<SampleProgress>('progress'));
-      } catch {
-        /* not started yet, or done */
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  })();
+  if (!reporter) return result;
   try {
-    return await result;
+    await followProgress({
+      query: () => handle.query<SampleProgress>('progress'),
+      view: sampleView,
+      done: result,
+      reporter,
+      trouble: retryingTrouble(client, workflowId),
+      everyMs: 500,
+    });
+    const outcome = await result;
+    reporter.show(sampleOutcomeView(outcome));
+    return outcome;
   } finally {
-    finished = true;
-    await poll;
+    reporter.stop();
   }
 }
 
@@ -104,8 +103,8 @@ export function registerSample(program: Command): void {
     .option('--exclude-contaminated', 'leave out environments the contamination report flags (close to a BIG-Bench Hard / BBEH task)')
     .option('--out <dir>', 'output folder (default <dataDir>/datasets/<name>)')
     .option('--concurrency <n>', 'shard activities at once', '4')
-    .option('--wait', 'wait for the dataset, with a progress bar on stderr')
-    .option('--json', 'print JSON')
+    .option('--wait', 'wait for the dataset, with its progress on stderr (a bar on a terminal, lines otherwise)')
+    .option('--json', 'print JSON (with --wait: the outcome on stdout, progress as JSON lines on stderr)')
     .action(
       action(async (o: Record<string, string | boolean | undefined>) => {
         const cfg = cliConfig();
@@ -165,19 +164,12 @@ export function registerSample(program: Command): void {
             else note(`started ${h.workflowId}; the dataset goes to ${outDir} (add --wait to follow it)`);
             return;
           }
-          const bar = process.stderr.isTTY
-            ? new SingleBar({ format: 'sampling [{bar}] {value}/{total} shards | {rows} rows', stream: process.stderr })
-            : undefined;
-          let started = false;
-          const outcome = await runSample(client, cfg, request, (p) => {
-            if (!bar || p.shardsTotal === 0) return;
-            if (!started) {
-              bar.start(p.shardsTotal, p.shardsDone, { rows: p.rows });
-              started = true;
-            }
-            bar.update(p.shardsDone, { rows: p.rows });
-          });
-          bar?.stop();
+          const outcome = await runSample(
+            client,
+            cfg,
+            request,
+            new ProgressReporter(sampleWorkflowId(request.name), 'sampleTrainingData', { json: !!o.json }),
+          );
           if (o.json) printJson(outcome);
           else {
             note(

@@ -9,7 +9,7 @@ import { Failure } from '../../contracts/failures';
 import { openRegistry } from '../../registry/open';
 import { shortReason, writeGrowReport, type GrowReport } from '../../reports/grow-report';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
-import { action, CliError, cliConfig, printJson } from '../output';
+import { action, CliError, cliConfig, printJson, stageBrief } from '../output';
 import { failedJobs, failureText, retryingActivities, retryingLine } from '../run-trouble';
 import { connectClient } from '../stack';
 import { RESYN_STATUS } from '../../lib/search-attributes';
@@ -125,7 +125,8 @@ export async function overview(client: Client, cfg: ResynConfig, limit = 10) {
       reasons.set(k, (reasons.get(k) ?? 0) + 1);
     }
     return {
-      running,
+      // With each run's tokens, calls, cost and wall time per stage so far (the run and its children).
+      running: await Promise.all(running.map(async (r) => ({ ...r, stages: await reg.stageUsage(r.workflowId) }))),
       /** Tokens, calls, cost and wall time per stage over every run this registry has seen. */
       stages: await reg.stageUsage(),
       synthesesRunning: runningAll.filter((w) => w.type === 'synthesizeEnvironment').length,
@@ -262,7 +263,10 @@ export function registerStatus(program: Command): void {
             w(
               `  ${r.type} ${r.workflowId} since ${r.startTime}  ${r.progress ? JSON.stringify(r.progress) : '(no progress: is a worker up?)'}`,
             );
-          for (const r of s.running) for (const t of r.retrying) w(`    ${retryingLine(t)}`);
+          for (const r of s.running) {
+            for (const t of r.retrying) w(`    ${retryingLine(t)}`);
+            if (r.stages.length) w(`    stages: ${r.stages.map(stageBrief).join('; ')}`);
+          }
           w(`Library: ${s.library.accepted} accepted, ${s.library.rejected} rejected`);
           for (const f of s.library.byFamily)
             w(`  ${f.family.padEnd(24)} ${String(f.accepted).padStart(5)} accepted ${String(f.rejected).padStart(5)} rejected`);
@@ -280,12 +284,8 @@ export function registerStatus(program: Command): void {
             w(`  ${f.type} ${f.workflowId} ${f.status} ${f.closeTime ?? ''} ${f.reason}${next}`);
           }
           if (s.stages.length) {
-            w('Per stage (all runs): LLM calls, tokens (prompt+completion), cost, wall time:');
-            for (const u of s.stages)
-              w(
-                `  ${u.stage.padEnd(16)} ${String(u.calls).padStart(6)} calls ${String(u.promptTokens + u.completionTokens).padStart(10)} tokens ` +
-                  `$${u.costUsd.toFixed(4).padStart(9)} ${(u.wallMs / 1000).toFixed(1).padStart(8)} s`,
-              );
+            w('Per stage (all runs):');
+            for (const u of s.stages) w(`  ${stageBrief(u)}`);
           }
           if (s.topRejectionReasons.length) {
             w('Top rejection reasons:');

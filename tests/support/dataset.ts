@@ -46,6 +46,17 @@ export async function seededRegistry(names?: string[]): Promise<{ cfg: ResynConf
   return { cfg, registry, pool };
 }
 
+/** Registers the first `count` seed environments in cfg's registry and closes it: a library for a worker to sample from. */
+export async function seedLibrary(cfg: ResynConfig, count = 2): Promise<void> {
+  const registry = await openRegistry(cfg);
+  try {
+    const r = await importSeedEnvironments(registry, sharedPool(cfg.sandbox), listSeedEnvironments().slice(0, count));
+    assert.equal(r.failed.length, 0, JSON.stringify(r.failed));
+  } finally {
+    await registry.close();
+  }
+}
+
 export async function buildDataset(
   base: { cfg: ResynConfig; registry: Registry; pool: SandboxPool },
   request: Omit<SampleRequest, 'name'> & { name?: string },

@@ -1,6 +1,7 @@
 /**
- * Mocha global fixtures: one real Temporal dev server (temp SQLite file, random ports) for the
- * whole suite, unless TEMPORAL_ADDRESS points at an existing one. Tests reach it through
+ * Mocha global fixtures: one real Temporal dev server (temp SQLite file, random ports, its Web UI
+ * at RESYN_TEST_TEMPORAL_UI_URL) for the whole suite, unless TEMPORAL_ADDRESS points at an
+ * existing one (then RESYN_TEST_TEMPORAL_UI_URL may name that server's UI). Tests reach it through
  * tests/support/temporal.ts. The PostgreSQL cluster (tests/support/postgres.ts) starts on first
  * use and stops here.
  */
@@ -28,8 +29,10 @@ export async function mochaGlobalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resyn-tests-'));
   process.env.RESYN_TEST_TMP = dir;
   if (bin) process.env.RESYN_TEST_TEMPORAL_BIN = bin;
-  server = await startDevServer({ bin, dbFile: path.join(dir, 'temporal.sqlite'), port: await freePort(), headless: true });
+  // With its Web UI on a free port, for the test that drives the UI as a person does (tests/web-ui.test.ts).
+  server = await startDevServer({ bin, dbFile: path.join(dir, 'temporal.sqlite'), port: await freePort(), uiPort: await freePort() });
   process.env.RESYN_TEST_TEMPORAL_ADDRESS = server.address;
+  if (server.uiUrl) process.env.RESYN_TEST_TEMPORAL_UI_URL = server.uiUrl;
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
