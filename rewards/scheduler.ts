@@ -18,6 +18,7 @@
  *   (the server answers 429 with Retry-After), instead of buffering without bound.
  * The scheduler knows nothing of HTTP or of the sandbox: a Job hands out chunks and runs them.
  */
+import { MAX_CACHED_ENVS } from '../sandbox';
 
 /** Work of one request. */
 export interface Job {
@@ -47,8 +48,8 @@ const MAX_CHUNK = 512;
 /** Per-item cost above which a chunk counts as slow (it may not take the last free slot). */
 const SLOW_ITEM_MS = 5;
 const COST_ENTRIES = 10_000;
-/** Environments a sandbox worker keeps loaded (sandbox/runner.ts keeps 16); placement tracks as many per slot. */
-const WARM_PER_SLOT = 16;
+/** Environments a sandbox worker keeps loaded at most; placement tracks as many per slot. */
+const WARM_PER_SLOT = MAX_CACHED_ENVS;
 /** Half-life of a client's recent sandbox time, which orders clients. */
 const USAGE_HALF_LIFE_MS = 2_000;
 /** Idle clients are kept (their recent usage counts) up to this many, then the forgotten ones pruned. */

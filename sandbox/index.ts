@@ -2,6 +2,7 @@
 export * from './types';
 export { environmentId, normaliseSource } from './env-id';
 export { SandboxPool, sharedPool } from './pool';
+export { MAX_CACHED_ENVS } from './runner';
 export {
   CHECK_NAMES,
   CHECK_RULES,

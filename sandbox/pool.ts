@@ -13,7 +13,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { environmentId } from './env-id';
-import { type Isolation, LOAD_TIMEOUT_MS, type Job, type JobInstance } from './runner';
+import { type Isolation, LOAD_TIMEOUT_MS, MAX_CACHED_ENVS, type Job, type JobInstance } from './runner';
 import {
   resolveLimits,
   type CallOptions,
@@ -377,7 +377,7 @@ export class SandboxPool {
     slot.busyId = id;
     slot.seenBeat = Atomics.load(slot.hb, 0);
     slot.seenAt = Date.now();
-    slot.envs = [chunk.job.envId, ...slot.envs.filter((e) => e !== chunk.job.envId)].slice(0, 16);
+    slot.envs = [chunk.job.envId, ...slot.envs.filter((e) => e !== chunk.job.envId)].slice(0, MAX_CACHED_ENVS);
     slot.worker.ref();
     this.pending.set(id, chunk);
     slot.worker.postMessage({ id, job: chunk.job } satisfies JobMessage);

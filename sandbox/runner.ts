@@ -79,6 +79,8 @@ interface OomFlag {
   at: number;
 }
 interface LoadedEnv {
+  /** The module's own capped memory (its size counts against MAX_CACHED_MEMORY_BYTES). */
+  memory: { buffer: ArrayBuffer };
   rt: QuickJSRuntime;
   ctx: QuickJSContext;
   driver: Driver;
@@ -87,8 +89,16 @@ interface LoadedEnv {
 }
 type Loaded = { ok: true; env: LoadedEnv } | { ok: false; error: { e: SandboxErrorKind; m: string } };
 
-/** Environments kept loaded per thread (LRU by environment id), each in its own WASM module. */
-const MAX_CACHED_ENVS = 16;
+/**
+ * Environments kept loaded per thread (LRU by environment id), each in its own WASM module, and
+ * the most memory their modules may hold together (each starts at 16 MiB, virtual until touched;
+ * one that grew counts as much as it grew). Why this many: loading an environment (a module, the
+ * realm hardening, evaluating it) costs 5-50 ms, as much as scoring thousands of answers, and a
+ * reward service or a check pool sees dozens of environments; the memory bound keeps leaky or
+ * memory-hungry environments from holding gigabytes.
+ */
+export const MAX_CACHED_ENVS = 64;
+const MAX_CACHED_MEMORY_BYTES = 1024 * 1024 * 1024;
 /**
  * Deadline of loading an environment (the prelude hardening the realm, evaluating the module
  * and compiling its factory): its own, not the per-item one, which can be much shorter.
@@ -225,7 +235,7 @@ export class QuickJsRunner {
   }
 
   /** A fresh WASM module with its own capped memory and out-of-memory flag. */
-  private async newModule(oom: OomFlag): Promise<QuickJSWASMModule> {
+  private async newModule(oom: OomFlag): Promise<{ module: QuickJSWASMModule; memory: { buffer: ArrayBuffer } }> {
     const pages = Math.ceil((this.limits.memoryMb * 1024 * 1024) / 65536);
     const wasmMemory = new WASM.Memory({ initial: Math.min(256, pages), maximum: pages });
     const wasmModule = await compiledWasm();
@@ -241,7 +251,7 @@ export class QuickJsRunner {
     });
     const module = await newQuickJSWASMModuleFromVariant(variant);
     this.modulesBuilt++;
-    return module;
+    return { module, memory: wasmMemory };
   }
 
   private arm(ms = this.callTimeoutMs): void {
@@ -300,7 +310,7 @@ export class QuickJsRunner {
       return hit;
     }
     const oom: OomFlag = { hit: false, at: -1 };
-    const module = await this.newModule(oom);
+    const { module, memory } = await this.newModule(oom);
     this.lastTick = -1;
     this.onTick(-1, false);
     const rt = module.newRuntime();
@@ -325,7 +335,7 @@ export class QuickJsRunner {
       const errInfo = ctx.getProp(api, 'errInfo');
       const bind = ctx.getProp(api, 'bind');
       owned.push(bind);
-      loaded = this.bindModule(rt, ctx, oom, source, errInfo, bind, owned);
+      loaded = this.bindModule(memory, rt, ctx, oom, source, errInfo, bind, owned);
       if (!loaded.ok) errInfo.dispose();
       if (oom.hit)
         loaded = {
@@ -347,8 +357,19 @@ export class QuickJsRunner {
     }
     // A load that ran out of memory is not cached: the next job tries again in a fresh module.
     if (!oom.hit) this.envs.set(envId, loaded);
-    while (this.envs.size > MAX_CACHED_ENVS) this.forget(this.envs.keys().next().value!);
+    this.evict();
     return loaded;
+  }
+
+  /** Unloads the least recently used environments while there are too many or their memory is too large (never the newest). */
+  private evict(): void {
+    let bytes = 0;
+    for (const l of this.envs.values()) if (l.ok) bytes += l.env.memory.buffer.byteLength;
+    while (this.envs.size > 1 && (this.envs.size > MAX_CACHED_ENVS || bytes > MAX_CACHED_MEMORY_BYTES)) {
+      const [id, l] = this.envs.entries().next().value!;
+      if (l.ok) bytes -= l.env.memory.buffer.byteLength;
+      this.forget(id);
+    }
   }
 
   /**
@@ -356,6 +377,7 @@ export class QuickJsRunner {
    * the same body as a factory the driver evaluates afresh for every call.
    */
   private bindModule(
+    memory: { buffer: ArrayBuffer },
     rt: QuickJSRuntime,
     ctx: QuickJSContext,
     oom: OomFlag,
@@ -398,7 +420,7 @@ export class QuickJsRunner {
       states: ctx.getProp(d.value, 'states'),
     };
     d.value.dispose();
-    return { ok: true, env: { rt, ctx, driver, errInfo, oom } };
+    return { ok: true, env: { memory, rt, ctx, driver, errInfo, oom } };
   }
 
   /** Calls a driver function with string/number args; returns its string or number result, or the guest error handle. */
