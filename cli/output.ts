@@ -1,5 +1,6 @@
 /** How CLI commands report: JSON for scripts, plain lines for people, errors with an exit code. */
 import { ConfigError, loadConfig, type ResynConfig } from '../temporal.config';
+import type { StageUsage } from '../registry/registry';
 
 /** Exit codes: 0 ok, 1 the thing checked failed, 2 usage or unreadable input / bad config. */
 export class CliError extends Error {
@@ -42,4 +43,10 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | 
       process.exitCode = err instanceof CliError ? err.exitCode : 1;
     }
   };
+}
+
+/** One stage in a line: calls, tokens (prompt+completion), cost, wall time, failed executions. */
+export function stageBrief(u: StageUsage): string {
+  const failed = u.failed ? `, ${u.failed} failed` : '';
+  return `${u.stage} ${u.calls} calls ${u.promptTokens + u.completionTokens} tokens $${u.costUsd.toFixed(4)} ${(u.wallMs / 1000).toFixed(1)} s${failed}`;
 }

@@ -142,6 +142,20 @@ describe('per-stage accounting and the stage funnel (real Temporal, scripted LLM
       );
     }
 
+    // One environment's own accounting, as `resyn env show --json` gives it: alpha's code judge was asked twice.
+    const alpha = (await reg.listEnvironments({ status: 'accepted' })).find((e) => e.keyword === 'stage alpha')!;
+    const shown = await cliJson(cfg, 'env', 'show', alpha.name, '--json');
+    assert.deepEqual(
+      shown.stages.map((u: StageUsage) => [u.stage, u.calls, u.executions]),
+      [
+        ['write', 1, 1],
+        ['checks', 0, 1],
+        ['code-judge', 2, 1],
+        ['question-judge', 1, 1],
+        ['red-team', 1, 1],
+      ],
+    );
+
     // Wall time: one execution per round a gate ran (no retries here), each timed. A judge's "revise" does not end the
     // round (only a reject or a blocking gate does): gamma's drafts still meet the question judge and the red team.
     const exec = Object.fromEntries(stages.map((s) => [s.stage, s.executions]));

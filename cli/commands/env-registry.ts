@@ -4,7 +4,7 @@ import { openRegistry } from '../../registry/open';
 import type { EnvStatus } from '../../registry/registry';
 import { checkContamination } from '../../contamination/environment';
 import { sharedPool } from '../../sandbox';
-import { action, CliError, cliConfig, printJson } from '../output';
+import { action, CliError, cliConfig, printJson, stageBrief } from '../output';
 
 export function registerEnvRegistry(env: Command): void {
   env
@@ -46,7 +46,7 @@ export function registerEnvRegistry(env: Command): void {
     .command('show')
     .description('one environment: record, source and every synthesis round (code, checks, verdicts, feedback)')
     .argument('<nameOrId>', 'environment name, id or id prefix')
-    .option('--json', 'print JSON {environment, synthesis, rounds}')
+    .option('--json', 'print JSON {environment, synthesis, rounds, stages, contamination}')
     .action(
       action(async (nameOrId: string, o: { json?: boolean }) => {
         const reg = await openRegistry(cliConfig());
@@ -55,10 +55,12 @@ export function registerEnvRegistry(env: Command): void {
           if (!e) throw new CliError(`no environment named or with id ${JSON.stringify(nameOrId)} (see \`resyn env list\`)`, 1);
           const synthesis = e.runId ? ((await reg.synthesisRunOf(e.runId)) ?? null) : null;
           const rounds = e.runId ? await reg.roundsOf(e.runId) : [];
+          // What making it cost, per stage (its synthesis run's LLM calls and stage times).
+          const stages = e.runId ? await reg.stageUsage(e.runId) : [];
           const cfg = cliConfig();
           const pool = sharedPool(cfg.sandbox);
           const contamination = await checkContamination(pool, e).finally(() => pool.close());
-          if (o.json) return printJson({ environment: e, synthesis, rounds, contamination });
+          if (o.json) return printJson({ environment: e, synthesis, rounds, stages, contamination });
           const out = process.stdout;
           out.write(
             `${e.name}  ${e.id}\n${e.description}\nstatus ${e.status} · origin ${e.origin} · keyword ${e.keyword ?? '-'} · family ${e.family ?? '-'} · rounds ${e.rounds} · tags ${e.tags.join(', ')}\n`,
@@ -71,6 +73,7 @@ export function registerEnvRegistry(env: Command): void {
                 .join(' ')}\n`,
             );
           if (synthesis) out.write(`synthesis ${synthesis.workflowId}: ${synthesis.outcome} — ${synthesis.reason}\n`);
+          if (stages.length) out.write(`stages: ${stages.map(stageBrief).join('; ')}\n`);
           const best = contamination.matches[0]!;
           out.write(
             `contamination ${contamination.flagged ? 'FLAGGED' : 'ok'}: closest ${best.benchmark} ${best.task} (similarity ${best.similarity.toFixed(2)}; shared: ${best.shared.slice(0, 6).join(', ') || '-'})\n`,

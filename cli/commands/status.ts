@@ -7,10 +7,9 @@ import type { Command } from 'commander';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Failure } from '../../contracts/failures';
 import { openRegistry } from '../../registry/open';
-import type { StageUsage } from '../../registry/registry';
 import { shortReason, writeGrowReport, type GrowReport } from '../../reports/grow-report';
 import { dataPaths, type ResynConfig } from '../../temporal.config';
-import { action, CliError, cliConfig, printJson } from '../output';
+import { action, CliError, cliConfig, printJson, stageBrief } from '../output';
 import { failedJobs, failureText, retryingActivities, retryingLine } from '../run-trouble';
 import { connectClient } from '../stack';
 import { RESYN_STATUS } from '../../lib/search-attributes';
@@ -145,12 +144,6 @@ export async function overview(client: Client, cfg: ResynConfig, limit = 10) {
   } finally {
     await reg.close();
   }
-}
-
-/** One stage in a line: calls, tokens (prompt+completion), cost, wall time, failed executions. */
-function stageBrief(u: StageUsage): string {
-  const failed = u.failed ? `, ${u.failed} failed` : '';
-  return `${u.stage} ${u.calls} calls ${u.promptTokens + u.completionTokens} tokens $${u.costUsd.toFixed(4)} ${(u.wallMs / 1000).toFixed(1)} s${failed}`;
 }
 
 /** The growLibrary run whose report describes `type`/`workflowId` (nightly: its child; resume: the resumed run). */
