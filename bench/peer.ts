@@ -12,8 +12,9 @@
  *   wrong scores/s    the next instance's answer instead;
  *   v8 scores/s       the same resyn verify bodies on the same states and answers in plain V8
  *                     (node:vm, warmed, fastest of 3 passes, states already parsed).
- * Prints a table and `BENCH peer pairs=8 gen_ratio=G score_ratio=S wrong_ratio=W v8_ratio=V`:
- * geometric means of resyn/RG, and of resyn/plain-V8 for correct-answer scoring.
+ * Prints a table and `BENCH peer pairs=8 gen_ratio=G score_ratio=S wrong_ratio=W v8_ratio=V v8_rg_ratio=R`:
+ * geometric means of resyn/RG, of resyn/plain-V8 for correct-answer scoring, and of plain-V8/RG
+ * (the same verify bodies in V8 against RG's scorers: the most any JS sandbox could reach).
  *
  * Reasoning Gym runs from a venv under ~/.cache/resyn/venv-rg (created with python3 and pip when
  * missing; PyPI only). Without python3 or when the install fails, the bench prints why and
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
     rg.close();
     await pool.close();
   }
-  const ratio = { gen: [] as number[], score: [] as number[], wrong: [] as number[], v8: [] as number[] };
+  const ratio = { gen: [] as number[], score: [] as number[], wrong: [] as number[], v8: [] as number[], v8rg: [] as number[] };
   console.error(`${n} instances per pair per round, ${rounds} interleaved rounds, ${pinned}; rates are medians over rounds (per second)`);
   console.error(
     'pair'.padEnd(52) +
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
     ratio.score.push(row.score / row.rgScore);
     ratio.wrong.push(row.wrong / row.rgWrong);
     ratio.v8.push(row.score / row.v8);
+    ratio.v8rg.push(row.v8 / row.rgScore);
     const c = checks[k]!;
     const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3)).padStart(10);
     console.error(
@@ -221,7 +223,7 @@ async function main(): Promise<void> {
       console.error(`  note: not every correct answer scored 1 (resyn ${c.resynOnes}, RG ${c.rgOnes} of ${n * rounds})`);
   });
   console.log(
-    `BENCH peer pairs=${PAIRS.length} gen_ratio=${geo(ratio.gen).toFixed(2)} score_ratio=${geo(ratio.score).toFixed(2)} wrong_ratio=${geo(ratio.wrong).toFixed(2)} v8_ratio=${geo(ratio.v8).toFixed(3)}`,
+    `BENCH peer pairs=${PAIRS.length} gen_ratio=${geo(ratio.gen).toFixed(2)} score_ratio=${geo(ratio.score).toFixed(2)} wrong_ratio=${geo(ratio.wrong).toFixed(2)} v8_ratio=${geo(ratio.v8).toFixed(3)} v8_rg_ratio=${geo(ratio.v8rg).toFixed(2)}`,
   );
 }
 
