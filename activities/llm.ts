@@ -5,7 +5,7 @@
  * contract-breaking replies returned as feedback instead of failing.
  */
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, Context, type Info } from '@temporalio/activity';
 import { chat, costUsd, LlmError, type ChatMessage, type RoleName } from '../llm/client';
 import { llmFailureType } from '../contracts/failures';
 import type { Proposal } from '../contracts/proposal';
@@ -34,6 +34,10 @@ export function llmFailure(err: LlmError): ApplicationFailure {
     ...(err.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(100, err.retryAfterMs) } : {}),
   });
 }
+
+/** The key prefix of every LLM call one activity makes, over all its attempts (activity ids are unique in a workflow run). */
+export const activityCallsKey = (info: Info): string =>
+  `${info.workflowExecution?.workflowId ?? null}/${info.workflowExecution?.runId}/${info.activityId}/`;
 
 export interface CallOptions {
   /** Which of an activity's calls this is (readable keys). */
@@ -73,7 +77,7 @@ export async function callRole(
     await (await openRegistry(cfg)).recordLlmCall({
       // The attempt does not tell replies apart (a local activity re-run after a lost workflow task starts again at
       // attempt 1): a random part per reply does.
-      key: `${workflowId}/${info.workflowExecution?.runId}/${info.activityId}/${info.attempt}/${seq}/${randomUUID()}`,
+      key: `${activityCallsKey(info)}${info.attempt}/${seq}/${randomUUID()}`,
       role,
       stage,
       model: res.model,

@@ -114,17 +114,18 @@ export class ProgressReporter {
   }
 
   private showBar(v: ProgressView): void {
-    const payload = { unit: v.unit, text: v.text };
+    const payload = { text: v.text };
     if (!this.multi) {
       this.multi = new MultiBar(
         {
           stream: this.stream,
-          format: `${this.workflowId} [{bar}] {value}/{total} {unit} | {text}`,
+          // The text carries the counts; a narrow terminal cuts the line's end, so the bar comes first.
+          format: '[{bar}] {text}',
           hideCursor: false,
           clearOnComplete: false,
           // The bar is redrawn by our updates (a poll a second), and once more at stop.
           forceRedraw: true,
-          barsize: 24,
+          barsize: 20,
         },
         Presets.shades_classic,
       );

@@ -84,6 +84,8 @@ export interface Registry {
    * with it as parent. Literal prefix (no LIKE wildcards): `grow-1` never counts `grow-10/..`.
    */
   runSpend(workflowId: string): Promise<SpendTotals>;
+  /** The calls whose key starts with `prefix` (literally): e.g. every attempt of one activity. */
+  spendByKeyPrefix(prefix: string): Promise<SpendTotals>;
   /** First write of a key wins (one key per execution of a stage activity). */
   recordStageTiming(row: StageTimingRow): Promise<void>;
   /** Tokens, calls, cost and wall time per stage, in pipeline order: of one run (as runSpend counts it), or of everything. */

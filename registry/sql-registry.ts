@@ -429,6 +429,11 @@ export class SqlRegistry implements Registry {
     return toSpend((await this.db.all<SpendRow>(`SELECT ${SPEND_COLUMNS} FROM llm_calls WHERE ${IN_RUN}`, inRunParams(workflowId)))[0]);
   }
 
+  async spendByKeyPrefix(prefix: string): Promise<SpendTotals> {
+    const [r] = await this.db.all<SpendRow>(`SELECT ${SPEND_COLUMNS} FROM llm_calls WHERE substr(key, 1, ?) = ?`, [prefix.length, prefix]);
+    return toSpend(r);
+  }
+
   async recordStageTiming(row: StageTimingRow): Promise<void> {
     await this.db.run(
       `INSERT INTO stage_timings (key, workflow_id, keyword, stage, activity_type, attempt, duration_ms, ok, started_at)

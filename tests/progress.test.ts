@@ -92,7 +92,7 @@ describe('progress of waiting commands: bars on a terminal, JSON lines with --js
       r.show(sampleView(progress(3, 4, 150)));
       r.stop();
       const text = out.text();
-      assert.match(text, /resyn-sample-x \[[█░]+\] 3\/4 shards \| \[sampling\] shards 3\/4 · rows 150/);
+      assert.match(text, /\[█{15}░{5}\] \[sampling\] shards 3\/4 · rows 150/);
       assert.match(text, /\u001b\[/, 'terminal control sequences (the bar is redrawn in place)');
     });
   });

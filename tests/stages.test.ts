@@ -265,6 +265,9 @@ describe('per-stage accounting and the stage funnel (real Temporal, scripted LLM
       );
       const judge = stages.find((s) => s.stage === 'code-judge')!;
       assert.equal(judge.executions, 1, 'the killed execution never ended; its retry did');
+      // The run's own count (its budget) includes the killed attempt's billed reply too.
+      const spend = await reg.runSpend(h.workflowId);
+      assert.equal(final.tokens, spend.promptTokens + spend.completionTokens);
     } finally {
       await killProcess(worker, 'SIGKILL');
     }

@@ -70,7 +70,18 @@ describe('the Temporal Web UI as users take it (Start Workflow → sampleTrainin
     cfg = testConfig({ RESYN_SANDBOX_WORKERS: '1' }, 'webui');
     await seedLibrary(cfg);
     worker = await startWorker(cfg);
-    await waitFor('the Web UI to answer', async () => (await fetch(`${uiUrl}/api/v1/settings`).catch(() => undefined))?.ok, 30_000, 200);
+    const settings = await waitFor(
+      'the Web UI to answer',
+      async () => {
+        const r = await fetch(`${uiUrl}/api/v1/settings`).catch(() => undefined);
+        return r?.ok ? ((await r.json()) as { StartWorkflowDisabled?: boolean; DisableWriteActions?: boolean }) : undefined;
+      },
+      30_000,
+      200,
+    );
+    // The dev server's UI lets people start workflows (a UI server configured with startWorkflowDisabled would not).
+    assert.equal(settings.StartWorkflowDisabled, false, 'the UI has Start Workflow enabled');
+    assert.equal(settings.DisableWriteActions, false, 'the UI allows write actions');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(30_000);
