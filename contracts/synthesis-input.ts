@@ -13,6 +13,8 @@ import { proposalSchema } from './proposal';
  */
 export const DEFAULT_GATES = ['automaticChecks', 'codeJudge', 'questionJudge'];
 export const DEFAULT_GATES_V2 = [...DEFAULT_GATES, 'redTeam'];
+/** Gates resyn brings that are off unless listed (the calibration gate needs a policy model). */
+export const OPTIONAL_GATES = ['difficultyCalibration'];
 export const DEFAULT_MAX_REVISIONS = 1;
 export const DEFAULT_MAX_REVISIONS_V2 = 2;
 export const DEFAULT_BLOCKING_GATES = ['automaticChecks'];

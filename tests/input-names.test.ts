@@ -82,7 +82,7 @@ describe('workflow input names are checked against the worker at start', functio
     assert.equal((err.cause as { nonRetryable?: boolean }).nonRetryable, true);
     // The valid ones: resyn's gates and the team's own, not resyn's other activities.
     const listed = /Gates it registers: ([^.]*)\./.exec(err.cause!.message)?.[1]?.split(', ');
-    assert.deepEqual(listed, ['automaticChecks', 'codeJudge', 'licenseAudit', 'questionJudge', 'redTeam']);
+    assert.deepEqual(listed, ['automaticChecks', 'codeJudge', 'difficultyCalibration', 'licenseAudit', 'questionJudge', 'redTeam']);
     assert.match(err.cause!.message, /Check RESYN_GATES or the input's "gates"/);
     assert.equal(fake.calls.length, calls, 'no LLM call was made');
     const events = (await h.fetchHistory()).events ?? [];

@@ -14,6 +14,7 @@ import { createActivities } from '../activities';
 import { gateActivities } from '../activities/gates';
 import { stageTimingInterceptors } from '../activities/stage-timing';
 import { loadConfig, type ResynConfig } from '../temporal.config';
+import { OPTIONAL_GATES } from '../contracts/synthesis-input';
 
 export const RESYN_WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -37,7 +38,7 @@ export class ReSynPlugin extends SimplePlugin {
       workerInterceptors: { activity: [stageTimingInterceptors(cfg)] },
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: RESYN_WORKFLOWS_PATH }),
     });
-    this.resyn = { own: Object.keys(activities), gates: Object.keys(gateActivities(cfg)) };
+    this.resyn = { own: Object.keys(activities), gates: [...Object.keys(gateActivities(cfg)), ...OPTIONAL_GATES] };
   }
 
   /** Records every activity the worker ends up with (resyn's and the team's), for the name checks at a run's start. */
