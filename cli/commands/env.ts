@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { extractAnswer, normaliseAnswer } from '../../lib/answer';
-import { checkEnvironment, sharedPool, type SandboxPool } from '../../sandbox';
+import { checkEnvironment, type Result, sharedPool, type SandboxPool } from '../../sandbox';
 import { intFlag } from '../options';
 import { action, CliError, cliConfig, printJson } from '../output';
 
@@ -25,6 +25,33 @@ async function withPool<T>(fn: (pool: SandboxPool) => Promise<T>): Promise<T> {
   } finally {
     await pool.close();
   }
+}
+
+/** sample/score/solve name one instance the same way: FILE --seed N --difficulty D [--json]. */
+function instanceCommand(env: Command, name: string, description: string): Command {
+  return env
+    .command(name)
+    .description(description)
+    .argument('<file>', 'environment module')
+    .requiredOption('--seed <n>', 'seed (non-negative integer)')
+    .requiredOption('--difficulty <d>', 'difficulty 1..10')
+    .option('--json', 'print JSON');
+}
+interface InstanceOpts {
+  seed: string;
+  difficulty: string;
+  json?: boolean;
+}
+const instanceOf = (opts: InstanceOpts) => ({
+  seed: intFlag('--seed', opts.seed, 0),
+  difficulty: intFlag('--difficulty', opts.difficulty, 1, 10),
+});
+
+/** The call's value, or exit 1 naming the failure (also as `{"error"}` JSON with --json). */
+function valueOrFail<T>(r: Result<T>, json: boolean | undefined): T {
+  if (r.ok) return r.value;
+  if (json) printJson({ error: r.error });
+  throw new CliError(`${r.error.kind}: ${r.error.message}`, 1);
 }
 
 export function registerEnv(program: Command): Command {
@@ -51,80 +78,47 @@ export function registerEnv(program: Command): Command {
       }),
     );
 
-  env
-    .command('sample')
-    .description('generate one instance: prints {"state", "prompt"}')
-    .argument('<file>', 'environment module')
-    .requiredOption('--seed <n>', 'seed (non-negative integer)')
-    .requiredOption('--difficulty <d>', 'difficulty 1..10')
-    .option('--json', 'print JSON')
-    .action(
-      action(async (file: string, opts: { seed: string; difficulty: string; json?: boolean }) => {
-        const seed = intFlag('--seed', opts.seed, 0);
-        const difficulty = intFlag('--difficulty', opts.difficulty, 1, 10);
-        const source = readSource(file);
-        const [r] = await withPool((pool) => pool.sample(source, [{ seed, difficulty }]));
-        if (!r!.ok) {
-          if (opts.json) printJson({ error: r!.error });
-          throw new CliError(`${r!.error.kind}: ${r!.error.message}`, 1);
-        }
-        if (opts.json) printJson({ state: r!.value.state, prompt: r!.value.prompt });
-        else process.stdout.write(`${r!.value.prompt}\n\nstate: ${JSON.stringify(r!.value.state)}\n`);
-      }),
-    );
+  instanceCommand(env, 'sample', 'generate one instance: prints {"state", "prompt"}').action(
+    action(async (file: string, opts: InstanceOpts) => {
+      const source = readSource(file);
+      const [r] = await withPool((pool) => pool.sample(source, [instanceOf(opts)]));
+      const v = valueOrFail(r!, opts.json);
+      if (opts.json) printJson({ state: v.state, prompt: v.prompt });
+      else process.stdout.write(`${v.prompt}\n\nstate: ${JSON.stringify(v.state)}\n`);
+    }),
+  );
 
-  env
-    .command('score')
-    .description(
-      'score one answer for an instance: prints {"reward"} (<answer> tags are extracted and wrappers stripped first, see docs/answers.md)',
-    )
-    .argument('<file>', 'environment module')
-    .requiredOption('--seed <n>', 'seed (non-negative integer)')
-    .requiredOption('--difficulty <d>', 'difficulty 1..10')
+  instanceCommand(
+    env,
+    'score',
+    'score one answer for an instance: prints {"reward"} (<answer> tags are extracted and wrappers stripped first, see docs/answers.md)',
+  )
     .requiredOption('--answer <text>', 'the final answer, or a full response with <answer>...</answer>')
-    .option('--json', 'print JSON')
     .action(
-      action(async (file: string, opts: { seed: string; difficulty: string; answer: string; json?: boolean }) => {
-        const seed = intFlag('--seed', opts.seed, 0);
-        const difficulty = intFlag('--difficulty', opts.difficulty, 1, 10);
+      action(async (file: string, opts: InstanceOpts & { answer: string }) => {
         const source = readSource(file);
         const answer = extractAnswer(opts.answer) ?? normaliseAnswer(opts.answer);
-        const [r] = await withPool((pool) => pool.scoreInstances(source, [{ seed, difficulty, answer }]));
-        if (!r!.ok) {
-          if (opts.json) printJson({ error: r!.error });
-          throw new CliError(`${r!.error.kind}: ${r!.error.message}`, 1);
-        }
-        if (opts.json) printJson({ reward: r!.value });
-        else process.stdout.write(`reward: ${r!.value}\n`);
+        const [r] = await withPool((pool) => pool.scoreInstances(source, [{ ...instanceOf(opts), answer }]));
+        const reward = valueOrFail(r!, opts.json);
+        if (opts.json) printJson({ reward });
+        else process.stdout.write(`reward: ${reward}\n`);
       }),
     );
 
-  env
-    .command('solve')
-    .description('print the reference solver\'s answer for an instance: prints {"answer"}')
-    .argument('<file>', 'environment module')
-    .requiredOption('--seed <n>', 'seed (non-negative integer)')
-    .requiredOption('--difficulty <d>', 'difficulty 1..10')
-    .option('--json', 'print JSON')
-    .action(
-      action(async (file: string, opts: { seed: string; difficulty: string; json?: boolean }) => {
-        const seed = intFlag('--seed', opts.seed, 0);
-        const difficulty = intFlag('--difficulty', opts.difficulty, 1, 10);
-        const source = readSource(file);
-        const r = await withPool(async (pool) => {
-          const [s] = await pool.sample(source, [{ seed, difficulty }]);
-          if (!s!.ok) return s!;
-          const [a] = await pool.solve(source, [s!.value.state]);
-          return a!;
-        });
-        if (!r.ok) {
-          if (opts.json) printJson({ error: r.error });
-          throw new CliError(`${r.error.kind}: ${r.error.message}`, 1);
-        }
-        if (opts.json) printJson({ answer: r.value });
-        else process.stdout.write(`${r.value}\n`);
-      }),
-    );
+  instanceCommand(env, 'solve', 'print the reference solver\'s answer for an instance: prints {"answer"}').action(
+    action(async (file: string, opts: InstanceOpts) => {
+      const source = readSource(file);
+      const r = await withPool(async (pool) => {
+        const [s] = await pool.sample(source, [instanceOf(opts)]);
+        if (!s!.ok) return s!;
+        const [a] = await pool.solve(source, [s!.value.state]);
+        return a!;
+      });
+      const answer = valueOrFail(r, opts.json);
+      if (opts.json) printJson({ answer });
+      else process.stdout.write(`${answer}\n`);
+    }),
+  );
 
   // Commander's own usage errors (missing option, unknown flag) exit 1 by default; the contract says 2.
   for (const c of [env, ...env.commands]) c.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
